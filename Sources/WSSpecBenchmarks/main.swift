@@ -1,0 +1,27 @@
+// Prints decode+unmask and UTF-8 validation throughput of WebSocketCore beside its peers, with ratios.
+// Run through scripts/bench.sh, which builds it in release mode.
+
+print("wsspec benchmarks (release build; best of 7 timed runs per cell)")
+print("")
+print("Decode + unmask of masked frames, payload GB/s")
+print(padded("frames", 16) + padded("wsspec", 10) + padded("NIO", 10) + padded("memcpy", 10)
+      + padded("vs NIO", 10) + "vs memcpy")
+for row in try DecodeBenchmark.run() {
+    let ours = row.wsspec.gigabytesPerSecond
+    print(padded(row.label, 16) + padded(formatted(ours), 10) + padded(formatted(row.nio.gigabytesPerSecond), 10)
+          + padded(formatted(row.memcpy.gigabytesPerSecond), 10)
+          + padded(formatted(ours / row.nio.gigabytesPerSecond) + "x", 10)
+          + formatted(100 * ours / row.memcpy.gigabytesPerSecond, decimals: 0) + "%")
+}
+print("targets: >= 1.0x NIO; >= 50% of memcpy at 16 MiB")
+print("")
+print("UTF-8 validation of 4 MiB, GB/s")
+print(padded("text", 16) + padded("wsspec", 10) + padded("stdlib", 10) + "ratio")
+for row in UTF8Benchmark.run() {
+    let ratio = row.wsspec.gigabytesPerSecond / row.standardLibrary.gigabytesPerSecond
+    print(padded(row.label, 16) + padded(formatted(row.wsspec.gigabytesPerSecond), 10)
+          + padded(formatted(row.standardLibrary.gigabytesPerSecond), 10) + formatted(ratio) + "x")
+}
+print("target: >= 1.5x String(validating:as:)")
+print("")
+print("(checksum \(blackHole & 0xFF))")

@@ -1,0 +1,240 @@
+/// A WebSocket connection after the opening handshake, in either role, sans-IO: feed it received bytes
+/// and commands, read back events and the bytes to send. It owns no socket, reads no clock and draws no
+/// randomness: a client's mask keys come from the injected source and timing is left to the caller
+/// (`startCloseTimer` / `closeTimerExpired()`).
+public struct Connection {
+    public struct Configuration: Sendable, Hashable {
+        /// The largest payload one frame may announce (1009 beyond).
+        public var maxFramePayloadLength: UInt64 = 16 << 20
+        /// The largest reassembled message (1009 beyond).
+        public var maxMessageLength: UInt64 = 16 << 20
+        /// Answer every ping with a pong carrying the same payload.
+        public var autoPong = true
+        /// RSV bits a negotiated extension gives meaning to.
+        public var allowedReservedBits: FrameParser.ReservedBits = []
+        public init() {}
+    }
+
+    public enum State: Sendable, Hashable {
+        case open
+        /// We sent a close frame and wait for the peer's.
+        case closeSent
+        /// Both close frames are exchanged (or the connection failed); waiting for the transport to end.
+        case closing
+        case closed
+    }
+
+    public enum CommandError: Error, Sendable, Hashable, CustomStringConvertible {
+        /// Data can only be sent while open; after our close frame, nothing but pongs may follow.
+        case notOpen(State)
+        case invalidCloseCode(CloseCode)
+        case controlPayloadTooLong(Int)
+
+        public var description: String {
+            switch self {
+            case .notOpen(let state): "the connection is \(state), not open"
+            case .invalidCloseCode(let code): "close code \(code) may not be sent"
+            case .controlPayloadTooLong(let count): "control payload of \(count) bytes exceeds 125"
+            }
+        }
+    }
+
+    public let role: Role
+    public let configuration: Configuration
+    public private(set) var state: State = .open
+    private var parser: FrameParser
+    private var maskKeys: any MaskKeySource
+    private var outbound: [UInt8] = []
+    private var assembly: MessageAssembly
+    private var closeInitiator: Role?
+    private var receivedClose: ClosePayload?
+
+    /// - Parameter maskKeys: where a client's mask keys come from; a server needs none.
+    public init(role: Role, configuration: Configuration = Configuration(),
+                maskKeys: any MaskKeySource = FixedMaskKeySource(.zero)) {
+        self.role = role
+        self.configuration = configuration
+        self.maskKeys = maskKeys
+        assembly = MessageAssembly(limit: configuration.maxMessageLength)
+        parser = FrameParser(FrameParser.Configuration(
+            senderRole: role.peer, mode: .strict, maxFramePayloadLength: configuration.maxFramePayloadLength,
+            allowedReservedBits: configuration.allowedReservedBits))
+    }
+
+    // MARK: Output
+
+    /// Takes the bytes queued for sending.
+    public mutating func takeOutbound() -> [UInt8] {
+        defer { outbound = [] }
+        return outbound
+    }
+
+    public var hasOutbound: Bool { !outbound.isEmpty }
+
+    // MARK: Input
+
+    /// Feeds bytes read from the transport; returns what they meant.
+    public mutating func receive(_ bytes: [UInt8]) -> [ConnectionEvent] {
+        guard state == .open || state == .closeSent else { return [] }  // Anything after the close is ignored.
+        parser.append(bytes)
+        var events: [ConnectionEvent] = []
+        do {
+            while state == .open || state == .closeSent, let event = try parser.nextEvent() {
+                try handle(event, into: &events)
+            }
+        } catch {
+            fail(error, into: &events)
+        }
+        return events
+    }
+
+    /// The transport ended (EOF or reset).
+    public mutating func transportClosed() -> [ConnectionEvent] {
+        switch state {
+        case .closed:
+            return []
+        case .closing:
+            state = .closed
+            return [.closed(closure(clean: true))]
+        case .open, .closeSent:
+            state = .closed
+            return [.closed(ConnectionClosure(wasClean: false, code: .abnormalClosure, initiatedBy: closeInitiator))]
+        }
+    }
+
+    /// The close timer the connection asked for has fired: give up waiting and drop the transport.
+    public mutating func closeTimerExpired() -> [ConnectionEvent] {
+        switch state {
+        case .closeSent:
+            state = .closed
+            return [.closeTransport, .closed(ConnectionClosure(wasClean: false, code: .abnormalClosure, initiatedBy: closeInitiator))]
+        case .closing:
+            state = .closed
+            return [.closeTransport, .closed(closure(clean: receivedClose != nil))]
+        case .open, .closed:
+            return []
+        }
+    }
+
+    // MARK: Commands
+
+    public mutating func send(text: String) throws(CommandError) {
+        try send(Frame(opcode: .text, payload: Array(text.utf8)))
+    }
+
+    public mutating func send(binary: [UInt8]) throws(CommandError) {
+        try send(Frame(opcode: .binary, payload: binary))
+    }
+
+    /// Sends a message split into frames of at most `fragmentSize` payload bytes.
+    public mutating func send(_ opcode: Opcode, payload: [UInt8], fragmentSize: Int) throws(CommandError) {
+        let size = max(1, fragmentSize)
+        var start = 0
+        repeat {
+            let end = min(payload.count, start + size)
+            try send(Frame(fin: end == payload.count, opcode: start == 0 ? opcode : .continuation,
+                           payload: Array(payload[start..<end])))
+            start = end
+        } while start < payload.count
+    }
+
+    public mutating func ping(_ payload: [UInt8] = []) throws(CommandError) {
+        guard payload.count <= 125 else { throw .controlPayloadTooLong(payload.count) }
+        try send(Frame(opcode: .ping, payload: payload))
+    }
+
+    public mutating func pong(_ payload: [UInt8] = []) throws(CommandError) {
+        guard payload.count <= 125 else { throw .controlPayloadTooLong(payload.count) }
+        try send(Frame(opcode: .pong, payload: payload))
+    }
+
+    /// Starts the closing handshake. The reason is truncated to fit a control frame on a character boundary.
+    /// - Returns: `startCloseTimer`, to be acted on by the caller.
+    public mutating func close(code: CloseCode? = .normalClosure, reason: String = "") throws(CommandError) -> [ConnectionEvent] {
+        guard state == .open else { throw .notOpen(state) }
+        if let code, !code.isSendable { throw .invalidCloseCode(code) }
+        queue(Frame(opcode: .close, payload: ClosePayload(code: code, reason: reason).truncatingReason.bytes))
+        state = .closeSent
+        closeInitiator = role
+        return [.startCloseTimer]
+    }
+
+    /// Sends any frame as given (a client's frames get the next mask key when they carry none), bypassing
+    /// every rule except the connection state: the harness and mock clients send broken frames on purpose.
+    public mutating func send(_ frame: Frame, lengthEncoding: LengthEncoding? = nil) throws(CommandError) {
+        guard state == .open || (state == .closeSent && frame.opcode == .pong) else { throw .notOpen(state) }
+        queue(frame, lengthEncoding: lengthEncoding)
+    }
+
+    /// Queues raw bytes for the transport, unchanged.
+    public mutating func sendRaw(_ bytes: [UInt8]) { outbound.append(contentsOf: bytes) }
+
+    // MARK: Internals
+
+    private mutating func queue(_ frame: Frame, lengthEncoding: LengthEncoding? = nil) {
+        var frame = frame
+        if role.masksOutgoingFrames && frame.maskKey == nil { frame.maskKey = maskKeys.nextMaskKey() }
+        do {
+            try FrameSerializer.append(frame, lengthEncoding: lengthEncoding, to: &outbound)
+        } catch {
+            // The only failure is a length too big for a narrower encoding than asked; fall back to minimal.
+            try? FrameSerializer.append(frame, to: &outbound)
+        }
+    }
+
+    private mutating func handle(_ event: FrameParser.Event, into events: inout [ConnectionEvent]) throws(ProtocolViolation) {
+        switch event {
+        case .header(let header, _):
+            try assembly.beginFrame(header)
+        case .payload(let chunk):
+            try assembly.append(chunk)
+        case .frameEnd:
+            guard let finished = try assembly.endFrame() else { return }
+            try deliver(finished, into: &events)
+        }
+    }
+
+    private mutating func deliver(_ finished: MessageAssembly.Finished, into events: inout [ConnectionEvent]) throws(ProtocolViolation) {
+        switch finished {
+        case .text(let text): events.append(.text(text))
+        case .binary(let bytes): events.append(.binary(bytes))
+        case .control(.ping, let payload):
+            if configuration.autoPong && state == .open { queue(Frame(opcode: .pong, payload: payload)) }
+            events.append(.ping(payload))
+        case .control(.pong, let payload):
+            events.append(.pong(payload))
+        case .control(_, let payload):  // close
+            let close = try ClosePayload.parse(payload)
+            receivedClose = close
+            events.append(.closeReceived(close))
+            if state == .open {
+                closeInitiator = role.peer
+                // Echo the code (RFC 6455 §5.5.1); an empty close is answered with an empty one.
+                queue(Frame(opcode: .close, payload: ClosePayload(code: close.code).bytes))
+            }
+            state = .closing
+            // The server ends the TCP connection first (§7.1.1); a client waits for it, on a timer.
+            events.append(role == .server ? .closeTransport : .startCloseTimer)
+        }
+    }
+
+    private mutating func fail(_ violation: ProtocolViolation, into events: inout [ConnectionEvent]) {
+        if state == .open {
+            queue(Frame(opcode: .close, payload: ClosePayload(code: violation.closeCode, reason: violation.description)
+                .truncatingReason.bytes))
+            closeInitiator = role
+        }
+        state = .closing
+        assembly = MessageAssembly(limit: configuration.maxMessageLength)
+        events.append(.failed(violation))
+        events.append(.closeTransport)
+    }
+
+    private func closure(clean: Bool) -> ConnectionClosure {
+        guard let receivedClose else {
+            return ConnectionClosure(wasClean: false, code: .abnormalClosure, initiatedBy: closeInitiator)
+        }
+        return ConnectionClosure(wasClean: clean, code: receivedClose.code ?? .noStatusReceived,
+                                 reason: receivedClose.reason, initiatedBy: closeInitiator)
+    }
+}

@@ -1,0 +1,42 @@
+/// What a `Connection` tells its caller after being fed bytes, a command or a timer expiry.
+public enum ConnectionEvent: Sendable, Hashable {
+    case text(String)
+    case binary([UInt8])
+    /// A ping arrived (a pong has already been queued when auto-pong is on).
+    case ping([UInt8])
+    case pong([UInt8])
+    /// The peer's close frame arrived (`code` is nil when it carried none).
+    case closeReceived(ClosePayload)
+    /// The connection is over: after a completed closing handshake, a lost transport or a close timeout.
+    case closed(ConnectionClosure)
+    /// The peer broke a rule; the connection has been failed with `violation.closeCode` (RFC 6455 §7.1.7).
+    case failed(ProtocolViolation)
+    /// A close frame has been sent and the peer's answer is awaited: start a close timer now and call
+    /// `closeTimerExpired()` if it fires. The connection keeps no time itself.
+    case startCloseTimer
+    /// The caller should close the transport (TCP) now, once the queued bytes are written.
+    case closeTransport
+}
+
+/// How a connection ended.
+public struct ConnectionClosure: Sendable, Hashable, CustomStringConvertible {
+    /// Both close frames were exchanged before the transport ended.
+    public var wasClean: Bool
+    /// The code that describes the end: the peer's close code, 1005 when its close frame had none,
+    /// 1006 when no close frame arrived.
+    public var code: CloseCode
+    public var reason: String
+    /// Which side sent the first close frame (`nil` when no close frame was exchanged).
+    public var initiatedBy: Role?
+
+    public init(wasClean: Bool, code: CloseCode, reason: String = "", initiatedBy: Role?) {
+        self.wasClean = wasClean
+        self.code = code
+        self.reason = reason
+        self.initiatedBy = initiatedBy
+    }
+
+    public var description: String {
+        "\(wasClean ? "clean" : "unclean") close, code \(code)\(reason.isEmpty ? "" : " \"\(reason)\"")"
+    }
+}

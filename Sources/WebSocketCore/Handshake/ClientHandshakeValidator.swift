@@ -1,0 +1,68 @@
+/// What a completed opening handshake agreed on.
+public struct NegotiatedHandshake: Sendable, Hashable {
+    public var subprotocol: String?
+    public var extensions: [ExtensionOffer]
+
+    public init(subprotocol: String? = nil, extensions: [ExtensionOffer] = []) {
+        self.subprotocol = subprotocol
+        self.extensions = extensions
+    }
+}
+
+/// Why a server's answer to the opening request does not open a WebSocket connection (RFC 6455 §4.1).
+public enum HandshakeResponseFailure: Error, Sendable, Hashable, CustomStringConvertible {
+    case notSwitchingProtocols(status: Int, reasonPhrase: String)
+    case missingUpgradeWebSocket
+    case missingConnectionUpgrade
+    case missingAccept
+    case wrongAccept(expected: String, received: String)
+    case unofferedSubprotocol(String)
+    case multipleSubprotocols([String])
+    case malformedExtensions(String)
+    case unofferedExtension(String)
+
+    public var description: String {
+        switch self {
+        case .notSwitchingProtocols(let status, let phrase): "server answered \(status) \(phrase) instead of 101"
+        case .missingUpgradeWebSocket: "response lacks 'Upgrade: websocket'"
+        case .missingConnectionUpgrade: "response lacks 'Connection: Upgrade'"
+        case .missingAccept: "response lacks a single Sec-WebSocket-Accept"
+        case .wrongAccept(let expected, let received): "Sec-WebSocket-Accept is \(received), expected \(expected)"
+        case .unofferedSubprotocol(let name): "server chose subprotocol \(name.debugDescription), which was not offered"
+        case .multipleSubprotocols(let names): "server chose several subprotocols: \(names)"
+        case .malformedExtensions(let value): "malformed Sec-WebSocket-Extensions: \(value.debugDescription)"
+        case .unofferedExtension(let name): "server accepted extension \(name.debugDescription), which was not offered"
+        }
+    }
+}
+
+public enum ClientHandshakeValidator {
+    /// Checks the server's response against the request that was sent.
+    public static func validate(_ response: HTTPResponseHead, for request: ClientHandshakeRequest)
+        throws(HandshakeResponseFailure) -> NegotiatedHandshake
+    {
+        let headers = response.headers
+        guard response.status == 101 else {
+            throw .notSwitchingProtocols(status: response.status, reasonPhrase: response.reasonPhrase)
+        }
+        guard headers.listContains("Upgrade", token: "websocket") else { throw .missingUpgradeWebSocket }
+        guard headers.listContains("Connection", token: "upgrade") else { throw .missingConnectionUpgrade }
+        guard let accept = headers.single("Sec-WebSocket-Accept") else { throw .missingAccept }
+        guard accept == request.expectedAccept else {
+            throw .wrongAccept(expected: request.expectedAccept, received: accept)
+        }
+        let chosen = headers.listElements("Sec-WebSocket-Protocol")
+        if chosen.count > 1 { throw .multipleSubprotocols(chosen) }
+        if let protocolName = chosen.first, !request.subprotocols.contains(protocolName) {
+            throw .unofferedSubprotocol(protocolName)
+        }
+        let extensionValues = headers["Sec-WebSocket-Extensions"]
+        guard let extensions = ExtensionOffer.parse(extensionValues) else {
+            throw .malformedExtensions(extensionValues.joined(separator: ", "))
+        }
+        for accepted in extensions where !request.extensions.contains(where: { $0.name.caseInsensitiveEquals(accepted.name) }) {
+            throw .unofferedExtension(accepted.name)
+        }
+        return NegotiatedHandshake(subprotocol: chosen.first, extensions: extensions)
+    }
+}

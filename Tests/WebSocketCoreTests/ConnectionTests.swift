@@ -1,0 +1,175 @@
+import Testing
+import WebSocketCore
+
+/// A client and a server connection wired back to back, bytes delivered in whatever pieces the test picks.
+struct ConnectionPair {
+    var client = Connection(role: .client, maskKeys: SeededMaskKeySource(seed: 1))
+    var server = Connection(role: .server)
+    var clientEvents: [ConnectionEvent] = []
+    var serverEvents: [ConnectionEvent] = []
+
+    /// Moves queued bytes both ways until neither side has anything to send.
+    mutating func pump(chunk: Int = .max) {
+        while client.hasOutbound || server.hasOutbound {
+            for piece in pieces(client.takeOutbound(), chunk) { serverEvents += server.receive(piece) }
+            for piece in pieces(server.takeOutbound(), chunk) { clientEvents += client.receive(piece) }
+        }
+    }
+
+    private func pieces(_ bytes: [UInt8], _ size: Int) -> [[UInt8]] {
+        guard !bytes.isEmpty else { return [] }
+        return stride(from: 0, to: bytes.count, by: min(size, bytes.count)).map {
+            Array(bytes[$0..<min($0 + size, bytes.count)])
+        }
+    }
+}
+
+@Suite("Connection state machine")
+struct ConnectionTests {
+    @Test("messages arrive whole whatever the segmentation", arguments: [1, 2, 3, 7, 64, Int.max])
+    func messagesBothWays(chunk: Int) throws {
+        var pair = ConnectionPair()
+        try pair.client.send(text: "hello κόσμε")
+        try pair.client.send(binary: [0, 1, 2, 255])
+        try pair.client.send(.text, payload: Array("fragmented in 5-byte frames".utf8), fragmentSize: 5)
+        try pair.server.send(text: "from server")
+        pair.pump(chunk: chunk)
+        #expect(pair.serverEvents == [.text("hello κόσμε"), .binary([0, 1, 2, 255]), .text("fragmented in 5-byte frames")])
+        #expect(pair.clientEvents == [.text("from server")])
+    }
+
+    @Test func clientFramesAreMaskedAndServerFramesAreNot() throws {
+        var client = Connection(role: .client, maskKeys: FixedMaskKeySource(MaskKey(0x37, 0xFA, 0x21, 0x3D)))
+        try client.send(text: "Hello")
+        #expect(client.takeOutbound() == [0x81, 0x85, 0x37, 0xFA, 0x21, 0x3D, 0x7F, 0x9F, 0x4D, 0x51, 0x58])
+        var server = Connection(role: .server)
+        try server.send(text: "Hello")
+        #expect(server.takeOutbound() == [0x81, 0x05, 0x48, 0x65, 0x6C, 0x6C, 0x6F])
+    }
+
+    @Test func pingBetweenFragmentsIsAnsweredAndTheMessageSurvives() throws {
+        var pair = ConnectionPair()
+        try pair.client.send(Frame(fin: false, opcode: .text, payload: Array("Hel".utf8)))
+        try pair.client.ping(Array("probe".utf8))
+        try pair.client.send(Frame(fin: true, opcode: .continuation, payload: Array("lo".utf8)))
+        pair.pump()
+        #expect(pair.serverEvents == [.ping(Array("probe".utf8)), .text("Hello")])
+        #expect(pair.clientEvents == [.pong(Array("probe".utf8))])
+    }
+
+    @Test func closeStartedByTheClient() throws {
+        var pair = ConnectionPair()
+        #expect(try pair.client.close(code: .goingAway, reason: "done") == [.startCloseTimer])
+        #expect(pair.client.state == .closeSent)
+        #expect(throws: Connection.CommandError.notOpen(.closeSent)) { try pair.client.send(text: "late") }
+        pair.pump()
+        #expect(pair.serverEvents == [.closeReceived(ClosePayload(code: .goingAway, reason: "done")), .closeTransport])
+        #expect(pair.clientEvents == [.closeReceived(ClosePayload(code: .goingAway)), .startCloseTimer])
+        // The server drops TCP first; both ends then report a clean close.
+        #expect(pair.server.transportClosed() == [.closed(ConnectionClosure(wasClean: true, code: .goingAway, reason: "done", initiatedBy: .client))])
+        #expect(pair.client.transportClosed() == [.closed(ConnectionClosure(wasClean: true, code: .goingAway, initiatedBy: .client))])
+    }
+
+    @Test func closeStartedByTheServer() throws {
+        var pair = ConnectionPair()
+        _ = try pair.server.close(code: 4001, reason: "bye")
+        pair.pump()
+        #expect(pair.clientEvents == [.closeReceived(ClosePayload(code: 4001, reason: "bye")), .startCloseTimer])
+        #expect(pair.serverEvents == [.closeReceived(ClosePayload(code: 4001)), .closeTransport])
+        #expect(pair.server.transportClosed() == [.closed(ConnectionClosure(wasClean: true, code: 4001, initiatedBy: .server))])
+    }
+
+    @Test func emptyCloseIsAnsweredWithAnEmptyClose() throws {
+        var pair = ConnectionPair()
+        _ = try pair.client.close(code: nil)
+        pair.pump()
+        #expect(pair.serverEvents.first == .closeReceived(ClosePayload(code: nil)))
+        #expect(pair.client.transportClosed() == [.closed(ConnectionClosure(wasClean: true, code: .noStatusReceived, initiatedBy: .client))])
+    }
+
+    @Test func closeTimerEndsAnUnansweredClose() throws {
+        var client = Connection(role: .client, maskKeys: SeededMaskKeySource(seed: 3))
+        _ = try client.close()
+        #expect(client.closeTimerExpired() == [.closeTransport, .closed(ConnectionClosure(wasClean: false, code: .abnormalClosure, initiatedBy: .client))])
+        #expect(client.state == .closed)
+    }
+
+    @Test func closeReasonIsTruncatedAndInvalidCodesRefused() throws {
+        var pair = ConnectionPair()
+        #expect(throws: Connection.CommandError.invalidCloseCode(1006)) { _ = try pair.client.close(code: .abnormalClosure) }
+        _ = try pair.client.close(code: .normalClosure, reason: String(repeating: "€", count: 100))
+        pair.pump()
+        guard case .closeReceived(let close) = pair.serverEvents.first else { Issue.record("no close"); return }
+        #expect(close.reason.utf8.count == 123)
+    }
+
+    @Test func invalidUTF8FailsFastWith1007BeforeTheMessageEnds() throws {
+        var server = Connection(role: .server)
+        var client = Connection(role: .client, maskKeys: SeededMaskKeySource(seed: 9))
+        let text = Array("κόσμε".utf8)
+        try client.send(Frame(fin: false, opcode: .text, payload: text + [0xED, 0xA0, 0x80]))
+        let events = server.receive(client.takeOutbound())
+        // The message is still open (no FIN), yet the surrogate already failed the connection.
+        #expect(events == [.failed(.invalidUTF8(offset: text.count + 1)), .closeTransport])
+        var reader = FrameParser(.init(senderRole: .server))
+        reader.append(server.takeOutbound())
+        let close = try #require(try reader.nextFrame())
+        #expect(try ClosePayload.parse(close.frame.payload).code == .invalidFramePayloadData)
+    }
+
+    @Test func textEndingInsideACharacterIs1007() throws {
+        var server = Connection(role: .server)
+        var client = Connection(role: .client, maskKeys: SeededMaskKeySource(seed: 9))
+        try client.send(Frame(opcode: .text, payload: [0x41, 0xE2, 0x82]))
+        #expect(server.receive(client.takeOutbound()).first == .failed(.invalidUTF8(offset: 3)))
+    }
+
+    @Test func protocolErrorsFailWith1002() throws {
+        var server = Connection(role: .server)
+        let events = server.receive([0x81, 0x01, 0x41])  // unmasked client frame
+        #expect(events == [.failed(.unmaskedClientFrame), .closeTransport])
+        var reader = FrameParser(.init(senderRole: .server))
+        reader.append(server.takeOutbound())
+        #expect(try ClosePayload.parse(try #require(try reader.nextFrame()).frame.payload).code == .protocolError)
+        #expect(server.receive([0x81, 0x01, 0x41]).isEmpty)  // nothing more is read after failing
+    }
+
+    @Test func oversizedMessagesFailWith1009BeforeThePayloadArrives() throws {
+        var configuration = Connection.Configuration()
+        configuration.maxMessageLength = 1000
+        var server = Connection(role: .server, configuration: configuration)
+        var client = Connection(role: .client, maskKeys: SeededMaskKeySource(seed: 2))
+        try client.send(Frame(fin: false, opcode: .binary, payload: .init(repeating: 1, count: 600)))
+        try client.send(Frame(fin: true, opcode: .continuation, payload: .init(repeating: 1, count: 600)))
+        let wire = client.takeOutbound()
+        // Only the second header (not its payload) is needed to see the limit passed. Each header is
+        // 8 bytes: 2, a 16-bit length and the mask key.
+        let events = server.receive(Array(wire.prefix(8 + 600 + 8)))
+        #expect(events == [.failed(.messageTooLarge(size: 1200, limit: 1000)), .closeTransport])
+    }
+
+    @Test func invalidClosePayloadsFailTheConnection() throws {
+        for (payload, violation) in [([UInt8]([0x03]), ProtocolViolation.closePayloadTooShort),
+                                     ([0x03, 0xEE], .invalidCloseCode(1006)),
+                                     ([0x03, 0xE8, 0xC0, 0xAF], .invalidUTF8(offset: 2))] {
+            var server = Connection(role: .server)
+            var client = Connection(role: .client, maskKeys: SeededMaskKeySource(seed: 5))
+            try client.send(Frame(opcode: .close, payload: payload))
+            #expect(server.receive(client.takeOutbound()).first == .failed(violation))
+        }
+    }
+
+    @Test func lostTransportIsAnAbnormalClosure() {
+        var server = Connection(role: .server)
+        #expect(server.transportClosed() == [.closed(ConnectionClosure(wasClean: false, code: .abnormalClosure, initiatedBy: nil))])
+    }
+
+    @Test func rawFramesAreSentAsGiven() throws {
+        var client = Connection(role: .client, maskKeys: FixedMaskKeySource(.zero))
+        try client.send(Frame(rsv2: true, opcode: Opcode(rawValue: 0xB), maskKey: nil, payload: [1]))
+        // A client frame without a key gets one; everything else stays as broken as it was asked to be.
+        #expect(client.takeOutbound() == [0x80 | 0x20 | 0x0B, 0x81, 0, 0, 0, 0, 1])
+        client.sendRaw([0xDE, 0xAD])
+        #expect(client.takeOutbound() == [0xDE, 0xAD])
+    }
+}
