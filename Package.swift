@@ -11,6 +11,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "WebSocketCore", targets: ["WebSocketCore"]),
+        .library(name: "WireSim", targets: ["WireSim"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
@@ -23,6 +24,8 @@ let package = Package(
             dependencies: ["CWebSocketKernels", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strictSettings
         ),
+        // Deterministic simulated network and virtual time; depends on nothing.
+        .target(name: "WireSim", swiftSettings: strictSettings),
         // Vector kernels of the core that Swift's SIMD types do not compile well (docs/decisions.md).
         .target(name: "CWebSocketKernels"),
         // Release-built throughput comparison against SwiftNIO's codec and memcpy (scripts/bench.sh).
@@ -30,10 +33,16 @@ let package = Package(
             name: "WSSpecBenchmarks",
             dependencies: [
                 "WebSocketCore",
+                "WireSim",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
             ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "WireSimTests",
+            dependencies: ["WireSim", "WebSocketCore"],
             swiftSettings: strictSettings
         ),
         .testTarget(

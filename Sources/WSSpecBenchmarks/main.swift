@@ -24,4 +24,11 @@ for row in UTF8Benchmark.run() {
 }
 print("target: >= 1.5x String(validating:as:)")
 print("")
+print("Simulated echo over a byte-by-byte link (WireSim, 1 ms latency each way)")
+let echo = SimulatedEchoBenchmark.run()
+print("messages \(echo.messages), events \(echo.events), virtual \(formatted(echo.virtualSeconds)) s, "
+      + "wall \(formatted(echo.wallSeconds, decimals: 3)) s")
+print("events/s \(formatted(Double(echo.events) / echo.wallSeconds / 1e6)) M, "
+      + "virtual/wall \(formatted(echo.virtualSeconds / echo.wallSeconds, decimals: 1))x")
+print("")
 print("(checksum \(blackHole & 0xFF))")

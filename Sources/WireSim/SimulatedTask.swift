@@ -1,0 +1,55 @@
+import Synchronization
+
+/// What went wrong while driving async code under simulation.
+public enum SimulationError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// Nothing was left to happen, yet the task had not finished: it waits for something that will never come.
+    case stalled(at: VirtualInstant)
+    /// The task did not finish within its virtual-time budget.
+    case timedOut(after: Duration, at: VirtualInstant)
+    /// The event budget ran out before the task finished.
+    case eventLimit(at: VirtualInstant)
+
+    public var description: String {
+        switch self {
+        case .stalled(let time):
+            "the simulation went quiet at t=\(time) with the task still waiting (for something outside the "
+                + "simulation? `Task {}` and actors on the global executor run outside it: use Simulation.spawn, "
+                + "a task group, or an actor on Simulation.executor)"
+        case .timedOut(let limit, let time): "the task did not finish within \(limit) of virtual time (t=\(time))"
+        case .eventLimit(let time): "the event budget ran out at t=\(time) (does something loop without waiting?)"
+        }
+    }
+}
+
+extension Simulation {
+    /// Starts `operation` as a task that runs on the simulation's executor. It makes progress only while
+    /// the simulation runs.
+    @discardableResult
+    public func spawn<T: Sendable>(_ operation: sending @escaping () async throws -> T) -> Task<T, any Error> {
+        Task(executorPreference: executor, operation: operation)
+    }
+
+    /// Runs `operation` under the simulation until it finishes and returns its result, driving every
+    /// event on the way. A task that can never finish, or does not within `timeout` of virtual time,
+    /// throws instead of hanging.
+    public func runTask<T: Sendable>(timeout: Duration = .seconds(3600), maxEvents: Int = 50_000_000,
+                                     _ operation: sending @escaping () async throws -> T) throws -> T {
+        let result = Mutex<Result<T, any Error>?>(nil)
+        spawn {
+            do {
+                let value = try await operation()
+                result.withLock { $0 = .success(value) }
+            } catch {
+                result.withLock { $0 = .failure(error) }
+            }
+        }
+        let deadline = now.advanced(by: timeout)
+        let outcome = run(until: deadline, maxEvents: maxEvents) { result.withLock { $0 != nil } }
+        if let finished = result.withLock({ $0 }) { return try finished.get() }
+        switch outcome {
+        case .eventLimit: throw SimulationError.eventLimit(at: now)
+        case .reachedDeadline: throw SimulationError.timedOut(after: timeout, at: now)
+        case .quiescent, .stopped: throw SimulationError.stalled(at: now)
+        }
+    }
+}
