@@ -28,6 +28,16 @@ let package = Package(
         .target(name: "WireSim", swiftSettings: strictSettings),
         // Vector kernels of the core that Swift's SIMD types do not compile well (docs/decisions.md).
         .target(name: "CWebSocketKernels"),
+        // Fuzzing: C shims (slicing, invariants, a UTF-8 reference, a frame mutator; tested with cmocka),
+        // the Swift side they call, and one libFuzzer executable per target (scripts/fuzz.sh).
+        .target(name: "CFuzzShims"),
+        .target(name: "FuzzEntryPoints", dependencies: ["CFuzzShims", "WebSocketCore"], swiftSettings: strictSettings),
+        .executableTarget(name: "FuzzFrames", dependencies: ["FuzzEntryPoints"], path: "Sources/Fuzzers/FuzzFrames",
+                          swiftSettings: strictSettings),
+        .executableTarget(name: "FuzzHandshake", dependencies: ["FuzzEntryPoints"], path: "Sources/Fuzzers/FuzzHandshake",
+                          swiftSettings: strictSettings),
+        .executableTarget(name: "FuzzUTF8", dependencies: ["FuzzEntryPoints"], path: "Sources/Fuzzers/FuzzUTF8",
+                          swiftSettings: strictSettings),
         // Release-built throughput comparison against SwiftNIO's codec and memcpy (scripts/bench.sh).
         .executableTarget(
             name: "WSSpecBenchmarks",
@@ -43,6 +53,11 @@ let package = Package(
         .testTarget(
             name: "WireSimTests",
             dependencies: ["WireSim", "WebSocketCore"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "FuzzEntryPointsTests",
+            dependencies: ["FuzzEntryPoints", "CFuzzShims", "WebSocketCore"],
             swiftSettings: strictSettings
         ),
         .testTarget(

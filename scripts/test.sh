@@ -1,12 +1,19 @@
 #!/usr/bin/env bash
-# The one test command: builds everything (failing on any warning in wsspec's own code) and runs every test.
+# The one test command: builds everything (failing on any warning in wsspec's own code) and runs every test:
+# the C shims' cmocka tests, a short fuzz smoke of every target, the Swift suite under AddressSanitizer and
+# ThreadSanitizer, and the Swift suite itself. `--quick` skips the fuzz smoke and the sanitizer runs.
 # Installs what it needs when it is missing, so it works on a fresh machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+quick=0
+[ "${1:-}" = "--quick" ] && quick=1
 
 need_apt=()
 command -v swift >/dev/null || { echo "error: the Swift toolchain (swift) is not on PATH" >&2; exit 2; }
 command -v python3 >/dev/null || need_apt+=(python3)
+command -v make >/dev/null || need_apt+=(make)
+command -v pkg-config >/dev/null || need_apt+=(pkg-config)
+pkg-config --exists cmocka 2>/dev/null || need_apt+=(libcmocka-dev)
 if [ ${#need_apt[@]} -gt 0 ]; then
     echo "installing: ${need_apt[*]}"
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
@@ -31,7 +38,21 @@ scripts/check-core-purity.sh
 
 echo "== fixtures are up to date"
 python3 scripts/fixtures/make_utf8_vectors.py >/dev/null
-git diff --quiet -- Fixtures/ 2>/dev/null || { echo "Fixtures/ differ from their generator's output" >&2; git diff --stat -- Fixtures/ >&2; exit 1; }
+python3 scripts/fixtures/make_fuzz_corpora.py >/dev/null
+# The working tree against the index: regenerated files must match, and none may be left untracked.
+if ! git diff --quiet -- Fixtures/ || [ -n "$(git ls-files --others --exclude-standard -- Fixtures/)" ]; then
+    echo "Fixtures/ differ from their generators' output (or are not added to git):" >&2
+    git status --short -- Fixtures/ >&2; exit 1
+fi
+
+if [ $quick -eq 0 ]; then
+    echo "== fuzz smoke (every target, 45 s in all)"
+    scripts/fuzz.sh --smoke 45
+    scripts/sanitizers.sh address thread
+fi
+
+echo "== cmocka tests of the C fuzz shims"
+make -s -C Tests/CFuzzShimsTests check
 
 echo "== swift test"
 swift test --skip-build --disable-xctest 2>&1 | grep -vE "^(◇|􀟈)|started\.$"
