@@ -2,6 +2,7 @@
 // the header so that its length always matches the payload, so the fuzzer spends its time on frames a
 // parser reads to the end instead of on streams that only ever say "incomplete".
 #include "wsspec_fuzz.h"
+#include "splitmix.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -66,13 +67,6 @@ static size_t index_frames(const uint8_t *stream, size_t size, frame_position *f
     return count;
 }
 
-static uint64_t next_random(uint64_t *state) {
-    uint64_t z = (*state += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
-
 #define MAX_INDEXED_FRAMES 256
 
 int wsspec_mutate_frame(uint8_t *stream, size_t size, size_t max_size, size_t frame_index, int mutation, uint64_t random,
@@ -93,21 +87,21 @@ int wsspec_mutate_frame(uint8_t *stream, size_t size, size_t max_size, size_t fr
     switch (mutation) {
     case WSSPEC_MUTATE_FIN: header.fin ^= 1; break;
     case WSSPEC_MUTATE_RSV: {
-        int bit = (int)(next_random(&state) % 3);
+        int bit = (int)(wsspec_splitmix_next(&state) % 3);
         if (bit == 0) header.rsv1 ^= 1; else if (bit == 1) header.rsv2 ^= 1; else header.rsv3 ^= 1;
         break;
     }
-    case WSSPEC_MUTATE_OPCODE: header.opcode = (int)(next_random(&state) % 16); break;
+    case WSSPEC_MUTATE_OPCODE: header.opcode = (int)(wsspec_splitmix_next(&state) % 16); break;
     case WSSPEC_MUTATE_MASK:
         header.masked ^= 1;
         if (header.masked) {
-            uint64_t key = next_random(&state);
+            uint64_t key = wsspec_splitmix_next(&state);
             memcpy(header.mask, &key, 4);
         }
         break;
     case WSSPEC_MUTATE_LENGTH: {
         static const size_t edges[] = {0, 1, 2, 123, 124, 125, 126, 127, 65535, 65536};
-        uint64_t pick = next_random(&state);
+        uint64_t pick = wsspec_splitmix_next(&state);
         new_length = (pick & 1) ? edges[(pick >> 1) % (sizeof edges / sizeof edges[0])] : (size_t)((pick >> 1) % 200);
         header.length = new_length;
         header.length_size = minimal_length_size(new_length);
@@ -115,7 +109,7 @@ int wsspec_mutate_frame(uint8_t *stream, size_t size, size_t max_size, size_t fr
     }
     case WSSPEC_MUTATE_ENCODING:
         if (header.length_size == 8) return -1;
-        header.length_size = header.length_size == 0 ? ((next_random(&state) & 1) ? 2 : 8) : 8;
+        header.length_size = header.length_size == 0 ? ((wsspec_splitmix_next(&state) & 1) ? 2 : 8) : 8;
         break;
     case WSSPEC_MUTATE_PAYLOAD_BYTE:
         if (old_length == 0) return -1;
@@ -141,9 +135,9 @@ int wsspec_mutate_frame(uint8_t *stream, size_t size, size_t max_size, size_t fr
         cursor += header_size;
         size_t kept = old_length < new_length ? old_length : new_length;
         memcpy(out + cursor, old_payload, kept);
-        for (size_t i = kept; i < new_length; i++) out[cursor + i] = (uint8_t)next_random(&state);
+        for (size_t i = kept; i < new_length; i++) out[cursor + i] = (uint8_t)wsspec_splitmix_next(&state);
         if (mutation == WSSPEC_MUTATE_PAYLOAD_BYTE && copy == 0) {
-            uint64_t pick = next_random(&state);
+            uint64_t pick = wsspec_splitmix_next(&state);
             out[cursor + (size_t)(pick % new_length)] ^= (uint8_t)(1 + (pick >> 32) % 255);
         }
         cursor += new_length;
@@ -166,21 +160,21 @@ size_t wsspec_mutate_frames(uint8_t *data, size_t size, size_t max_size, unsigne
     size_t count = index_frames(stream, stream_size, frames, MAX_INDEXED_FRAMES);
     // One time in eight (or when there is no whole frame) let libFuzzer's byte-level mutations loose too,
     // and now and then change the slice header (role, mode, segmentation seed).
-    uint64_t choice = next_random(&state);
+    uint64_t choice = wsspec_splitmix_next(&state);
     if (count == 0 || choice % 8 == 0) {
         if (fallback) return fallback(data, size, max_size);
         if (count == 0) return size;
     }
     if (choice % 8 == 1) {
-        data[1 + (next_random(&state) % 8)] ^= (uint8_t)(next_random(&state) | 1);
-        data[0] ^= (uint8_t)(1u << (next_random(&state) % 3));
+        data[1 + (wsspec_splitmix_next(&state) % 8)] ^= (uint8_t)(wsspec_splitmix_next(&state) | 1);
+        data[0] ^= (uint8_t)(1u << (wsspec_splitmix_next(&state) % 3));
         return size;
     }
     for (int attempt = 0; attempt < 4; attempt++) {
-        size_t frame = (size_t)(next_random(&state) % count);
-        int mutation = (int)(next_random(&state) % WSSPEC_MUTATION_COUNT);
+        size_t frame = (size_t)(wsspec_splitmix_next(&state) % count);
+        int mutation = (int)(wsspec_splitmix_next(&state) % WSSPEC_MUTATION_COUNT);
         size_t result = 0;
-        if (wsspec_mutate_frame(stream, stream_size, stream_max, frame, mutation, next_random(&state), &result) == 0) {
+        if (wsspec_mutate_frame(stream, stream_size, stream_max, frame, mutation, wsspec_splitmix_next(&state), &result) == 0) {
             return WSSPEC_SLICE_HEADER_SIZE + result;
         }
     }

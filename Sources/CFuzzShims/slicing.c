@@ -1,21 +1,14 @@
 // Turns a fuzz input into the choices that drive a shim: role, mode, variant, and cut points drawn from
 // a seed, so that the same input always exercises the same segmentation.
 #include "wsspec_fuzz.h"
+#include "splitmix.h"
+#include <stdlib.h>
 #include <string.h>
-
-static uint64_t next_splitmix(uint64_t *state) {
-    uint64_t z = (*state += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
 
 static int compare_sizes(const void *a, const void *b) {
     size_t x = *(const size_t *)a, y = *(const size_t *)b;
     return x < y ? -1 : x > y;
 }
-
-#include <stdlib.h>
 
 int wsspec_slice_input(const uint8_t *data, size_t size, wsspec_slice *out) {
     if (data == NULL || size < WSSPEC_SLICE_HEADER_SIZE) return -1;
@@ -28,9 +21,9 @@ int wsspec_slice_input(const uint8_t *data, size_t size, wsspec_slice *out) {
     out->stream_size = size - WSSPEC_SLICE_HEADER_SIZE;
     if (out->stream_size < 2) return 0;
     uint64_t state = out->seed;
-    size_t wanted = (size_t)(next_splitmix(&state) % (WSSPEC_MAX_CUTS + 1));
+    size_t wanted = (size_t)(wsspec_splitmix_next(&state) % (WSSPEC_MAX_CUTS + 1));
     size_t candidates[WSSPEC_MAX_CUTS];
-    for (size_t i = 0; i < wanted; i++) candidates[i] = 1 + (size_t)(next_splitmix(&state) % (out->stream_size - 1));
+    for (size_t i = 0; i < wanted; i++) candidates[i] = 1 + (size_t)(wsspec_splitmix_next(&state) % (out->stream_size - 1));
     qsort(candidates, wanted, sizeof candidates[0], compare_sizes);
     for (size_t i = 0; i < wanted; i++) {
         if (out->cut_count == 0 || candidates[i] != out->cuts[out->cut_count - 1]) out->cuts[out->cut_count++] = candidates[i];

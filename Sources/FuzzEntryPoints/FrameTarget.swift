@@ -51,9 +51,10 @@ enum FrameTarget {
 
     static func add(_ parsed: ParsedFrame, to digest: inout Digest) {
         let frame = parsed.frame
-        digest.add("frame \(frame.fin) \(frame.rsv1) \(frame.rsv2) \(frame.rsv3) \(frame.opcode.rawValue) \(parsed.lengthEncoding)")
+        let flags = (frame.fin ? 8 : 0) | (frame.rsv1 ? 4 : 0) | (frame.rsv2 ? 2 : 0) | (frame.rsv3 ? 1 : 0)
+        digest.add(UInt64(flags << 8 | Int(frame.opcode.rawValue)))
+        digest.add(UInt64(parsed.lengthEncoding.extendedLengthSize))
         digest.add(frame.maskKey?.array ?? [])
-        digest.add(UInt64(frame.payload.count))
         digest.add(frame.payload)
         for violation in parsed.violations { digest.add("violation \(violation)") }
     }

@@ -35,7 +35,7 @@ extension Simulation {
     public func runTask<T: Sendable>(timeout: Duration = .seconds(3600), maxEvents: Int = 50_000_000,
                                      _ operation: sending @escaping () async throws -> T) throws -> T {
         let result = Mutex<Result<T, any Error>?>(nil)
-        spawn {
+        let task = spawn {
             do {
                 let value = try await operation()
                 result.withLock { $0 = .success(value) }
@@ -46,10 +46,15 @@ extension Simulation {
         let deadline = now.advanced(by: timeout)
         let outcome = run(until: deadline, maxEvents: maxEvents) { result.withLock { $0 != nil } }
         if let finished = result.withLock({ $0 }) { return try finished.get() }
-        switch outcome {
-        case .eventLimit: throw SimulationError.eventLimit(at: now)
-        case .reachedDeadline: throw SimulationError.timedOut(after: timeout, at: now)
-        case .quiescent, .stopped: throw SimulationError.stalled(at: now)
+        let failure: SimulationError = switch outcome {
+        case .eventLimit: .eventLimit(at: now)
+        case .reachedDeadline: .timedOut(after: timeout, at: now)
+        case .quiescent, .stopped: .stalled(at: now)
         }
+        // Do not abandon the task (it would stay suspended, and leak): cancel it and let it unwind. A virtual
+        // sleep throws when cancelled and a cancelled stream iteration ends; the clock does not move.
+        task.cancel()
+        run(until: now, maxEvents: 10_000) { result.withLock { $0 != nil } }
+        throw failure
     }
 }

@@ -61,6 +61,14 @@ public final class Simulation: @unchecked Sendable {
 
     public func cancel(_ event: EventID) { cancelled.insert(event.value) }
 
+    /// Drops every scheduled event. Events often capture the simulation (a timer that reschedules itself,
+    /// a link delivery), so a run that stops with work still queued keeps the simulation alive until this
+    /// is called.
+    public func discardPendingEvents() {
+        queue = EventQueue()
+        cancelled.removeAll()
+    }
+
     /// Hands work to the driving thread from any thread; it runs as an event at the current time.
     public func post(_ action: @escaping @Sendable () -> Void) {
         if isOnDrivingThread {

@@ -35,7 +35,8 @@ private final class Sleeper: Sendable {
     private struct State {
         var continuation: UnsafeContinuation<Void, any Error>?
         var event: Simulation.EventID?
-        var simulation: Simulation?
+        // Weak: the timer event in the simulation's queue holds this sleeper, which must not hold it back.
+        weak var simulation: Simulation?
         var finished = false
     }
 

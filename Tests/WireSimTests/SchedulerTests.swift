@@ -1,3 +1,4 @@
+import Synchronization
 import Testing
 import WireSim
 
@@ -48,6 +49,8 @@ struct SchedulerTests {
         again()
         #expect(simulation.run(maxEvents: 1000) == .eventLimit)
         #expect(simulation.eventCount == 1000)
+        simulation.discardPendingEvents()  // the loop's next event holds the simulation
+        #expect(simulation.run() == .quiescent)
     }
 
     @Test func aThirtySecondSleepTakesThirtyVirtualSeconds() throws {
@@ -112,15 +115,24 @@ struct SchedulerTests {
         }
     }
 
-    @Test func aTaskPastItsVirtualBudgetTimesOut() {
+    @Test func aTaskPastItsVirtualBudgetTimesOutAndIsCancelledNotAbandoned() {
         let simulation = Simulation(seed: 1)
         let clock = simulation.clock
+        final class Flag: Sendable { let raised = Mutex(false) }
+        let unwound = Flag()
         #expect(throws: SimulationError.timedOut(after: .seconds(10), at: VirtualInstant(nanoseconds: 10_000_000_000))) {
             try simulation.runTask(timeout: .seconds(10)) {
-                try await clock.sleep(for: .seconds(60))
+                do {
+                    try await clock.sleep(for: .seconds(60))
+                } catch {
+                    unwound.raised.withLock { $0 = error is CancellationError }
+                    throw error
+                }
                 return 0
             }
         }
+        #expect(unwound.raised.withLock { $0 })
+        #expect(simulation.now.nanoseconds == 10_000_000_000)  // unwinding took no virtual time
     }
 
     @Test func xoshiroMatchesItsReferenceOutput() {
