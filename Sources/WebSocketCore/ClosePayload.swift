@@ -20,9 +20,12 @@ public struct ClosePayload: Sendable, Hashable, CustomStringConvertible {
         let code = CloseCode(UInt16(bytes[0]) << 8 | UInt16(bytes[1]))
         guard code.isSendable else { throw .invalidCloseCode(code.rawValue) }
         let reasonBytes = bytes[2...]
-        if case .invalid(let offset) = UTF8Validator.validate(reasonBytes) { throw .invalidUTF8(offset: offset + 2) }
-        if case .incomplete(let start) = UTF8Validator.validate(reasonBytes) { throw .invalidUTF8(offset: start + 2) }
-        return ClosePayload(code: code, reason: String(decoding: reasonBytes, as: UTF8.self))
+        switch UTF8Validator.validate(reasonBytes) {
+        case .valid: return ClosePayload(code: code, reason: String(decoding: reasonBytes, as: UTF8.self))
+        case .invalid(let offset): throw .invalidUTF8(offset: offset + 2)
+        // A character left open fails where the payload ends, as for a text message (MessageAssembly).
+        case .incomplete: throw .invalidUTF8(offset: bytes.count)
+        }
     }
 
     /// The payload bytes exactly as given (no code → empty payload, reason dropped). Nothing is checked or

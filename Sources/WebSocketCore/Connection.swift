@@ -29,9 +29,12 @@ public struct Connection {
         case notOpen(State)
         case invalidCloseCode(CloseCode)
         case controlPayloadTooLong(Int)
+        /// A length form too narrow for the payload was asked for.
+        case lengthDoesNotFit(length: Int, encoding: LengthEncoding)
 
         public var description: String {
             switch self {
+            case .lengthDoesNotFit(let length, let encoding): "a payload of \(length) bytes does not fit a \(encoding) length"
             case .notOpen(let state): "the connection is \(state), not open"
             case .invalidCloseCode(let code): "close code \(code) may not be sent"
             case .controlPayloadTooLong(let count): "control payload of \(count) bytes exceeds 125"
@@ -163,6 +166,10 @@ public struct Connection {
     /// every rule except the connection state: the harness and mock clients send broken frames on purpose.
     public mutating func send(_ frame: Frame, lengthEncoding: LengthEncoding? = nil) throws(CommandError) {
         guard state == .open || (state == .closeSent && frame.opcode == .pong) else { throw .notOpen(state) }
+        let length = frame.payload.count
+        if lengthEncoding == .sevenBit && length > 125 || lengthEncoding == .sixteenBit && length > 0xFFFF {
+            throw .lengthDoesNotFit(length: length, encoding: lengthEncoding!)
+        }
         queue(frame, lengthEncoding: lengthEncoding)
     }
 
@@ -174,12 +181,8 @@ public struct Connection {
     private mutating func queue(_ frame: Frame, lengthEncoding: LengthEncoding? = nil) {
         var frame = frame
         if role.masksOutgoingFrames && frame.maskKey == nil { frame.maskKey = maskKeys.nextMaskKey() }
-        do {
-            try FrameSerializer.append(frame, lengthEncoding: lengthEncoding, to: &outbound)
-        } catch {
-            // The only failure is a length too big for a narrower encoding than asked; fall back to minimal.
-            try? FrameSerializer.append(frame, to: &outbound)
-        }
+        // Cannot fail: `send` checks an explicit length form, and every other frame uses the minimal one.
+        try? FrameSerializer.append(frame, lengthEncoding: lengthEncoding, to: &outbound)
     }
 
     private mutating func handle(_ event: FrameParser.Event, into events: inout [ConnectionEvent]) throws(ProtocolViolation) {

@@ -87,9 +87,7 @@ public struct UTF8Validator: Sendable, Hashable {
     /// Validates a whole text in one call.
     public static func validate(_ bytes: some Collection<UInt8>) -> Outcome {
         var validator = UTF8Validator()
-        if let done = bytes.withContiguousStorageIfAvailable({ validator.feed(UnsafeRawBufferPointer($0)) }) {
-            _ = done
-        } else {
+        if bytes.withContiguousStorageIfAvailable({ validator.feed(UnsafeRawBufferPointer($0)) }) == nil {
             validator.feed(Array(bytes))
         }
         return validator.finish()

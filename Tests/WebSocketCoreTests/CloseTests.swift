@@ -49,7 +49,7 @@ struct CloseTests {
         #expect(throws: ProtocolViolation.invalidCloseCode(1005)) { try ClosePayload.parse([0x03, 0xED]) }
         #expect(throws: ProtocolViolation.invalidCloseCode(999)) { try ClosePayload.parse([0x03, 0xE7]) }
         #expect(throws: ProtocolViolation.invalidUTF8(offset: 3)) { try ClosePayload.parse([0x03, 0xE8, 0x41, 0xFF]) }
-        #expect(throws: ProtocolViolation.invalidUTF8(offset: 2)) { try ClosePayload.parse([0x03, 0xE8, 0xCE]) }
+        #expect(throws: ProtocolViolation.invalidUTF8(offset: 3)) { try ClosePayload.parse([0x03, 0xE8, 0xCE]) }
         #expect(ProtocolViolation.invalidUTF8(offset: 0).closeCode == .invalidFramePayloadData)
     }
 

@@ -171,5 +171,11 @@ struct ConnectionTests {
         #expect(client.takeOutbound() == [0x80 | 0x20 | 0x0B, 0x81, 0, 0, 0, 0, 1])
         client.sendRaw([0xDE, 0xAD])
         #expect(client.takeOutbound() == [0xDE, 0xAD])
+        // A non-minimal length is sent as asked; an impossible one is refused, not quietly replaced.
+        try client.send(Frame(opcode: .binary, maskKey: .zero, payload: [7]), lengthEncoding: .sixtyFourBit)
+        #expect(client.takeOutbound() == [0x82, 0xFF, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 7])
+        #expect(throws: Connection.CommandError.lengthDoesNotFit(length: 200, encoding: .sevenBit)) {
+            try client.send(Frame(opcode: .binary, payload: .init(repeating: 0, count: 200)), lengthEncoding: .sevenBit)
+        }
     }
 }
