@@ -43,8 +43,13 @@ build() {
     echo "$binary"
 }
 
+# Called outside command substitutions, so that an unknown target stops the script with its message.
+require_target() { product "$1" >/dev/null || exit 2; }
+
 fuzz() {
     local target=$1 seconds=$2 binary work artifacts log
+    require_target "$target"
+    [[ "$seconds" =~ ^[0-9]+$ ]] && [ "$seconds" -gt 0 ] || { echo "SECONDS must be a positive whole number, not '$seconds'" >&2; exit 2; }
     binary=$(build "$target" | tail -1)
     work="$scratch/corpus/$target"
     artifacts="$scratch/artifacts/$target"
@@ -85,6 +90,7 @@ case "${1:-}" in
         file=${2:?"usage: scripts/fuzz.sh --replay FILE [TARGET]"}
         [ -r "$file" ] || { echo "cannot read $file" >&2; exit 2; }
         target=${3:-$(basename "$(dirname "$file")")}
+        require_target "$target"
         binary=$(build "$target" | tail -1)
         SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=0 "$binary" "$file" ;;
     *)
