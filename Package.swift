@@ -12,6 +12,9 @@ let package = Package(
     products: [
         .library(name: "WebSocketCore", targets: ["WebSocketCore"]),
         .library(name: "WireSim", targets: ["WireSim"]),
+        .library(name: "Scenario", targets: ["Scenario"]),
+        .library(name: "ConformanceSuite", targets: ["ConformanceSuite"]),
+        .library(name: "ReferenceServer", targets: ["ReferenceServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
@@ -24,6 +27,12 @@ let package = Package(
             dependencies: ["CWebSocketKernels", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strictSettings
         ),
+        // The reference echo server as a sans-IO session; hosted by the simulated network and (later) NIO.
+        .target(name: "ReferenceServer", dependencies: ["WebSocketCore"], swiftSettings: strictSettings),
+        // The scenario DSL, verdict rules and the runner over a transport (in-process over WireSim first).
+        .target(name: "Scenario", dependencies: ["WebSocketCore", "WireSim", "ReferenceServer"], swiftSettings: strictSettings),
+        // The conformance catalog, one file per section, written in the DSL.
+        .target(name: "ConformanceSuite", dependencies: ["Scenario", "WebSocketCore"], swiftSettings: strictSettings),
         // Deterministic simulated network and virtual time; depends on nothing.
         .target(name: "WireSim", swiftSettings: strictSettings),
         // Vector kernels of the core that Swift's SIMD types do not compile well (docs/decisions.md).
@@ -58,6 +67,11 @@ let package = Package(
         .testTarget(
             name: "FuzzEntryPointsTests",
             dependencies: ["FuzzEntryPoints", "CFuzzShims", "WebSocketCore"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ScenarioTests",
+            dependencies: ["Scenario", "ConformanceSuite", "ReferenceServer", "WebSocketCore", "WireSim"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -53,14 +53,17 @@ public enum ClientHandshakeValidator {
         }
         let chosen = headers.listElements("Sec-WebSocket-Protocol")
         if chosen.count > 1 { throw .multipleSubprotocols(chosen) }
-        if let protocolName = chosen.first, !request.subprotocols.contains(protocolName) {
+        // Judge against the request as sent: overrides may have added or removed offers.
+        let sent = request.headers
+        if let protocolName = chosen.first, !sent.listElements("Sec-WebSocket-Protocol").contains(protocolName) {
             throw .unofferedSubprotocol(protocolName)
         }
         let extensionValues = headers["Sec-WebSocket-Extensions"]
         guard let extensions = ExtensionOffer.parse(extensionValues) else {
             throw .malformedExtensions(extensionValues.joined(separator: ", "))
         }
-        for accepted in extensions where !request.extensions.contains(where: { $0.name.caseInsensitiveEquals(accepted.name) }) {
+        let offered = ExtensionOffer.parse(sent["Sec-WebSocket-Extensions"]) ?? request.extensions
+        for accepted in extensions where !offered.contains(where: { $0.name.caseInsensitiveEquals(accepted.name) }) {
             throw .unofferedExtension(accepted.name)
         }
         return NegotiatedHandshake(subprotocol: chosen.first, extensions: extensions)

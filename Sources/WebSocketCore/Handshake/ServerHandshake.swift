@@ -76,13 +76,22 @@ public struct ServerHandshake: Sendable {
         }
     }
 
+    /// A refusal that does not come from reading a request, e.g. a head over the size limit (431).
+    public static func refusal(status: Int, reason: String) -> Decision {
+        ServerHandshake().reject(status, reason)
+    }
+
     private func reject(_ status: Int, _ reason: String, offerVersion: Bool = false) -> Decision {
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: "text/plain; charset=utf-8")
         headers.add(name: "Content-Length", value: String(reason.utf8.count))
         headers.add(name: "Connection", value: "close")
         if offerVersion { headers.add(name: "Sec-WebSocket-Version", value: "13") }
-        let phrase = status == 426 ? "Upgrade Required" : "Bad Request"
+        let phrase = switch status {
+        case 426: "Upgrade Required"
+        case 431: "Request Header Fields Too Large"
+        default: "Bad Request"
+        }
         return .reject(response: HTTPResponseHead(status: status, reasonPhrase: phrase, headers: headers), reason: reason)
     }
 }

@@ -1,0 +1,89 @@
+import Scenario
+import WebSocketCore
+
+/// 11.x (our own): keepalive and timeouts. Pings are answered promptly; a server with a ping interval
+/// pings, closes when the pongs stop, and drops a peer that never answers its close; idle connections
+/// that answer pings stay open. The server's interval and timeouts are inputs of the run.
+enum KeepaliveSection {
+    static let rfc = [Payloads.rfc("5.5.2"), Payloads.rfc("7.1.1")]
+    static let closeCodes: Set<UInt16> = [1000, 1001, 1008, 1011]
+
+    static var cases: [ScenarioCase] {
+        [
+            ScenarioCase("11.1.1", "A ping is answered within 1 s", sends: "A ping with payload \"keepalive\".",
+                         expectation: "A pong with the same payload within 1 s.", rfc: rfc, checks: ["ping", "keepalive"]) {
+                Send.ping(Array("keepalive".utf8))
+                Expect.pong(Array("keepalive".utf8), within: .seconds(1))
+            },
+            ScenarioCase("11.1.2", "A ping inside a fragmented message is answered before the message ends",
+                         sends: "A text frame without FIN, a ping, and (2 s later) the last fragment.",
+                         expectation: "The pong comes within 1 s, without waiting for the message to finish.",
+                         rfc: rfc + [Payloads.rfc("5.4")], checks: ["ping", "keepalive"]) {
+                Send.frame(fin: false, opcode: .text, payload: Array("part one, ".utf8))
+                Send.ping(Array("interleaved".utf8))
+                Expect.pong(Array("interleaved".utf8), within: .seconds(1))
+                Wait.for(.seconds(1))
+                Send.frame(opcode: .continuation, payload: Array("part two".utf8))
+                Expect.text("part one, part two")
+            },
+            ScenarioCase("11.1.3", "Ten pings, 100 ms apart, each answered within 1 s",
+                         sends: "Ten pings 100 ms apart.", expectation: "Each pong within 1 s of its ping.",
+                         rfc: rfc, checks: ["ping", "keepalive"]) {
+                for index in 0..<10 {
+                    Send.ping(Array("tick \(index)".utf8))
+                    Expect.pong(Array("tick \(index)".utf8), within: .seconds(1))
+                    Wait.for(.milliseconds(100))
+                }
+            },
+            ScenarioCase("11.2.1", "The server pings at its configured interval",
+                         sends: "Nothing; the client answers pings.",
+                         expectation: "A ping from the server within its ping interval (plus slack).",
+                         rfc: rfc, requirement: .should, checks: ["keepalive", "server-ping"], deadline: .seconds(600)) {
+                Step.depending(needs: "the server's ping interval (--server-ping-interval)") { run in
+                    guard let interval = run.serverPingInterval else { return nil }
+                    return [.expect(.ping(within: interval + run.slack))]
+                }
+            },
+            ScenarioCase("11.2.2", "The server keeps pinging while the client answers",
+                         sends: "Nothing; the client answers pings.",
+                         expectation: "Three pings, each within the interval (plus slack) of the previous one; no close.",
+                         rfc: rfc, requirement: .should, checks: ["keepalive", "server-ping"], deadline: .seconds(600)) {
+                Step.depending(needs: "the server's ping interval (--server-ping-interval)") { run in
+                    guard let interval = run.serverPingInterval else { return nil }
+                    return Array(repeating: Step.expect(.ping(within: interval + run.slack)), count: 3)
+                }
+            },
+            ScenarioCase("11.3.1", "The server closes when pongs stop",
+                         sends: "Nothing; the client stops answering pings.",
+                         expectation: "The server closes within its ping interval plus its pong timeout (plus slack).",
+                         rfc: rfc, requirement: .should, checks: ["keepalive", "pong-timeout"],
+                         closing: .peerFails(codes: closeCodes), deadline: .seconds(600)) {
+                Step.depending(needs: "the server's ping interval and pong timeout") { run in
+                    guard let interval = run.serverPingInterval, let timeout = run.serverPongTimeout else { return nil }
+                    return [.answerPings(false), .expect(.close(codes: closeCodes, within: interval + timeout + run.slack))]
+                }
+            },
+            ScenarioCase("11.4.1", "The server drops a peer that never answers its close",
+                         sends: "Nothing; the client answers neither pings nor the server's close frame.",
+                         expectation: "After its close frame, the server closes TCP within its close timeout (plus slack).",
+                         rfc: rfc, requirement: .should, checks: ["keepalive", "close-timeout"],
+                         closing: .informational, deadline: .seconds(600)) {
+                Step.depending(needs: "the server's ping interval, pong timeout and close timeout") { run in
+                    guard let interval = run.serverPingInterval, let timeout = run.serverPongTimeout,
+                          let closeTimeout = run.serverCloseTimeout else { return nil }
+                    return [.answerPings(false), .answerClose(false),
+                            .expect(.close(codes: nil, within: interval + timeout + run.slack)),
+                            .expect(.disconnect(within: closeTimeout + run.slack))]
+                }
+            },
+            ScenarioCase("11.5.1", "An idle connection that answers pings stays open for 60 s",
+                         sends: "Nothing for 60 s; the client answers pings.",
+                         expectation: "The server keeps the connection open: no message, no close.",
+                         rfc: rfc, checks: ["keepalive", "idle", "ping"], deadline: .seconds(120)) {
+                Expect.nothing(for: .seconds(60))
+                Send.ping(Array("still there?".utf8))
+                Expect.pong(Array("still there?".utf8))
+            },
+        ]
+    }
+}

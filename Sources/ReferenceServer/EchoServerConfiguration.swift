@@ -1,0 +1,31 @@
+public import WebSocketCore
+
+/// How the reference echo server behaves. The keepalive settings are what the 11.x cases test, so a run
+/// passes the same values to the suite (`RunParameters`).
+public struct EchoServerConfiguration: Sendable {
+    public var connection = Connection.Configuration()
+    /// Subprotocols the server speaks, most preferred first.
+    public var subprotocols: [String] = ["wsspec.echo"]
+    /// Send a ping this often; `nil` sends none.
+    public var pingInterval: Duration?
+    /// Close the connection (1001) when a ping goes unanswered for this long.
+    public var pongTimeout: Duration = .seconds(10)
+    /// Drop the transport when the peer does not answer our close frame within this time.
+    public var closeTimeout: Duration = .seconds(5)
+    /// Refuse an opening request whose head is larger than this.
+    public var maxHeadSize = 16 * 1024
+
+    public init() {}
+}
+
+extension EchoServerConfiguration {
+    /// The configuration the built-in suite run uses: keepalive on (a ping every 5 s, 10 s to answer it,
+    /// 5 s to answer a close), so that the 11.x cases have something to check.
+    public static var withKeepalive: EchoServerConfiguration {
+        var configuration = EchoServerConfiguration()
+        configuration.pingInterval = .seconds(5)
+        configuration.pongTimeout = .seconds(10)
+        configuration.closeTimeout = .seconds(5)
+        return configuration
+    }
+}

@@ -1,0 +1,76 @@
+/// A case number such as `6.4.1`: dotted integers, ordered numerically (`1.10` after `1.9`), matched by
+/// globs such as `6.4.*` or `7.*` in case selections.
+public struct CaseID: Sendable, Hashable, Comparable, CustomStringConvertible, ExpressibleByStringInterpolation {
+    public let rawValue: String
+    public let components: [Int]
+
+    /// `nil` unless the text is one or more dot-separated decimal numbers.
+    public init?(_ text: String) {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        let numbers = parts.compactMap { $0.isEmpty || $0.count > 6 ? nil : Int($0) }
+        guard !parts.isEmpty, numbers.count == parts.count, numbers.allSatisfy({ $0 >= 0 }) else { return nil }
+        rawValue = text
+        components = numbers
+    }
+
+    public init(stringLiteral value: String) {
+        guard let id = CaseID(value) else { preconditionFailure("not a case id: \(value)") }
+        self = id
+    }
+
+    public init(stringInterpolation: DefaultStringInterpolation) {
+        self.init(stringLiteral: String(stringInterpolation: stringInterpolation))
+    }
+
+    public var description: String { rawValue }
+
+    /// The id with one more level, e.g. `6.4` → `6.4.2`.
+    public func child(_ number: Int) -> CaseID { CaseID(stringLiteral: "\(rawValue).\(number)") }
+
+    public static func < (lhs: CaseID, rhs: CaseID) -> Bool { lhs.components.lexicographicallyPrecedes(rhs.components) }
+
+    /// Whether the id matches a glob: `*` stands for any run of characters (`6.*` matches `6.4.1`).
+    public func matches(glob: String) -> Bool {
+        Self.match(Array(glob.utf8)[...], Array(rawValue.utf8)[...])
+    }
+
+    private static func match(_ pattern: ArraySlice<UInt8>, _ text: ArraySlice<UInt8>) -> Bool {
+        guard let first = pattern.first else { return text.isEmpty }
+        if first == UInt8(ascii: "*") {
+            let rest = pattern.dropFirst()
+            return text.indices.contains { match(rest, text[$0...]) } || match(rest, text[text.endIndex...])
+        }
+        guard let head = text.first, head == first else { return false }
+        return match(pattern.dropFirst(), text.dropFirst())
+    }
+}
+
+/// A selection of cases by globs, as `--cases '1.*,6.4.*' --exclude '9.*'` give it.
+public struct CaseSelection: Sendable, Hashable {
+    public var include: [String]
+    public var exclude: [String]
+
+    public init(include: [String] = ["*"], exclude: [String] = []) {
+        self.include = include
+        self.exclude = exclude
+    }
+
+    /// Parses comma-separated globs.
+    public init(cases: String?, exclude: String? = nil) {
+        func globs(_ text: String?) -> [String] {
+            (text ?? "").split(separator: ",").map { $0.trimmingCharacters(in: " ") }.filter { !$0.isEmpty }
+        }
+        let included = globs(cases)
+        self.init(include: included.isEmpty ? ["*"] : included, exclude: globs(exclude))
+    }
+
+    public func contains(_ id: CaseID) -> Bool {
+        include.contains { id.matches(glob: $0) } && !exclude.contains { id.matches(glob: $0) }
+    }
+}
+
+extension Substring {
+    fileprivate func trimmingCharacters(in set: Character) -> String {
+        String(drop { $0 == set }.reversed().drop { $0 == set }.reversed())
+    }
+}

@@ -1,0 +1,69 @@
+public import WebSocketCore
+
+/// How the scripted client opens the connection, and which answers it accepts.
+public struct HandshakeSpec: Sendable, Hashable {
+    public var method = "GET"
+    /// The request target; `nil` uses the run's path.
+    public var target: String?
+    public var httpVersion = "HTTP/1.1"
+    public var origin: String?
+    public var subprotocols: [String] = []
+    public var extensions: [ExtensionOffer] = []
+    /// Deliberate changes to the header set, applied in order.
+    public var overrides: [ClientHandshakeRequest.HeaderOverride] = []
+    /// Replace the key with this text (which may be malformed on purpose).
+    public var key: String?
+    /// A text message sent in the same write as the request, before any answer (early data).
+    public var earlyMessage: String?
+    public var expect: HandshakeExpectation = .upgrade()
+
+    /// Stands for the run's supported subprotocol (`RunParameters.subprotocol`) in `subprotocols`.
+    public static let supportedSubprotocol = "{supported}"
+
+    public init() {}
+}
+
+/// Which subprotocol an accepted handshake must carry.
+public enum SubprotocolRule: Sendable, Hashable {
+    case any
+    /// No `Sec-WebSocket-Protocol` in the response.
+    case none
+    /// Exactly this one (the validator already refuses one that was not offered).
+    case exactly(String)
+    /// The run's supported subprotocol (`RunParameters.subprotocol`): UNIMPLEMENTED when the run names none.
+    case supported
+}
+
+/// The answers a case accepts to its opening request, with the verdict each one earns (`nil`: not acceptable).
+public struct HandshakeExpectation: Sendable, Hashable {
+    public var onUpgrade: Verdict?
+    public var onRefusal: Verdict?
+    /// Refusal statuses that earn `onRefusal`; any other 4xx earns NON-STRICT (`nil`: every 4xx).
+    public var refusalStatuses: Set<Int>?
+    /// A refusal must carry `Sec-WebSocket-Version: 13` (RFC 6455 §4.4).
+    public var refusalOffersVersion = false
+    public var subprotocol: SubprotocolRule = .any
+    /// Extension names an upgrade must not accept.
+    public var declinedExtensions: [String] = []
+
+    public init(onUpgrade: Verdict?, onRefusal: Verdict?, refusalStatuses: Set<Int>? = nil) {
+        self.onUpgrade = onUpgrade
+        self.onRefusal = onRefusal
+        self.refusalStatuses = refusalStatuses
+    }
+
+    /// The request is valid: the server must upgrade.
+    public static func upgrade(subprotocol: SubprotocolRule = .any, declining: [String] = []) -> HandshakeExpectation {
+        var expectation = HandshakeExpectation(onUpgrade: .ok, onRefusal: nil)
+        expectation.subprotocol = subprotocol
+        expectation.declinedExtensions = declining
+        return expectation
+    }
+
+    /// The request is broken: the server must refuse it, preferably with one of `statuses`.
+    public static func refusal(_ statuses: Set<Int>? = [400], offeringVersion: Bool = false) -> HandshakeExpectation {
+        var expectation = HandshakeExpectation(onUpgrade: nil, onRefusal: .ok, refusalStatuses: statuses)
+        expectation.refusalOffersVersion = offeringVersion
+        return expectation
+    }
+}

@@ -1,0 +1,64 @@
+public import WebSocketCore
+
+/// Something the scripted client saw the peer do.
+public enum ObservedEvent: Sendable, Hashable, CustomStringConvertible {
+    case message(Opcode, [UInt8])
+    case ping([UInt8])
+    case pong([UInt8])
+    /// A close frame: its code (`nil` when it had none) and the raw reason bytes.
+    case close(code: UInt16?, reason: [UInt8])
+    /// The peer broke a rule; the client failed the connection for it.
+    case violation(ProtocolViolation)
+    /// The peer ended the TCP connection (`reset`: abruptly).
+    case disconnected(reset: Bool)
+
+    /// Whether the event counts when matching expectations; the peer's pings are answered and let pass.
+    var isSignificant: Bool {
+        if case .ping = self { return false }
+        return true
+    }
+
+    public var description: String {
+        switch self {
+        case .message(let opcode, let payload):
+            "\(opcode) message \(Self.summarize(payload, asText: opcode == .text))"
+        case .ping(let payload): "ping \(Self.summarize(payload, asText: false))"
+        case .pong(let payload): "pong \(Self.summarize(payload, asText: false))"
+        case .close(let code, let reason):
+            "close frame, code \(code.map(String.init) ?? "none")\(reason.isEmpty ? "" : ", reason " + Self.summarize(reason, asText: true))"
+        case .violation(let violation): "invalid frame from the peer: \(violation)"
+        case .disconnected(let reset): reset ? "connection reset by the peer" : "the peer closed the TCP connection"
+        }
+    }
+
+    /// A short, printable rendering of a payload: text when it is UTF-8, hex otherwise; long ones elided.
+    public static func summarize(_ bytes: [UInt8], asText: Bool) -> String {
+        let limit = 48
+        let shown = Array(bytes.prefix(limit))
+        let suffix = bytes.count > limit ? "… (\(bytes.count) bytes)" : ""
+        if asText, case .valid = UTF8Validator.validate(shown) {
+            return String(decoding: shown, as: UTF8.self).debugDescription + suffix
+        }
+        if bytes.isEmpty { return "(empty)" }
+        return "0x" + shown.map { String($0, radix: 16).leftPadded(2) }.joined() + suffix
+    }
+}
+
+/// An observed event and when it happened, measured from the start of the case.
+public struct Observation: Sendable, Hashable, CustomStringConvertible {
+    public var time: Duration
+    public var event: ObservedEvent
+    public var description: String { "\(time.formatted) \(event)" }
+}
+
+/// Bytes that crossed the connection, as the client wrote or read them.
+public struct WireRecord: Sendable, Hashable {
+    public enum Direction: String, Sendable, Hashable { case sent, received }
+    public var time: Duration
+    public var direction: Direction
+    public var bytes: [UInt8]
+}
+
+extension String {
+    func leftPadded(_ width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
+}

@@ -1,0 +1,39 @@
+/// One conformance case: metadata that explains it, and the steps that run it.
+public struct ScenarioCase: Sendable, Identifiable {
+    public var id: CaseID
+    public var title: String
+    /// What the client sends, in plain words.
+    public var sends: String
+    /// What a conforming peer does, in plain words.
+    public var expectation: String
+    /// RFC 6455 (or 7692, or 9110) sections, e.g. `6455 §5.5.2`.
+    public var rfcSections: [String]
+    public var requirement: Requirement
+    /// Rules the case probes (e.g. `invalid-utf8`), so a defect can be mapped to the cases that catch it.
+    public var checks: Set<String>
+    public var closing: ClosingBehaviour
+    /// The whole case must finish within this time (the close included); past it, it is FAILED.
+    public var deadline: Duration
+    public var steps: [Step]
+
+    public init(_ id: CaseID, _ title: String, sends: String, expectation: String, rfc: [String],
+                requirement: Requirement = .must, checks: Set<String> = [], closing: ClosingBehaviour = .clientCloses(),
+                deadline: Duration = .seconds(30), @StepBuilder steps: () -> [Step]) {
+        self.id = id
+        self.title = title
+        self.sends = sends
+        self.expectation = expectation
+        self.rfcSections = rfc
+        self.requirement = requirement
+        self.checks = checks
+        self.closing = closing
+        self.deadline = deadline
+        self.steps = steps()
+    }
+
+    /// The handshake the case opens with (the standard one when it names none).
+    public var handshake: HandshakeSpec {
+        for case .open(let spec) in steps { return spec }
+        return HandshakeSpec()
+    }
+}

@@ -1,0 +1,174 @@
+/// Where an expectation stands against what has been observed so far.
+enum MatchState: Equatable {
+    /// Met; observations before `next` are used up. A match may still earn less than OK (`verdict`, why).
+    case matched(next: Int, verdict: Verdict, note: String?)
+    case failed(String)
+    /// Cannot be decided before this time (unless something arrives earlier).
+    case pending(until: Duration)
+}
+
+/// Decides expectations against the observation log. Pure: the same log and time give the same answer,
+/// which keeps verdicts deterministic and lets `oneOf` weigh several outcomes against one log.
+struct Matching {
+    let log: [Observation]
+    let now: Duration
+
+    func evaluate(_ expectation: Expectation, from cursor: Int, start: Duration) -> MatchState {
+        let end = start + expectation.deadline
+        func waitOr(_ reason: String) -> MatchState { now >= end ? .failed(reason) : .pending(until: end) }
+        func late(_ observation: Observation) -> Bool { observation.time > end }
+
+        switch expectation {
+        case .message(let matcher, let within):
+            guard let index = firstSignificant(from: cursor) else { return waitOr("no \(matcher) arrived within \(within.formatted)") }
+            let observation = log[index]
+            if late(observation) { return .failed("no \(matcher) arrived within \(within.formatted)") }
+            guard case .message(let opcode, let payload) = observation.event else {
+                return .failed("expected a \(matcher), but the peer's next act was: \(observation.event)")
+            }
+            guard matcher.matches(opcode: opcode, payload: payload) else {
+                return .failed("expected a \(matcher), received a \(observation.event)")
+            }
+            return .matched(next: index + 1, verdict: .ok, note: nil)
+
+        case .pong(let expected, let within):
+            guard let index = firstSignificant(from: cursor) else { return waitOr("no pong arrived within \(within.formatted)") }
+            let observation = log[index]
+            if late(observation) { return .failed("no pong arrived within \(within.formatted)") }
+            guard case .pong(let payload) = observation.event else {
+                return .failed("expected a pong, but the peer's next act was: \(observation.event)")
+            }
+            if let expected, payload != expected {
+                return .failed("the pong carries \(ObservedEvent.summarize(payload, asText: false)), "
+                    + "not the ping's \(ObservedEvent.summarize(expected, asText: false))")
+            }
+            return .matched(next: index + 1, verdict: .ok, note: nil)
+
+        case .ping(let within):
+            for index in cursor..<log.count {
+                let observation = log[index]
+                if late(observation) { break }
+                switch observation.event {
+                case .ping: return .matched(next: index + 1, verdict: .ok, note: nil)
+                case .close, .disconnected, .violation:
+                    return .failed("expected a ping, but first: \(observation.event)")
+                case .message, .pong: continue
+                }
+            }
+            return waitOr("the peer sent no ping within \(within.formatted)")
+
+        case .close(let codes, let within):
+            // A close is a state, not just an event: one already seen (by an earlier step) still counts.
+            for index in endingIndices(before: cursor) + Array(cursor..<log.count) {
+                let observation = log[index]
+                if late(observation) { break }
+                switch observation.event {
+                case .close(let code, _):
+                    let effective = code ?? 1005
+                    if let codes, !codes.contains(effective) {
+                        return .failed("the peer closed with code \(code.map(String.init) ?? "none"), expected \(Expectation.list(codes))")
+                    }
+                    return .matched(next: max(cursor, index + 1), verdict: .ok, note: nil)
+                case .disconnected, .violation:
+                    return .failed("expected a close frame, but first: \(observation.event)")
+                case .message, .pong, .ping: continue
+                }
+            }
+            return waitOr("the peer sent no close frame within \(within.formatted)")
+
+        case .failure(let codes, let within):
+            for index in endingIndices(before: cursor) + Array(cursor..<log.count) {
+                let observation = log[index]
+                if late(observation) { break }
+                switch observation.event {
+                case .ping: continue
+                case .message, .pong:
+                    return .failed("the peer answered with a \(observation.event) instead of failing the connection")
+                case .violation:
+                    return .failed("expected the peer to fail the connection, but it sent an \(observation.event)")
+                case .close(let code, _):
+                    guard let code, codes.contains(code) else {
+                        return .failed("the peer failed the connection with code \(code.map(String.init) ?? "none"), "
+                            + "expected \(Expectation.list(codes))")
+                    }
+                    return .matched(next: max(cursor, index + 1), verdict: .ok, note: nil)
+                case .disconnected:
+                    return .matched(next: max(cursor, index + 1), verdict: .nonStrict,
+                                    note: "the peer dropped the connection without a close frame (§7.1.7: it SHOULD send one)")
+                }
+            }
+            return waitOr("the peer did not fail the connection within \(within.formatted)")
+
+        case .nothing(let duration):
+            var next = cursor
+            for index in cursor..<log.count where log[index].time < end {
+                if log[index].event.isSignificant {
+                    return .failed("expected nothing for \(duration.formatted), but at \(log[index].time.formatted): \(log[index].event)")
+                }
+                next = index + 1
+            }
+            return now >= end ? .matched(next: next, verdict: .ok, note: nil) : .pending(until: end)
+
+        case .disconnect(let within):
+            for index in cursor..<log.count {
+                let observation = log[index]
+                if late(observation) { break }
+                if case .disconnected = observation.event { return .matched(next: index + 1, verdict: .ok, note: nil) }
+            }
+            return waitOr("the peer did not close the TCP connection within \(within.formatted)")
+        }
+    }
+
+    /// An alternative holds when its expectations hold one after the other; each starts when the previous
+    /// one was met.
+    func evaluate(_ alternative: Alternative, from cursor: Int, start: Duration) -> MatchState {
+        var position = cursor
+        var stepStart = start
+        var verdict = alternative.verdict
+        var notes: [String] = []
+        for expectation in alternative.expectations {
+            switch evaluate(expectation, from: position, start: stepStart) {
+            case .matched(let next, let earned, let note):
+                if case .nothing(let duration) = expectation {
+                    stepStart += duration
+                } else if next > position {
+                    stepStart = log[next - 1].time
+                }
+                position = next
+                verdict = max(verdict, earned)
+                if let note { notes.append(note) }
+            case let other:
+                return other
+            }
+        }
+        return .matched(next: position, verdict: verdict,
+                        note: (["\(alternative.verdict): \(alternative.label)"] + notes).joined(separator: "; "))
+    }
+
+    /// The first alternative (in order) that holds wins, once every earlier one is known not to hold.
+    func evaluate(_ alternatives: [Alternative], from cursor: Int, start: Duration) -> MatchState {
+        var misses: [String] = []
+        for alternative in alternatives {
+            switch evaluate(alternative, from: cursor, start: start) {
+            case .failed(let reason): misses.append("\(alternative.label): \(reason)")
+            case let decided: return decided
+            }
+        }
+        return .failed("no acceptable outcome happened (\(misses.joined(separator: "; ")))")
+    }
+
+    /// The index of the close frame or disconnection an earlier step already used up, if any.
+    private func endingIndices(before cursor: Int) -> [Int] {
+        guard let index = (0..<min(cursor, log.count)).first(where: { index in
+            switch log[index].event {
+            case .close, .disconnected: true
+            default: false
+            }
+        }) else { return [] }
+        return [index]
+    }
+
+    private func firstSignificant(from cursor: Int) -> Int? {
+        (cursor..<log.count).first { log[$0].event.isSignificant }
+    }
+}

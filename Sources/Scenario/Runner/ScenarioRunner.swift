@@ -1,0 +1,425 @@
+import WebSocketCore
+
+/// Runs one case over one connection and judges it. The same runner drives the simulated network and
+/// live servers: it sees only a `ScenarioTransport`.
+public enum ScenarioRunner {
+    /// - Parameter seed: where the handshake nonce and the mask keys come from.
+    public static func run(_ scenario: ScenarioCase, on transport: any ScenarioTransport,
+                           parameters: RunParameters = RunParameters(), seed: UInt64) async -> CaseResult {
+        let execution = CaseExecution(scenario: scenario, transport: transport, parameters: parameters, seed: seed)
+        await execution.run()
+        return execution.result()
+    }
+}
+
+/// The state of one case while it runs.
+final class CaseExecution {
+    let scenario: ScenarioCase
+    let transport: any ScenarioTransport
+    let parameters: RunParameters
+    private var random: SplitMix64
+    private var client: ScriptedClient
+    private var log: [Observation] = []
+    private var wire: [WireRecord] = []
+    private var cursor = 0
+    private var verdict: Verdict = .ok
+    private var reasons: [String] = []
+    private var handshake: HandshakeRecord?
+    private var opened = false
+    private var stopped = false
+    private var clientClosedTransport = false
+    private var segmentSize: Int?
+    private var segmentDelay: Duration = .zero
+
+    init(scenario: ScenarioCase, transport: any ScenarioTransport, parameters: RunParameters, seed: UInt64) {
+        self.scenario = scenario
+        self.transport = transport
+        self.parameters = parameters
+        random = SplitMix64(seed: seed)
+        client = ScriptedClient(maskSeed: random.next())
+    }
+
+    private var now: Duration { transport.elapsed }
+
+    func run() async {
+        var steps = scenario.steps
+        if !steps.contains(where: { if case .open = $0 { true } else { false } }) {
+            steps.insert(.open(HandshakeSpec()), at: 0)
+        }
+        await perform(steps)
+        if opened { await finishClosing() }
+        if !client.ended {
+            await closeOurSide()
+            await transport.abort()
+        }
+    }
+
+    private func perform(_ steps: [Step]) async {
+        for step in steps {
+            if stopped { return }
+            if now > scenario.deadline {
+                mismatch("the case did not finish within its deadline of \(scenario.deadline.formatted)")
+                return
+            }
+            await perform(step)
+        }
+    }
+
+    private func perform(_ step: Step) async {
+        switch step {
+        case .open(let spec):
+            await open(spec)
+        case .send(let spec):
+            do {
+                await write(try client.serialize(spec))
+            } catch {
+                scenarioError("cannot serialize \(spec.frame): \(error)")
+            }
+        case .sendRaw(let bytes):
+            await write(bytes)
+        case .sendFragmented(let opcode, let payload, let fragments):
+            for (index, range) in Self.split(payload.count, into: fragments).enumerated() {
+                let spec = FrameSpec(fin: range.upperBound == payload.count, opcode: index == 0 ? opcode : .continuation,
+                                     payload: Array(payload[range]))
+                await perform(.send(spec))
+            }
+        case .segmentWrites(let size, let delay):
+            segmentSize = size.map { max(1, $0) }
+            segmentDelay = delay
+        case .wait(let duration):
+            await pump(until: now + duration)
+        case .expect(let expectation):
+            await settle { matching, start in matching.evaluate(expectation, from: self.cursor, start: start) }
+        case .oneOf(let alternatives):
+            await settle { matching, start in matching.evaluate(alternatives, from: self.cursor, start: start) }
+        case .answerPings(let on):
+            client.answerPings = on
+        case .answerClose(let on):
+            client.answerClose = on
+        case .depending(let needs, let build):
+            guard let steps = build(parameters) else {
+                verdict = max(verdict, .unimplemented)
+                reasons.append("the run does not say \(needs)")
+                stopped = true
+                return
+            }
+            await perform(steps)
+        }
+    }
+
+    /// Splits `count` bytes into `parts` ranges of near-equal size (fewer when there are fewer bytes).
+    static func split(_ count: Int, into parts: Int) -> [Range<Int>] {
+        let parts = max(1, min(parts, max(count, 1)))
+        return (0..<parts).map { index in (count * index / parts)..<(count * (index + 1) / parts) }
+    }
+
+    // MARK: Expectations
+
+    /// Waits until the evaluation is decided, taking in what arrives meanwhile.
+    private func settle(_ evaluate: (Matching, Duration) -> MatchState) async {
+        let start = now
+        while true {
+            switch evaluate(Matching(log: log, now: now), start) {
+            case .matched(let next, let earned, let note):
+                cursor = next
+                if earned > .ok {
+                    verdict = max(verdict, earned)
+                    if let note { reasons.append(note) }
+                }
+                return
+            case .failed(let reason):
+                mismatch(reason)
+                return
+            case .pending(let until):
+                if now >= scenario.deadline {
+                    mismatch("the case did not finish within its deadline of \(scenario.deadline.formatted)")
+                    return
+                }
+                await pumpOnce(until: min(until, scenario.deadline))
+            }
+        }
+    }
+
+    private func mismatch(_ reason: String) {
+        verdict = max(verdict, scenario.requirement.verdictOnMismatch)
+        reasons.append(reason)
+        stopped = true
+    }
+
+    private func scenarioError(_ reason: String) {
+        verdict = .failed
+        reasons.append("scenario error: \(reason)")
+        stopped = true
+    }
+
+    // MARK: Input and output
+
+    private func write(_ bytes: [UInt8]) async {
+        guard !clientClosedTransport, !client.ended, !bytes.isEmpty else { return }
+        guard let size = segmentSize else {
+            await writeNow(bytes)
+            return
+        }
+        var start = 0
+        while start < bytes.count {
+            let end = min(bytes.count, start + size)
+            await writeNow(Array(bytes[start..<end]))
+            start = end
+            if start < bytes.count && segmentDelay > .zero { await pump(until: now + segmentDelay) }
+            if clientClosedTransport || client.ended { return }
+        }
+    }
+
+    private func writeNow(_ bytes: [UInt8]) async {
+        wire.append(WireRecord(time: now, direction: .sent, bytes: bytes))
+        await transport.write(bytes)
+    }
+
+    /// Takes in everything that arrives until `deadline` (or the end of the connection).
+    private func pump(until deadline: Duration) async {
+        while !client.ended && now < deadline {
+            await pumpOnce(until: deadline)
+        }
+    }
+
+    private func pumpOnce(until deadline: Duration) async {
+        let input = await transport.read(until: deadline)
+        await take(input)
+    }
+
+    private func take(_ input: TransportInput) async {
+        switch input {
+        case .bytes(let bytes):
+            wire.append(WireRecord(time: now, direction: .received, bytes: bytes))
+            guard opened else { return }
+            let output = client.receive(bytes)
+            record(output.events)
+            if !output.reply.isEmpty && !clientClosedTransport { await writeNow(output.reply) }
+            if output.closeTransport { await closeOurSide() }
+        case .endOfStream:
+            record(client.transportEnded(reset: false))
+        case .reset:
+            record(client.transportEnded(reset: true))
+        case .timedOut:
+            break
+        }
+    }
+
+    private func record(_ events: [ObservedEvent]) {
+        let time = now
+        log += events.map { Observation(time: time, event: $0) }
+    }
+
+    private func closeOurSide() async {
+        guard !clientClosedTransport else { return }
+        clientClosedTransport = true
+        client.transportClosedByUs()
+        await transport.close()
+    }
+
+    // MARK: The opening handshake
+
+    private func open(_ spec: HandshakeSpec) async {
+        var offered = spec.subprotocols
+        var overrides = spec.overrides
+        let placeholder = HandshakeSpec.supportedSubprotocol
+        if offered.contains(placeholder) || overrides.contains(where: { "\($0)".contains(placeholder) }) {
+            guard let supported = parameters.subprotocol else {
+                verdict = .unimplemented
+                reasons.append("the run names no subprotocol the server speaks")
+                stopped = true
+                return
+            }
+            offered = offered.map { $0 == placeholder ? supported : $0 }
+            overrides = overrides.map { override in
+                switch override {
+                case .add(let name, placeholder): .add(name, supported)
+                case .set(let name, placeholder): .set(name, supported)
+                default: override
+                }
+            }
+        }
+        let nonce = (0..<16).map { _ in UInt8.random(in: 0...255, using: &random) }
+        var request = ClientHandshakeRequest(target: spec.target ?? parameters.path, host: parameters.host, nonce: nonce,
+                                             origin: spec.origin, subprotocols: offered, extensions: spec.extensions,
+                                             overrides: overrides)
+        request.method = spec.method
+        request.httpVersion = spec.httpVersion
+        if let key = spec.key { request.key = key }
+        var bytes = request.serialize()
+        if let early = spec.earlyMessage, let frame = try? client.serialize(FrameSpec(opcode: .text, payload: Array(early.utf8))) {
+            bytes += frame
+        }
+        handshake = HandshakeRecord(request: String(decoding: request.serialize(), as: UTF8.self))
+        await write(bytes)
+
+        var parser = HTTPHeadParser()
+        let deadline = now + parameters.handshakeTimeout
+        var received: (head: [UInt8], rest: [UInt8])?
+        reading: while received == nil {
+            let input = await transport.read(until: deadline)
+            switch input {
+            case .bytes(let chunk):
+                wire.append(WireRecord(time: now, direction: .received, bytes: chunk))
+                do {
+                    received = try parser.append(chunk)
+                } catch {
+                    return judgeNoUpgrade(spec.expect, "the response head is unreadable: \(error)")
+                }
+            case .endOfStream, .reset:
+                record(client.transportEnded(reset: input == .reset))
+                return judgeNoUpgrade(spec.expect, "the server closed the connection without an HTTP response")
+            case .timedOut:
+                break reading
+            }
+        }
+        guard let received else {
+            return judgeNoUpgrade(spec.expect, "no HTTP response within \(parameters.handshakeTimeout.formatted)")
+        }
+        handshake?.response = String(decoding: received.head, as: UTF8.self)
+        let response: HTTPResponseHead
+        do {
+            response = try HTTPHeadParser.parseResponse(received.head)
+        } catch {
+            return judgeNoUpgrade(spec.expect, "the response is not HTTP: \(error)")
+        }
+        handshake?.status = response.status
+        if response.status == 101 {
+            await judgeUpgrade(response, to: request, spec.expect, leftover: received.rest)
+        } else {
+            judgeRefusal(response, spec.expect)
+        }
+    }
+
+    private func judgeUpgrade(_ response: HTTPResponseHead, to request: ClientHandshakeRequest,
+                              _ expectation: HandshakeExpectation, leftover: [UInt8]) async {
+        let negotiated: NegotiatedHandshake
+        do {
+            negotiated = try ClientHandshakeValidator.validate(response, for: request)
+        } catch {
+            verdict = .failed
+            reasons.append("the 101 response is not a valid upgrade: \(error)")
+            stopped = true
+            return
+        }
+        opened = true
+        handshake?.subprotocol = negotiated.subprotocol
+        guard let earned = expectation.onUpgrade else {
+            mismatch("the server upgraded a request it must refuse")
+            return
+        }
+        verdict = max(verdict, earned)
+        switch expectation.subprotocol {
+        case .any: break
+        case .none:
+            if let chosen = negotiated.subprotocol { mismatch("the server chose subprotocol \(chosen.debugDescription), none was acceptable") }
+        case .exactly(let name):
+            if negotiated.subprotocol != name {
+                mismatch("the server chose \(negotiated.subprotocol.map(\.debugDescription) ?? "no subprotocol"), expected \(name.debugDescription)")
+            }
+        case .supported:
+            if negotiated.subprotocol != parameters.subprotocol {
+                mismatch("the server chose \(negotiated.subprotocol.map(\.debugDescription) ?? "no subprotocol"), "
+                    + "expected \(parameters.subprotocol.map(\.debugDescription) ?? "?")")
+            }
+        }
+        for name in expectation.declinedExtensions
+        where negotiated.extensions.contains(where: { $0.name.lowercased() == name.lowercased() }) {
+            mismatch("the server accepted extension \(name), whose offer it must decline")
+        }
+        if !leftover.isEmpty { await take(.bytes(leftover)) }
+    }
+
+    private func judgeRefusal(_ response: HTTPResponseHead, _ expectation: HandshakeExpectation) {
+        stopped = true
+        let status = "\(response.status) \(response.reasonPhrase)"
+        guard let earned = expectation.onRefusal else {
+            mismatch("the server refused a valid opening request: \(status)")
+            return
+        }
+        if let statuses = expectation.refusalStatuses, !statuses.contains(response.status) {
+            verdict = max(verdict, .nonStrict)
+            reasons.append("refused with \(status); expected \(statuses.sorted().map(String.init).joined(separator: " or "))")
+        } else if expectation.refusalStatuses == nil && !(400..<500).contains(response.status) {
+            verdict = max(verdict, .nonStrict)
+            reasons.append("refused with \(status); expected a 4xx status")
+        }
+        if expectation.refusalOffersVersion && !response.headers.listContains("Sec-WebSocket-Version", token: "13") {
+            verdict = .failed
+            reasons.append("the refusal does not carry Sec-WebSocket-Version: 13 (§4.4)")
+        }
+        verdict = max(verdict, earned)
+    }
+
+    private func judgeNoUpgrade(_ expectation: HandshakeExpectation, _ reason: String) {
+        stopped = true
+        if expectation.onRefusal != nil {
+            verdict = max(verdict, .nonStrict)
+            reasons.append("\(reason) (a refusal SHOULD be an HTTP error response, §4.2.1)")
+        } else {
+            verdict = .failed
+            reasons.append(reason)
+        }
+    }
+
+    // MARK: The closing handshake
+
+    private func finishClosing() async {
+        let deadline = now + parameters.closeTimeout
+        switch scenario.closing {
+        case .clientCloses(let code, _):
+            if client.sentClose == nil && client.failure == nil && !client.ended {
+                await perform(.send(.close(code: code)))
+            }
+        case .peerFails, .informational:
+            // Give the peer its chance to close first; close ourselves if it does not.
+            while client.receivedClose == nil && !client.ended && now < deadline { await pumpOnce(until: deadline) }
+            if client.sentClose == nil && client.failure == nil && !client.ended {
+                await perform(.send(.close(code: 1000)))
+            }
+        }
+        // The server closes the TCP connection first (§7.1.1); the client waits for it, on a timer.
+        let end = now + parameters.closeTimeout
+        while !client.ended && now < end { await pumpOnce(until: end) }
+    }
+
+    private func closeVerdict() -> (CloseVerdict, String?) {
+        if !opened { return stopped && verdict <= .nonStrict ? (.ok, nil) : (.informational, "no WebSocket connection was opened") }
+        if let failure = client.failure { return (.failedByClient, "the client failed the connection: \(failure)") }
+        let received = client.receivedClose
+        let codeText = received.map { $0.code.map(String.init) ?? "none" }
+        switch scenario.closing {
+        case .informational:
+            return (.informational, nil)
+        case .clientCloses(_, let answers):
+            guard let received else { return (.unclean, "the peer never sent a close frame") }
+            if !answers.contains(received.code ?? 1005) {
+                return (.wrongCode, "the peer's close code is \(codeText!), expected \(Expectation.list(answers))")
+            }
+        case .peerFails(let codes):
+            guard let received else { return (.unclean, "the peer dropped the connection without a close frame") }
+            if !codes.contains(received.code ?? 1005) {
+                return (.wrongCode, "the peer's close code is \(codeText!), expected \(Expectation.list(codes))")
+            }
+        }
+        if client.wasReset { return (.unclean, "the TCP connection was reset") }
+        if client.sentClose == nil { return (.unclean, "the client sent no close frame") }
+        if client.droppedBy == .client && scenario.closing != .informational {
+            return (.unclean, "the peer did not close the TCP connection after the closing handshake")
+        }
+        return (.ok, nil)
+    }
+
+    func result() -> CaseResult {
+        let (close, closeReason) = closeVerdict()
+        var allReasons = reasons
+        if let closeReason { allReasons.append(closeReason) }
+        let closing = ClosingRecord(sentByClient: client.sentClose, sentByServer: client.receivedClose,
+                                    initiatedBy: client.initiatedBy, droppedBy: client.droppedBy,
+                                    wasClean: client.sentClose != nil && client.receivedClose != nil && !client.wasReset)
+        return CaseResult(id: scenario.id, title: scenario.title, requirement: scenario.requirement,
+                          rfcSections: scenario.rfcSections, verdict: verdict, closeVerdict: close, reasons: allReasons,
+                          acceptableOutcomes: OutcomeDescription.describe(scenario), observed: log, handshake: handshake,
+                          closing: closing, wire: wire, duration: now, seed: nil)
+    }
+}

@@ -1,0 +1,152 @@
+import WebSocketCore
+
+/// The scripted client's protocol state: it parses what the server sends (diagnostically, so a broken
+/// server's frames are described rather than just refused), answers pings and close frames as a client
+/// must, and fails the connection when the server breaks a rule. Sending is left to the scenario.
+struct ScriptedClient {
+    struct Output {
+        var events: [ObservedEvent] = []
+        /// Bytes the client must send in answer (pongs, the close echo, the close that fails the connection).
+        var reply: [UInt8] = []
+        /// The client failed the connection: close the transport.
+        var closeTransport = false
+    }
+
+    var answerPings = true
+    var answerClose = true
+    private(set) var sentClose: (code: UInt16?, reason: [UInt8])?
+    private(set) var receivedClose: (code: UInt16?, reason: [UInt8])?
+    private(set) var initiatedBy: ClosingRecord.Side?
+    private(set) var droppedBy: ClosingRecord.Side?
+    private(set) var failure: ProtocolViolation?
+    private(set) var wasReset = false
+    private(set) var ended = false
+
+    private var parser = FrameParser(.init(senderRole: .server, mode: .diagnostic, maxFramePayloadLength: 64 << 20))
+    private var maskKeys: SeededMaskKeySource
+    private var frameHeader: FrameHeader?
+    private var framePayload: [UInt8] = []
+    private var message: (opcode: Opcode, payload: [UInt8])?
+
+    init(maskSeed: UInt64) { maskKeys = SeededMaskKeySource(seed: maskSeed) }
+
+    /// The bytes of a frame the scenario sends; a close frame is remembered as our half of the closing handshake.
+    mutating func serialize(_ spec: FrameSpec) throws(FrameSerializer.Error) -> [UInt8] {
+        var frame = spec.frame
+        switch spec.masking {
+        case .automatic: frame.maskKey = maskKeys.nextMaskKey()
+        case .unmasked: frame.maskKey = nil
+        case .key(let key): frame.maskKey = key
+        }
+        let bytes = try FrameSerializer.serialize(frame, lengthEncoding: spec.lengthEncoding)
+        if frame.opcode == .close { noteSentClose(frame.payload) }
+        return bytes
+    }
+
+    private mutating func noteSentClose(_ payload: [UInt8]) {
+        guard sentClose == nil else { return }
+        let code = payload.count >= 2 ? UInt16(payload[0]) << 8 | UInt16(payload[1]) : nil
+        sentClose = (code, Array(payload.dropFirst(2)))
+        if receivedClose == nil { initiatedBy = .client }
+    }
+
+    /// We end our side of the TCP connection.
+    mutating func transportClosedByUs() {
+        if droppedBy == nil && !ended { droppedBy = .client }
+    }
+
+    mutating func receive(_ bytes: [UInt8]) -> Output {
+        var output = Output()
+        guard failure == nil, !ended else { return output }
+        parser.append(bytes)
+        do {
+            while failure == nil, let event = try parser.nextEvent() {
+                handle(event, into: &output)
+            }
+        } catch {
+            fail(error, into: &output)
+        }
+        return output
+    }
+
+    mutating func transportEnded(reset: Bool) -> [ObservedEvent] {
+        guard !ended else { return [] }
+        ended = true
+        wasReset = reset
+        if droppedBy == nil { droppedBy = .server }
+        return [.disconnected(reset: reset)]
+    }
+
+    private mutating func handle(_ event: FrameParser.Event, into output: inout Output) {
+        switch event {
+        case .header(let header, let violations):
+            if let violation = violations.first { return fail(violation, into: &output) }
+            frameHeader = header
+            framePayload = []
+        case .payload(let chunk):
+            framePayload.append(contentsOf: chunk)
+        case .frameEnd:
+            guard let header = frameHeader else { return }
+            frameHeader = nil
+            if receivedClose != nil { return }  // Nothing counts after the peer's close frame (§5.5.1).
+            if header.opcode.isControl { control(header.opcode, framePayload, into: &output) } else { data(header, into: &output) }
+        }
+    }
+
+    private mutating func data(_ header: FrameHeader, into output: inout Output) {
+        if header.opcode == .continuation {
+            message?.payload.append(contentsOf: framePayload)
+        } else {
+            message = (header.opcode, framePayload)
+        }
+        guard header.fin, let finished = message else { return }
+        message = nil
+        if finished.opcode == .text, case .invalid(let offset) = UTF8Validator.validate(finished.payload) {
+            return fail(.invalidUTF8(offset: offset), into: &output)
+        }
+        if finished.opcode == .text, case .incomplete = UTF8Validator.validate(finished.payload) {
+            return fail(.invalidUTF8(offset: finished.payload.count), into: &output)
+        }
+        output.events.append(.message(finished.opcode, finished.payload))
+    }
+
+    private mutating func control(_ opcode: Opcode, _ payload: [UInt8], into output: inout Output) {
+        switch opcode {
+        case .ping:
+            output.events.append(.ping(payload))
+            if answerPings && sentClose == nil { output.reply += frameBytes(.pong, payload) }
+        case .pong:
+            output.events.append(.pong(payload))
+        default:  // close
+            let code = payload.count >= 2 ? UInt16(payload[0]) << 8 | UInt16(payload[1]) : nil
+            receivedClose = (code, Array(payload.dropFirst(2)))
+            if sentClose == nil { initiatedBy = .server }
+            output.events.append(.close(code: code, reason: Array(payload.dropFirst(2))))
+            do {
+                let parsed = try ClosePayload.parse(payload)
+                if sentClose == nil && answerClose {
+                    let answer = ClosePayload(code: parsed.code).bytes
+                    output.reply += frameBytes(.close, answer)
+                    noteSentClose(answer)
+                }
+            } catch {
+                fail(error, into: &output)
+            }
+        }
+    }
+
+    private mutating func fail(_ violation: ProtocolViolation, into output: inout Output) {
+        failure = violation
+        output.events.append(.violation(violation))
+        if sentClose == nil {
+            let payload = ClosePayload(code: violation.closeCode).bytes
+            output.reply += frameBytes(.close, payload)
+            noteSentClose(payload)
+        }
+        output.closeTransport = true
+    }
+
+    private mutating func frameBytes(_ opcode: Opcode, _ payload: [UInt8]) -> [UInt8] {
+        (try? serialize(FrameSpec(opcode: opcode, payload: payload))) ?? []
+    }
+}

@@ -1,0 +1,122 @@
+public import ReferenceServer
+public import WireSim
+
+/// Runs cases in-process against a server session over the simulated network: deterministic, and fast
+/// because every wait is virtual.
+public struct InProcessSuite: Sendable {
+    /// Makes a fresh server session for each connection.
+    public var makeServer: @Sendable () -> any ServerSession
+    public var parameters: RunParameters
+    /// The link's behaviour under a given seed. The default cuts and delays both directions at random.
+    public var linkOptions: @Sendable (UInt64) -> LinkOptions
+
+    public init(parameters: RunParameters = RunParameters(),
+                linkOptions: @escaping @Sendable (UInt64) -> LinkOptions = InProcessSuite.seededLink,
+                makeServer: @escaping @Sendable () -> any ServerSession) {
+        self.makeServer = makeServer
+        self.parameters = parameters
+        self.linkOptions = linkOptions
+    }
+
+    /// The reference echo server, with the run parameters that describe it.
+    public static func referenceServer(_ configuration: EchoServerConfiguration = EchoServerConfiguration()) -> InProcessSuite {
+        var parameters = RunParameters()
+        parameters.subprotocol = configuration.subprotocols.first
+        parameters.serverPingInterval = configuration.pingInterval
+        parameters.serverPongTimeout = configuration.pongTimeout
+        parameters.serverCloseTimeout = configuration.closeTimeout
+        return InProcessSuite(parameters: parameters) { EchoServer(configuration: configuration) }
+    }
+
+    /// Seed 0 is an ideal link (whole writes, no delay); every other seed draws segment sizes of 1–512
+    /// bytes and latencies up to 2 ms.
+    public static let seededLink: @Sendable (UInt64) -> LinkOptions = { seed in
+        seed == 0 ? .ideal : LinkOptions(segmentation: .random(1...512), latency: .random(.zero...(.milliseconds(2))))
+    }
+
+    /// The seed a case runs under in a run with `runSeed`: it depends on the case id, not on the order or
+    /// the number of cases, so one case can be replayed alone.
+    public static func caseSeed(runSeed: UInt64, id: CaseID) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a: stable across processes, unlike Hasher.
+        for byte in id.rawValue.utf8 {
+            hash ^= UInt64(byte)
+            hash &*= 0x100_0000_01b3
+        }
+        return runSeed == 0 ? 0 : hash ^ runSeed &* 0x9E37_79B9_7F4A_7C15
+    }
+
+    /// Runs one case under one run seed; the result carries the case's own seed.
+    public func run(_ scenario: ScenarioCase, seed runSeed: UInt64 = 0) -> CaseResult {
+        let seed = Self.caseSeed(runSeed: runSeed, id: scenario.id)
+        let simulation = Simulation(seed: seed)
+        defer { simulation.discardPendingEvents() }
+        let link = SimulatedLink(simulation: simulation, options: linkOptions(runSeed == 0 ? 0 : seed))
+        let server = SimulatedServerHost(link: link, session: makeServer())
+        let transport = SimulatedTransport(link: link)
+        let parameters = parameters
+        let budget = scenario.deadline + parameters.closeTimeout * 3 + parameters.handshakeTimeout
+        var result: CaseResult
+        do {
+            result = try simulation.runTask(timeout: budget) {
+                await ScenarioRunner.run(scenario, on: transport, parameters: parameters, seed: seed)
+            }
+        } catch {
+            result = CaseResult(id: scenario.id, title: scenario.title, requirement: scenario.requirement,
+                                rfcSections: scenario.rfcSections, verdict: .failed, closeVerdict: .informational,
+                                reasons: ["the case did not finish under simulation: \(error)"],
+                                acceptableOutcomes: [], observed: [], handshake: nil,
+                                closing: ClosingRecord(initiatedBy: nil, droppedBy: nil, wasClean: false),
+                                wire: [], duration: .zero, seed: seed)
+        }
+        withExtendedLifetime(server) {}
+        result.seed = seed
+        return result
+    }
+
+    /// Runs every case once under `seed`, `jobs` at a time; results come back in the cases' order and do
+    /// not depend on `jobs`.
+    public func run(_ cases: [ScenarioCase], seed: UInt64 = 0, jobs: Int = 1) async -> [CaseResult] {
+        await withTaskGroup(of: (Int, CaseResult).self) { group in
+            var next = 0
+            var results = [CaseResult?](repeating: nil, count: cases.count)
+            func addNext() {
+                let index = next
+                next += 1
+                let scenario = cases[index]
+                group.addTask { (index, run(scenario, seed: seed)) }
+            }
+            for _ in 0..<min(max(1, jobs), cases.count) { addNext() }
+            for await (index, result) in group {
+                results[index] = result
+                if next < cases.count { addNext() }
+            }
+            return results.map { $0! }
+        }
+    }
+
+    /// A verdict that changed between seeds: the determinism of the server under test is in doubt, or the
+    /// case depends on timing. `seed` replays it.
+    public struct VerdictChange: Sendable, Hashable, CustomStringConvertible {
+        public var id: CaseID
+        public var seed: UInt64
+        public var baseline: String
+        public var changed: String
+        public var description: String { "\(id): \(baseline) under the ideal link, \(changed) under run seed \(seed)" }
+    }
+
+    /// Runs every case under run seeds 0..<count and reports each case whose verdicts differ from seed 0.
+    public func sweep(_ cases: [ScenarioCase], seeds count: Int, jobs: Int = 1) async -> (results: [CaseResult], changes: [VerdictChange]) {
+        let baseline = await run(cases, seed: 0, jobs: jobs)
+        var changes: [VerdictChange] = []
+        for seed in 1..<UInt64(max(1, count)) {
+            let results = await run(cases, seed: seed, jobs: jobs)
+            for (base, other) in zip(baseline, results) where (base.verdict, base.closeVerdict) != (other.verdict, other.closeVerdict) {
+                if !changes.contains(where: { $0.id == base.id }) {
+                    changes.append(VerdictChange(id: base.id, seed: seed, baseline: "\(base.verdict)/\(base.closeVerdict)",
+                                                 changed: "\(other.verdict)/\(other.closeVerdict)"))
+                }
+            }
+        }
+        return (baseline, changes)
+    }
+}

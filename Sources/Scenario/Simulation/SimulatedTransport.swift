@@ -1,0 +1,86 @@
+import WireSim
+
+/// The client end of a simulated link, as the runner's transport. Everything runs on the simulation's
+/// driving thread; reads wait on virtual time.
+// Unchecked: confined to the simulation's driving thread, like everything the simulation runs.
+final class SimulatedTransport: ScenarioTransport, LinkEndpoint, @unchecked Sendable {
+    private let link: SimulatedLink
+    private let start: VirtualInstant
+    private var inbox: [TransportInput] = []
+    private var waiter: CheckedContinuation<TransportInput, Never>?
+    private var waiterTimer: Simulation.EventID?
+    private var ended = false
+    private var writeClosed = false
+
+    init(link: SimulatedLink) {
+        self.link = link
+        start = link.simulation.now
+        link.attach(.a, self)
+    }
+
+    private var simulation: Simulation { link.simulation }
+
+    var elapsed: Duration { start.duration(to: simulation.now) }
+
+    func write(_ bytes: [UInt8]) async {
+        guard !writeClosed, !ended else { return }
+        link.send(from: .a, bytes)
+    }
+
+    func read(until deadline: Duration) async -> TransportInput {
+        if !inbox.isEmpty { return inbox.removeFirst() }
+        let instant = start.advanced(by: deadline)
+        if simulation.now >= instant { return .timedOut }
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                waiter = continuation
+                waiterTimer = simulation.schedule(at: instant) { [weak self] in self?.deliver(.timedOut) }
+            }
+        } onCancel: {
+            // Runs on the driving thread too: `runTask` cancels from there when it gives up on the case.
+            self.deliver(.timedOut)
+        }
+    }
+
+    func close() async {
+        guard !writeClosed else { return }
+        writeClosed = true
+        if !ended { link.shutdownWrite(from: .a) }
+    }
+
+    func abort() async {
+        guard !ended else { return }
+        ended = true
+        link.reset(from: .a)
+    }
+
+    private func deliver(_ input: TransportInput) {
+        guard let waiter else {
+            if input != .timedOut { inbox.append(input) }
+            return
+        }
+        self.waiter = nil
+        if let waiterTimer { simulation.cancel(waiterTimer) }
+        waiterTimer = nil
+        waiter.resume(returning: input)
+    }
+
+    // MARK: LinkEndpoint
+
+    func linkDidReceive(_ bytes: [UInt8]) {
+        guard !ended else { return }
+        deliver(.bytes(bytes))
+    }
+
+    func linkDidReachEndOfStream() {
+        guard !ended else { return }
+        ended = true
+        deliver(.endOfStream)
+    }
+
+    func linkDidReset() {
+        guard !ended else { return }
+        ended = true
+        deliver(.reset)
+    }
+}
