@@ -23,7 +23,7 @@ enum PingPongSection {
         ]
         for (id, title, payload) in [("2.7", "Unsolicited pong without payload", [UInt8]()),
                                      ("2.8", "Unsolicited pong with a payload", Array("unsolicited pong payload".utf8))] {
-            cases.append(ScenarioCase(CaseID(id)!, title, sends: "A pong no ping asked for.",
+            cases.append(ScenarioCase(CaseID(stringLiteral: id), title, sends: "A pong no ping asked for.",
                                       expectation: "The peer ignores it: nothing comes back; then a normal close.",
                                       rfc: [Payloads.rfc("5.5.3")], checks: ["pong"]) {
                 Send.pong(payload)
@@ -39,7 +39,7 @@ enum PingPongSection {
             Expect.pong(Array("ping payload".utf8))
         })
         for (id, chopped) in [("2.10", false), ("2.11", true)] {
-            cases.append(ScenarioCase(CaseID(id)!, "Ten pings\(chopped ? ", written one byte at a time" : "")",
+            cases.append(ScenarioCase(CaseID(stringLiteral: id), "Ten pings\(chopped ? ", written one byte at a time" : "")",
                                       sends: "Ten pings with payloads \"payload-0\" … \"payload-9\".",
                                       expectation: "Ten pongs, in order, each with its ping's payload.",
                                       rfc: rfc, checks: ["ping"], deadline: .seconds(60)) {

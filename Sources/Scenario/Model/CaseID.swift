@@ -4,8 +4,8 @@ public struct CaseID: Sendable, Hashable, Comparable, CustomStringConvertible, E
     public let rawValue: String
     public let components: [Int]
 
-    /// `nil` unless the text is one or more dot-separated decimal numbers.
-    public init?(_ text: String) {
+    /// `nil` unless the text is one or more dot-separated decimal numbers (a literal must be one).
+    public init?(parsing text: String) {
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
         let numbers = parts.compactMap { $0.isEmpty || $0.count > 6 ? nil : Int($0) }
         guard !parts.isEmpty, numbers.count == parts.count, numbers.allSatisfy({ $0 >= 0 }) else { return nil }
@@ -14,7 +14,7 @@ public struct CaseID: Sendable, Hashable, Comparable, CustomStringConvertible, E
     }
 
     public init(stringLiteral value: String) {
-        guard let id = CaseID(value) else { preconditionFailure("not a case id: \(value)") }
+        guard let id = CaseID(parsing: value) else { preconditionFailure("not a case id: \(value)") }
         self = id
     }
 
