@@ -53,6 +53,9 @@ let package = Package(
             dependencies: [
                 "WebSocketCore",
                 "WireSim",
+                "Scenario",
+                "ConformanceSuite",
+                "ReferenceServer",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),

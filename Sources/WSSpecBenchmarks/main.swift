@@ -31,4 +31,10 @@ print("messages \(echo.messages), events \(echo.events), virtual \(formatted(ech
 print("events/s \(formatted(Double(echo.events) / echo.wallSeconds / 1e6)) M, "
       + "virtual/wall \(formatted(echo.virtualSeconds / echo.wallSeconds, decimals: 1))x")
 print("")
+print("Conformance catalog in-process against the reference server (WireSim, 2 jobs)")
+let catalog = await CatalogBenchmark.run(jobs: 2)
+print("cases \(catalog.cases), not passed \(catalog.failures), verdict changes over 100 seeds \(catalog.verdictChanges)")
+print("1 seed \(formatted(catalog.oneSeedSeconds, decimals: 3)) s (target <= 1 s); "
+      + "100 seeds \(formatted(catalog.hundredSeedsSeconds, decimals: 1)) s (target <= 60 s)")
+print("")
 print("(checksum \(blackHole & 0xFF))")
