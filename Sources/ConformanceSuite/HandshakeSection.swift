@@ -18,10 +18,9 @@ enum HandshakeSection {
         // The tag marks cases whose best outcome is a refusal: those pass even against a server that cannot upgrade.
         let prefersRefusal = (spec.expect.onRefusal ?? .failed) < (spec.expect.onUpgrade ?? .failed)
         let earlyMessage = spec.earlyMessage
-        let spec2 = spec
         return ScenarioCase(id, title, sends: sends, expectation: expectation, rfc: rfc, requirement: requirement,
                             checks: checks.union(["handshake"]).union(prefersRefusal ? ["handshake-refused"] : [])) {
-            Step.open(spec2)
+            Step.open(spec)
             if upgrades {
                 if let earlyMessage {
                     Expect.text(earlyMessage)
@@ -188,10 +187,7 @@ enum HandshakeSection {
                 $0.overrides = [.add("Sec-WebSocket-Protocol", supported)]
                 $0.expect = .upgrade(subprotocol: .supported)
             },
-        ].map { scenario in
-            // The placeholder in an override is replaced like the one in the offer list.
-            scenario
-        }
+        ]
     }
 
     private static var extensions: [ScenarioCase] {

@@ -107,8 +107,7 @@ enum UTF8Section {
                 if asFragments {
                     Send.frame(fin: false, opcode: .text, payload: parts[0])
                 } else {
-                    let header = try! FrameSerializer.serialize(Frame(opcode: .text, maskKey: .zero, payload: parts.flatMap { $0 }))
-                    Send.raw(Array(header.prefix(header.count - parts.joined().count)) + parts[0])
+                    Send.raw(zeroMaskedHeader(payloadLength: parts.joined().count) + parts[0])
                 }
                 Expect.nothing(for: .seconds(1))
                 if asFragments {
@@ -126,12 +125,21 @@ enum UTF8Section {
         }
     }
 
+    /// The header of a text frame masked with a zero key, so that its payload can follow as it is.
+    private static func zeroMaskedHeader(payloadLength: Int) -> [UInt8] {
+        var header: [UInt8] = []
+        FrameSerializer.appendHeader(FrameHeader(fin: true, rsv1: false, rsv2: false, rsv3: false, opcode: .text, maskKey: .zero,
+                                                 payloadLength: UInt64(payloadLength),
+                                                 lengthEncoding: .minimal(for: UInt64(payloadLength))), to: &header)
+        return header
+    }
+
     /// 6.5–6.23: one case per byte sequence, sent as a single text frame.
     private static var sequences: [ScenarioCase] {
         UTF8Sequences.groups.enumerated().flatMap { groupIndex, group in
             group.sequences.enumerated().map { index, bytes in
                 let valid = isValid(bytes)
-                let hex = bytes.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
+                let hex = ObservedEvent.hex(bytes)
                 return ScenarioCase(CaseID(stringLiteral: "6.\(groupIndex + 5).\(index + 1)"), "\(group.title): 0x\(hex)",
                                     sends: "A text frame whose payload is 0x\(hex) (\(valid ? "valid" : "not valid") UTF-8).",
                                     expectation: valid ? "The text is echoed." : "The peer fails the connection with 1007.",

@@ -21,10 +21,15 @@ final class DefectiveEchoServer: ServerSession {
     func receive(_ bytes: [UInt8]) -> [ServerAction] {
         guard !finished else { return [] }
         if var headParser {
-            guard let head = try? headParser.append(bytes) else {
-                self.headParser = headParser
-                if (try? headParser.append([])) == nil { return [] }
+            let head: (head: [UInt8], rest: [UInt8])?
+            do {
+                head = try headParser.append(bytes)
+            } catch {
                 return refuse(ServerHandshake.refusal(status: 431, reason: "head too large"))
+            }
+            guard let head else {
+                self.headParser = headParser
+                return []
             }
             self.headParser = nil
             return upgrade(head.head) + (head.rest.isEmpty ? [] : receive(head.rest))

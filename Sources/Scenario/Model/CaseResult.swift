@@ -7,32 +7,29 @@ public struct HandshakeRecord: Sendable, Hashable {
     public var subprotocol: String?
 }
 
+/// A close frame as it was on the wire: its code (`nil`: the frame had none) and raw reason bytes.
+public struct CloseFrameRecord: Sendable, Hashable {
+    public var code: UInt16?
+    public var reason: [UInt8]
+
+    /// Splits a close payload as sent, whether valid or not (a one-byte payload has no code).
+    public init(payload: [UInt8]) {
+        code = payload.count >= 2 ? UInt16(payload[0]) << 8 | UInt16(payload[1]) : nil
+        reason = Array(payload.dropFirst(2))
+    }
+}
+
 /// How the connection ended.
 public struct ClosingRecord: Sendable, Hashable {
     public enum Side: String, Sendable, Hashable { case client, server }
-    /// Close frames both ways: code (`nil`: none in the frame) and reason bytes.
-    public var sentByClient: (code: UInt16?, reason: [UInt8])?
-    public var sentByServer: (code: UInt16?, reason: [UInt8])?
+    public var sentByClient: CloseFrameRecord?
+    public var sentByServer: CloseFrameRecord?
     /// Which side sent the first close frame.
     public var initiatedBy: Side?
     /// Which side ended the TCP connection first.
     public var droppedBy: Side?
     /// Both close frames were exchanged and the TCP connection was not reset.
     public var wasClean: Bool
-
-    public static func == (lhs: ClosingRecord, rhs: ClosingRecord) -> Bool {
-        lhs.sentByClient?.code == rhs.sentByClient?.code && lhs.sentByClient?.reason == rhs.sentByClient?.reason
-            && lhs.sentByServer?.code == rhs.sentByServer?.code && lhs.sentByServer?.reason == rhs.sentByServer?.reason
-            && lhs.initiatedBy == rhs.initiatedBy && lhs.droppedBy == rhs.droppedBy && lhs.wasClean == rhs.wasClean
-    }
-
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(sentByClient?.code)
-        hasher.combine(sentByServer?.code)
-        hasher.combine(initiatedBy)
-        hasher.combine(droppedBy)
-        hasher.combine(wasClean)
-    }
 }
 
 /// Everything one case run produced: the verdicts and why, and the evidence behind them.
@@ -58,10 +55,6 @@ public struct CaseResult: Sendable, Hashable {
     /// Neither verdict is a failure (UNIMPLEMENTED is neither a pass nor a failure).
     public var passed: Bool {
         [.ok, .nonStrict, .informational].contains(verdict) && [.ok, .informational].contains(closeVerdict)
-    }
-
-    public var isFailure: Bool {
-        verdict == .failed || ![.ok, .informational].contains(closeVerdict) && verdict != .unimplemented
     }
 
     /// One line: `6.4.1 OK/OK` plus the first reason when something is off.

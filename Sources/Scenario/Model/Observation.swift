@@ -40,7 +40,12 @@ public enum ObservedEvent: Sendable, Hashable, CustomStringConvertible {
             return String(decoding: shown, as: UTF8.self).debugDescription + suffix
         }
         if bytes.isEmpty { return "(empty)" }
-        return "0x" + shown.map { String($0, radix: 16).leftPadded(2) }.joined() + suffix
+        return "0x" + hex(shown) + suffix
+    }
+
+    /// Lower-case hex, two digits a byte, nothing elided.
+    public static func hex(_ bytes: [UInt8]) -> String {
+        bytes.map { String($0, radix: 16).leftPadded(2) }.joined()
     }
 }
 

@@ -20,9 +20,10 @@ struct Matching {
 
         switch expectation {
         case .message(let matcher, let within):
-            guard let index = firstSignificant(from: cursor) else { return waitOr("no \(matcher) arrived within \(within.formatted)") }
+            guard let index = firstSignificant(from: cursor, notAfter: end) else {
+                return waitOr("no \(matcher) arrived within \(within.formatted)")
+            }
             let observation = log[index]
-            if late(observation) { return .failed("no \(matcher) arrived within \(within.formatted)") }
             guard case .message(let opcode, let payload) = observation.event else {
                 return .failed("expected a \(matcher), but the peer's next act was: \(observation.event)")
             }
@@ -32,9 +33,10 @@ struct Matching {
             return .matched(next: index + 1, verdict: .ok, note: nil)
 
         case .pong(let expected, let within):
-            guard let index = firstSignificant(from: cursor) else { return waitOr("no pong arrived within \(within.formatted)") }
+            guard let index = firstSignificant(from: cursor, notAfter: end) else {
+                return waitOr("no pong arrived within \(within.formatted)")
+            }
             let observation = log[index]
-            if late(observation) { return .failed("no pong arrived within \(within.formatted)") }
             guard case .pong(let payload) = observation.event else {
                 return .failed("expected a pong, but the peer's next act was: \(observation.event)")
             }
@@ -168,7 +170,12 @@ struct Matching {
         return [index]
     }
 
-    private func firstSignificant(from cursor: Int) -> Int? {
-        (cursor..<log.count).first { log[$0].event.isSignificant }
+    /// The first significant observation from `cursor`, if it came by `end`. One that came later means the
+    /// deadline has passed (the clock is past it), so the caller's `waitOr` fails just as it should.
+    private func firstSignificant(from cursor: Int, notAfter end: Duration) -> Int? {
+        guard let index = (cursor..<log.count).first(where: { log[$0].event.isSignificant }), log[index].time <= end else {
+            return nil
+        }
+        return index
     }
 }

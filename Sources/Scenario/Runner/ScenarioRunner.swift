@@ -223,7 +223,13 @@ final class CaseExecution {
         var offered = spec.subprotocols
         var overrides = spec.overrides
         let placeholder = HandshakeSpec.supportedSubprotocol
-        if offered.contains(placeholder) || overrides.contains(where: { "\($0)".contains(placeholder) }) {
+        let overrideOffers = overrides.contains { override in
+            switch override {
+            case .add(_, placeholder), .set(_, placeholder): true
+            default: false
+            }
+        }
+        if offered.contains(placeholder) || overrideOffers {
             guard let supported = parameters.subprotocol else {
                 verdict = .unimplemented
                 reasons.append("the run names no subprotocol the server speaks")
@@ -246,11 +252,12 @@ final class CaseExecution {
         request.method = spec.method
         request.httpVersion = spec.httpVersion
         if let key = spec.key { request.key = key }
-        var bytes = request.serialize()
+        let requestBytes = request.serialize()
+        var bytes = requestBytes
         if let early = spec.earlyMessage, let frame = try? client.serialize(FrameSpec(opcode: .text, payload: Array(early.utf8))) {
             bytes += frame
         }
-        handshake = HandshakeRecord(request: String(decoding: request.serialize(), as: UTF8.self))
+        handshake = HandshakeRecord(request: String(decoding: requestBytes, as: UTF8.self))
         await write(bytes)
 
         var parser = HTTPHeadParser()

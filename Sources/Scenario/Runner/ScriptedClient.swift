@@ -14,8 +14,8 @@ struct ScriptedClient {
 
     var answerPings = true
     var answerClose = true
-    private(set) var sentClose: (code: UInt16?, reason: [UInt8])?
-    private(set) var receivedClose: (code: UInt16?, reason: [UInt8])?
+    private(set) var sentClose: CloseFrameRecord?
+    private(set) var receivedClose: CloseFrameRecord?
     private(set) var initiatedBy: ClosingRecord.Side?
     private(set) var droppedBy: ClosingRecord.Side?
     private(set) var failure: ProtocolViolation?
@@ -45,8 +45,7 @@ struct ScriptedClient {
 
     private mutating func noteSentClose(_ payload: [UInt8]) {
         guard sentClose == nil else { return }
-        let code = payload.count >= 2 ? UInt16(payload[0]) << 8 | UInt16(payload[1]) : nil
-        sentClose = (code, Array(payload.dropFirst(2)))
+        sentClose = CloseFrameRecord(payload: payload)
         if receivedClose == nil { initiatedBy = .client }
     }
 
@@ -101,11 +100,13 @@ struct ScriptedClient {
         }
         guard header.fin, let finished = message else { return }
         message = nil
-        if finished.opcode == .text, case .invalid(let offset) = UTF8Validator.validate(finished.payload) {
-            return fail(.invalidUTF8(offset: offset), into: &output)
-        }
-        if finished.opcode == .text, case .incomplete = UTF8Validator.validate(finished.payload) {
-            return fail(.invalidUTF8(offset: finished.payload.count), into: &output)
+        if finished.opcode == .text {
+            switch UTF8Validator.validate(finished.payload) {
+            case .valid: break
+            case .invalid(let offset): return fail(.invalidUTF8(offset: offset), into: &output)
+            // A character left open fails where the message ends, as the core's MessageAssembly has it.
+            case .incomplete: return fail(.invalidUTF8(offset: finished.payload.count), into: &output)
+            }
         }
         output.events.append(.message(finished.opcode, finished.payload))
     }
@@ -118,10 +119,10 @@ struct ScriptedClient {
         case .pong:
             output.events.append(.pong(payload))
         default:  // close
-            let code = payload.count >= 2 ? UInt16(payload[0]) << 8 | UInt16(payload[1]) : nil
-            receivedClose = (code, Array(payload.dropFirst(2)))
+            let close = CloseFrameRecord(payload: payload)
+            receivedClose = close
             if sentClose == nil { initiatedBy = .server }
-            output.events.append(.close(code: code, reason: Array(payload.dropFirst(2))))
+            output.events.append(.close(code: close.code, reason: close.reason))
             do {
                 let parsed = try ClosePayload.parse(payload)
                 if sentClose == nil && answerClose {

@@ -68,7 +68,7 @@ public struct InProcessSuite: Sendable {
                                 closing: ClosingRecord(initiatedBy: nil, droppedBy: nil, wasClean: false),
                                 wire: [], duration: .zero, seed: seed)
         }
-        withExtendedLifetime(server) {}
+        withExtendedLifetime(server) {}  // The link holds its endpoints weakly.
         result.seed = seed
         return result
     }

@@ -24,6 +24,7 @@ final class SimulatedServerHost: LinkEndpoint, @unchecked Sendable {
             case .closeTransport:
                 guard !ended else { continue }
                 ended = true
+                cancelTimers()
                 link.shutdownWrite(from: .b)
                 // Our socket is closed: the session learns at once that the transport is gone.
                 link.simulation.schedule(after: .zero) { [self] in perform(session.transportEnded()) }
@@ -51,6 +52,11 @@ final class SimulatedServerHost: LinkEndpoint, @unchecked Sendable {
         guard !ended else { return }
         ended = true
         perform(session.transportEnded())
+        cancelTimers()
+    }
+
+    /// A closed connection has nothing left to time.
+    private func cancelTimers() {
         for timer in timers.values { link.simulation.cancel(timer) }
         timers = [:]
     }
