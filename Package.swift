@@ -15,10 +15,16 @@ let package = Package(
         .library(name: "Scenario", targets: ["Scenario"]),
         .library(name: "ConformanceSuite", targets: ["ConformanceSuite"]),
         .library(name: "ReferenceServer", targets: ["ReferenceServer"]),
+        .library(name: "WebSocketNIO", targets: ["WebSocketNIO"]),
+        .library(name: "ConformanceReport", targets: ["ConformanceReport"]),
+        .executable(name: "wsspec", targets: ["wsspec"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
     ],
     targets: [
         // The sans-IO RFC 6455 core: no sockets, no clocks, no randomness of its own.
@@ -33,6 +39,40 @@ let package = Package(
         .target(name: "Scenario", dependencies: ["WebSocketCore", "WireSim", "ReferenceServer"], swiftSettings: strictSettings),
         // The conformance catalog, one file per section, written in the DSL.
         .target(name: "ConformanceSuite", dependencies: ["Scenario", "WebSocketCore"], swiftSettings: strictSettings),
+        // Live runs: the runner's transport over TCP/TLS, and a host for sans-IO server sessions (the reference
+        // echo server). The only library that imports NIO.
+        .target(
+            name: "WebSocketNIO",
+            dependencies: [
+                "Scenario",
+                "ReferenceServer",
+                "WebSocketCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOTLS", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // Report writers (JSON in Autobahn|Testsuite's shape, JUnit XML); they read results only.
+        .target(name: "ConformanceReport", dependencies: ["Scenario", "WebSocketCore"], swiftSettings: strictSettings),
+        // The `wsspec` command: its subcommands live in a library so that tests drive them in-process.
+        .target(
+            name: "WSSpecCommand",
+            dependencies: [
+                "ConformanceSuite",
+                "ConformanceReport",
+                "Scenario",
+                "ReferenceServer",
+                "WebSocketNIO",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(name: "wsspec", dependencies: ["WSSpecCommand"], swiftSettings: strictSettings),
         // Deterministic simulated network and virtual time; depends on nothing.
         .target(name: "WireSim", swiftSettings: strictSettings),
         // Vector kernels of the core that Swift's SIMD types do not compile well (docs/decisions.md).
@@ -56,6 +96,7 @@ let package = Package(
                 "Scenario",
                 "ConformanceSuite",
                 "ReferenceServer",
+                "WebSocketNIO",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
@@ -75,6 +116,22 @@ let package = Package(
         .testTarget(
             name: "ScenarioTests",
             dependencies: ["Scenario", "ConformanceSuite", "ReferenceServer", "WebSocketCore", "WireSim"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "WebSocketNIOTests",
+            dependencies: [
+                "WebSocketNIO",
+                "WSSpecCommand",
+                "ConformanceSuite",
+                "ConformanceReport",
+                "Scenario",
+                "ReferenceServer",
+                "WebSocketCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -76,13 +76,15 @@ enum KeepaliveSection {
                             .expect(.disconnect(within: closeTimeout + run.slack))]
                 }
             },
-            ScenarioCase("11.5.1", "An idle connection that answers pings stays open for 60 s",
-                         sends: "Nothing for 60 s; the client answers pings.",
+            ScenarioCase("11.5.1", "An idle connection that answers pings stays open for the idle period",
+                         sends: "Nothing for the run's idle period (60 s unless --idle-period says otherwise); the client answers pings.",
                          expectation: "The server keeps the connection open: no message, no close.",
-                         rfc: rfc, checks: ["keepalive", "idle", "ping"], deadline: .seconds(120)) {
-                Expect.nothing(for: .seconds(60))
-                Send.ping(Array("still there?".utf8))
-                Expect.pong(Array("still there?".utf8))
+                         rfc: rfc, checks: ["keepalive", "idle", "ping"], deadline: .seconds(660)) {
+                Step.depending(needs: "an idle period") { run in
+                    let probe = Array("still there?".utf8)
+                    return [.expect(.nothing(for: run.idlePeriod)), .send(FrameSpec(opcode: .ping, payload: probe)),
+                            .expect(Expect.pong(probe))]
+                }
             },
         ]
     }

@@ -29,11 +29,9 @@ public final class EchoServer: ServerSession {
         case .finished:
             return []
         case .open(var connection):
-            let events = connection.receive(bytes)
-            var actions = flush(&connection)
+            connection.append(bytes)
             state = .open(connection)
-            actions += handle(events)
-            return actions
+            return answerEvents()
         case .awaitingRequest(var parser):
             let head: (head: [UInt8], rest: [UInt8])?
             do {
@@ -57,6 +55,18 @@ public final class EchoServer: ServerSession {
             if !head.rest.isEmpty { actions += receive(head.rest) }
             return actions
         }
+    }
+
+    /// Answers each buffered event in turn, so that an echo goes out before the close frame of a protocol
+    /// error that followed the message in the same read.
+    private func answerEvents() -> [ServerAction] {
+        var actions: [ServerAction] = []
+        while case .open(var connection) = state, let event = connection.nextEvent() {
+            actions += flush(&connection)
+            state = .open(connection)
+            actions += handle([event])
+        }
+        return actions
     }
 
     public func timerFired(_ timer: ServerTimer) -> [ServerAction] {

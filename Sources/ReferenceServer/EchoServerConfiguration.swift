@@ -28,4 +28,15 @@ extension EchoServerConfiguration {
         configuration.closeTimeout = .seconds(5)
         return configuration
     }
+
+    /// The configuration of a live run against the built-in server: the same keepalive behaviour on a short
+    /// clock (a ping every second, 2 s to answer it, 1 s to answer a close), so that section 11 takes seconds
+    /// of wall time rather than minutes.
+    public static var withQuickKeepalive: EchoServerConfiguration {
+        var configuration = EchoServerConfiguration()
+        configuration.pingInterval = .seconds(1)
+        configuration.pongTimeout = .seconds(2)
+        configuration.closeTimeout = .seconds(1)
+        return configuration
+    }
 }

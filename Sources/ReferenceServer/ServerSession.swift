@@ -10,6 +10,8 @@ public enum ServerAction: Sendable, Hashable {
     case write([UInt8])
     /// Flush what was written, then close the connection; the host reports `transportEnded()` afterwards.
     case closeTransport
+    /// Drop the connection at once (TCP RST), unsent bytes and all; the host reports `transportEnded()`.
+    case resetTransport
     /// Start (or restart) a timer; the host calls `timerFired(_:)` when it expires.
     case startTimer(ServerTimer, after: Duration)
     case cancelTimer(ServerTimer)

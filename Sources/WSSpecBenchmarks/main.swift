@@ -37,4 +37,12 @@ print("cases \(catalog.cases), not passed \(catalog.failures), verdict changes o
 print("1 seed \(formatted(catalog.oneSeedSeconds, decimals: 3)) s (target <= 1 s); "
       + "100 seeds \(formatted(catalog.hundredSeedsSeconds, decimals: 1)) s (target <= 60 s)")
 print("")
+print("Sections 1-7 and 10 against the reference server over TCP loopback (16 jobs; best of 3)")
+let loopback = try await LoopbackBenchmark.run(jobs: 16)
+print("cases \(loopback.cases), not passed \(loopback.notPassed), wall \(formatted(loopback.loopbackSeconds, decimals: 3)) s "
+      + "(target <= 1.5 s); same cases in-process \(formatted(loopback.simulatedSeconds, decimals: 3)) s "
+      + "(loopback/in-process \(formatted(loopback.loopbackSeconds / loopback.simulatedSeconds, decimals: 1))x)")
+print("longest case \(loopback.longestCase.id) \(formatted(loopback.longestCase.seconds, decimals: 3)) s of scripted pauses: "
+      + "the floor of any run; harness overhead above it \(formatted(loopback.loopbackSeconds - loopback.longestCase.seconds, decimals: 3)) s")
+print("")
 print("(checksum \(blackHole & 0xFF))")

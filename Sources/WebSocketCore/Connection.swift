@@ -51,6 +51,8 @@ public struct Connection {
     private var assembly: MessageAssembly
     private var closeInitiator: Role?
     private var receivedClose: ClosePayload?
+    /// Events decoded but not yet taken by `nextEvent()`.
+    private var pending: [ConnectionEvent] = []
 
     /// - Parameter maskKeys: where a client's mask keys come from; a server needs none.
     public init(role: Role, configuration: Configuration = Configuration(),
@@ -76,19 +78,37 @@ public struct Connection {
 
     // MARK: Input
 
-    /// Feeds bytes read from the transport; returns what they meant.
+    /// Feeds bytes read from the transport; returns everything they meant. A peer that answers each event
+    /// as it comes (an echo server, say) uses `append(_:)` and `nextEvent()` instead, so that its answers
+    /// stay in order with what the connection queues itself (pongs, the close frame that fails it).
     public mutating func receive(_ bytes: [UInt8]) -> [ConnectionEvent] {
-        guard state == .open || state == .closeSent else { return [] }  // Anything after the close is ignored.
-        parser.append(bytes)
+        append(bytes)
         var events: [ConnectionEvent] = []
-        do {
-            while state == .open || state == .closeSent, let event = try parser.nextEvent() {
-                try handle(event, into: &events)
-            }
-        } catch {
-            fail(error, into: &events)
-        }
+        while let event = nextEvent() { events.append(event) }
         return events
+    }
+
+    /// Buffers bytes read from the transport without interpreting them yet.
+    public mutating func append(_ bytes: [UInt8]) {
+        guard state == .open || state == .closeSent else { return }  // Anything after the close is ignored.
+        parser.append(bytes)
+    }
+
+    /// The next thing the buffered bytes mean, or `nil` when they hold no complete event. Bytes it queues
+    /// for sending (a pong, a close frame) belong before anything the caller sends in answer to this event.
+    public mutating func nextEvent() -> ConnectionEvent? {
+        if pending.isEmpty {
+            var decoded: [ConnectionEvent] = []
+            do {
+                while decoded.isEmpty, state == .open || state == .closeSent, let event = try parser.nextEvent() {
+                    try handle(event, into: &decoded)
+                }
+            } catch {
+                fail(error, into: &decoded)
+            }
+            pending = decoded
+        }
+        return pending.isEmpty ? nil : pending.removeFirst()
     }
 
     /// The transport ended (EOF or reset).

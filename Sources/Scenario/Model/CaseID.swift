@@ -24,6 +24,9 @@ public struct CaseID: Sendable, Hashable, Comparable, CustomStringConvertible, E
 
     public var description: String { rawValue }
 
+    /// The top-level section, e.g. 6 for `6.4.1` (0 for the opening-handshake cases `0.x`).
+    public var section: Int { components[0] }
+
     /// The id with one more level, e.g. `6.4` → `6.4.2`.
     public func child(_ number: Int) -> CaseID { CaseID(stringLiteral: "\(rawValue).\(number)") }
 

@@ -52,6 +52,15 @@ public struct CaseResult: Sendable, Hashable {
     /// The simulation seed, for a case run under simulation.
     public var seed: UInt64?
 
+    /// The result of a case that could not run at all (no connection, no simulation): FAILED, for `reason`.
+    public static func notRun(_ scenario: ScenarioCase, reason: String, seed: UInt64?) -> CaseResult {
+        CaseResult(id: scenario.id, title: scenario.title, requirement: scenario.requirement,
+                   rfcSections: scenario.rfcSections, verdict: .failed, closeVerdict: .informational, reasons: [reason],
+                   acceptableOutcomes: OutcomeDescription.describe(scenario), observed: [], handshake: nil,
+                   closing: ClosingRecord(initiatedBy: nil, droppedBy: nil, wasClean: false),
+                   wire: [], duration: .zero, seed: seed)
+    }
+
     /// Neither verdict is a failure (UNIMPLEMENTED is neither a pass nor a failure).
     public var passed: Bool {
         [.ok, .nonStrict, .informational].contains(verdict) && [.ok, .informational].contains(closeVerdict)

@@ -61,7 +61,20 @@ public struct WireRecord: Sendable, Hashable {
     public enum Direction: String, Sendable, Hashable { case sent, received }
     public var time: Duration
     public var direction: Direction
+    /// The bytes, or their first part once the result's wire log is full (`RunParameters.wireLogLimit`).
     public var bytes: [UInt8]
+    /// How many bytes crossed, whether kept or not.
+    public var length: Int
+
+    public init(time: Duration, direction: Direction, bytes: [UInt8], length: Int? = nil) {
+        self.time = time
+        self.direction = direction
+        self.bytes = bytes
+        self.length = length ?? bytes.count
+    }
+
+    /// Some of the bytes were not kept.
+    public var isTruncated: Bool { bytes.count < length }
 }
 
 extension String {

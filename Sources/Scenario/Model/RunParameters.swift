@@ -1,3 +1,5 @@
+public import WebSocketCore
+
 /// What a run knows about the server under test. Keepalive and subprotocol cases depend on it: a server's
 /// ping interval is an input of the run, not a constant of the suite.
 public struct RunParameters: Sendable, Hashable {
@@ -5,6 +7,11 @@ public struct RunParameters: Sendable, Hashable {
     public var path = "/"
     /// The `Host` header.
     public var host = "127.0.0.1"
+    /// The `Origin` header of every opening request, unless a case sets its own.
+    public var origin: String?
+    /// Header fields added to every opening request (authentication, for instance); a case's own
+    /// deliberate changes still apply after them.
+    public var extraHeaders = HTTPHeaders()
     /// A subprotocol the server speaks (0.6.x); `nil` makes those cases UNIMPLEMENTED.
     public var subprotocol: String?
     /// How often the server pings on its own (11.2, 11.3); `nil` makes those cases UNIMPLEMENTED.
@@ -13,12 +20,21 @@ public struct RunParameters: Sendable, Hashable {
     public var serverPongTimeout: Duration?
     /// How long the server waits for the answer to its close frame (11.4).
     public var serverCloseTimeout: Duration?
+    /// How long an idle connection must stay open (11.5.1).
+    public var idlePeriod: Duration = .seconds(60)
     /// How long the client waits for the peer's part of the closing handshake.
     public var closeTimeout: Duration = .seconds(2)
     /// How long the client waits for the opening handshake's answer.
     public var handshakeTimeout: Duration = .seconds(5)
     /// Extra time granted on top of every timing a case derives from the parameters above.
     public var slack: Duration = .seconds(1)
+    /// A server that sends more than this in one case is flooding: the case FAILS and the connection is
+    /// dropped, so that memory stays bounded whatever the server does.
+    public var maxReceivedBytes = 64 << 20
+    /// The same bound on the number of frames and events the client records in one case.
+    public var maxObservations = 100_000
+    /// How many bytes of the wire log a result keeps (each way); past it, records keep their length only.
+    public var wireLogLimit = 1 << 20
 
     public init() {}
 }

@@ -30,6 +30,12 @@ final class CaseExecution {
     private var clientClosedTransport = false
     private var segmentSize: Int?
     private var segmentDelay: Duration = .zero
+    private var receivedBytes = 0
+    /// Where our outgoing stream stands (after the opening request): replies wait for a frame boundary.
+    private var outgoingFrames = FrameBoundaryTracker()
+    private var trackingOutgoingFrames = false
+    private var deferredReply: [UInt8] = []
+    private var keptWireBytes: [WireRecord.Direction: Int] = [:]
 
     init(scenario: ScenarioCase, transport: any ScenarioTransport, parameters: RunParameters, seed: UInt64) {
         self.scenario = scenario
@@ -171,8 +177,49 @@ final class CaseExecution {
     }
 
     private func writeNow(_ bytes: [UInt8]) async {
-        wire.append(WireRecord(time: now, direction: .sent, bytes: bytes))
+        logWire(.sent, bytes)
         await transport.write(bytes)
+        guard trackingOutgoingFrames else { return }
+        outgoingFrames.consume(bytes)
+        if outgoingFrames.atBoundary && !deferredReply.isEmpty {
+            let reply = deferredReply
+            deferredReply = []
+            await writeNow(reply)
+        }
+    }
+
+    /// Sends an answer the client owes, once our stream is between frames.
+    private func reply(_ bytes: [UInt8]) async {
+        if outgoingFrames.atBoundary { await writeNow(bytes) } else { deferredReply += bytes }
+    }
+
+    /// Keeps the wire log within `wireLogLimit` bytes each way; past it, records keep only their length.
+    private func logWire(_ direction: WireRecord.Direction, _ bytes: [UInt8]) {
+        let kept = keptWireBytes[direction, default: 0]
+        let room = max(0, parameters.wireLogLimit - kept)
+        let stored = bytes.count <= room ? bytes : Array(bytes.prefix(room))
+        keptWireBytes[direction] = kept + stored.count
+        wire.append(WireRecord(time: now, direction: direction, bytes: stored, length: bytes.count))
+    }
+
+    /// Whether the peer has sent more than a case may hold in memory; if so the case FAILS and the
+    /// connection is dropped.
+    private func overReceiveBudget() async -> Bool {
+        let what: String
+        if receivedBytes > parameters.maxReceivedBytes {
+            what = "more than \(parameters.maxReceivedBytes) bytes"
+        } else if log.count > parameters.maxObservations {
+            what = "more than \(parameters.maxObservations) frames"
+        } else {
+            return false
+        }
+        verdict = .failed
+        reasons.append("the server sent \(what) in one case; the client dropped the connection")
+        stopped = true
+        client.abandon()
+        clientClosedTransport = true
+        await transport.abort()
+        return true
     }
 
     /// Takes in everything that arrives until `deadline` (or the end of the connection).
@@ -190,11 +237,13 @@ final class CaseExecution {
     private func take(_ input: TransportInput) async {
         switch input {
         case .bytes(let bytes):
-            wire.append(WireRecord(time: now, direction: .received, bytes: bytes))
-            guard opened else { return }
+            logWire(.received, bytes)
+            receivedBytes += bytes.count
+            guard opened, !(await overReceiveBudget()) else { return }
             let output = client.receive(bytes)
             record(output.events)
-            if !output.reply.isEmpty && !clientClosedTransport { await writeNow(output.reply) }
+            if await overReceiveBudget() { return }
+            if !output.reply.isEmpty && !clientClosedTransport { await reply(output.reply) }
             if output.closeTransport { await closeOurSide() }
         case .endOfStream:
             record(client.transportEnded(reset: false))
@@ -247,7 +296,8 @@ final class CaseExecution {
         }
         let nonce = (0..<16).map { _ in UInt8.random(in: 0...255, using: &random) }
         var request = ClientHandshakeRequest(target: spec.target ?? parameters.path, host: parameters.host, nonce: nonce,
-                                             origin: spec.origin, subprotocols: offered, extensions: spec.extensions,
+                                             origin: spec.origin ?? parameters.origin, subprotocols: offered,
+                                             extensions: spec.extensions, extraHeaders: parameters.extraHeaders,
                                              overrides: overrides)
         request.method = spec.method
         request.httpVersion = spec.httpVersion
@@ -259,6 +309,7 @@ final class CaseExecution {
         }
         handshake = HandshakeRecord(request: String(decoding: requestBytes, as: UTF8.self))
         await write(bytes)
+        trackingOutgoingFrames = true
 
         var parser = HTTPHeadParser()
         let deadline = now + parameters.handshakeTimeout
@@ -267,7 +318,7 @@ final class CaseExecution {
             let input = await transport.read(until: deadline)
             switch input {
             case .bytes(let chunk):
-                wire.append(WireRecord(time: now, direction: .received, bytes: chunk))
+                logWire(.received, chunk)
                 do {
                     received = try parser.append(chunk)
                 } catch {

@@ -54,6 +54,12 @@ struct ScriptedClient {
         if droppedBy == nil && !ended { droppedBy = .client }
     }
 
+    /// We drop the connection without more ado (the peer is flooding us): nothing more is read.
+    mutating func abandon() {
+        transportClosedByUs()
+        ended = true
+    }
+
     mutating func receive(_ bytes: [UInt8]) -> Output {
         var output = Output()
         guard failure == nil, !ended else { return output }

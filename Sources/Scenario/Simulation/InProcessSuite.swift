@@ -20,12 +20,7 @@ public struct InProcessSuite: Sendable {
 
     /// The reference echo server, with the run parameters that describe it.
     public static func referenceServer(_ configuration: EchoServerConfiguration = EchoServerConfiguration()) -> InProcessSuite {
-        var parameters = RunParameters()
-        parameters.subprotocol = configuration.subprotocols.first
-        parameters.serverPingInterval = configuration.pingInterval
-        parameters.serverPongTimeout = configuration.pongTimeout
-        parameters.serverCloseTimeout = configuration.closeTimeout
-        return InProcessSuite(parameters: parameters) { EchoServer(configuration: configuration) }
+        InProcessSuite(parameters: RunParameters(describing: configuration)) { EchoServer(configuration: configuration) }
     }
 
     /// Seed 0 is an ideal link (whole writes, no delay); every other seed draws segment sizes of 1–512
@@ -61,12 +56,7 @@ public struct InProcessSuite: Sendable {
                 await ScenarioRunner.run(scenario, on: transport, parameters: parameters, seed: seed)
             }
         } catch {
-            result = CaseResult(id: scenario.id, title: scenario.title, requirement: scenario.requirement,
-                                rfcSections: scenario.rfcSections, verdict: .failed, closeVerdict: .informational,
-                                reasons: ["the case did not finish under simulation: \(error)"],
-                                acceptableOutcomes: [], observed: [], handshake: nil,
-                                closing: ClosingRecord(initiatedBy: nil, droppedBy: nil, wasClean: false),
-                                wire: [], duration: .zero, seed: seed)
+            result = .notRun(scenario, reason: "the case did not finish under simulation: \(error)", seed: seed)
         }
         withExtendedLifetime(server) {}  // The link holds its endpoints weakly.
         result.seed = seed
@@ -118,5 +108,18 @@ public struct InProcessSuite: Sendable {
             }
         }
         return (baseline, changes)
+    }
+}
+
+extension RunParameters {
+    /// What a run must know about the reference echo server with `configuration`: its subprotocol and
+    /// keepalive timings. An idle period of three ping intervals keeps 11.5.1 short when the server pings.
+    public init(describing configuration: EchoServerConfiguration) {
+        self.init()
+        subprotocol = configuration.subprotocols.first
+        serverPingInterval = configuration.pingInterval
+        serverPongTimeout = configuration.pongTimeout
+        serverCloseTimeout = configuration.closeTimeout
+        if let interval = configuration.pingInterval { idlePeriod = min(idlePeriod, interval * 3) }
     }
 }

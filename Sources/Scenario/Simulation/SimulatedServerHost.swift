@@ -28,6 +28,12 @@ final class SimulatedServerHost: LinkEndpoint, @unchecked Sendable {
                 link.shutdownWrite(from: .b)
                 // Our socket is closed: the session learns at once that the transport is gone.
                 link.simulation.schedule(after: .zero) { [self] in perform(session.transportEnded()) }
+            case .resetTransport:
+                guard !ended else { continue }
+                ended = true
+                cancelTimers()
+                link.reset(from: .b)
+                link.simulation.schedule(after: .zero) { [self] in perform(session.transportEnded()) }
             case .startTimer(let timer, let delay):
                 if let existing = timers[timer] { link.simulation.cancel(existing) }
                 timers[timer] = link.simulation.schedule(after: delay) { [self] in

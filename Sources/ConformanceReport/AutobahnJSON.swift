@@ -1,0 +1,144 @@
+import Foundation
+import Scenario
+import WebSocketCore
+
+/// The JSON report in Autobahn|Testsuite's shape, so that existing jq gates and dashboards keep working:
+/// `index.json` is `{agent: {caseId: {behavior, behaviorClose, remoteCloseCode, duration, reportfile}}}`
+/// and each case has a file with Autobahn's field names plus wsspec's own (verdict reasons, RFC sections,
+/// seed, octet counts).
+enum AutobahnJSON {
+    /// `agent_case_1_2_3.json`: Autobahn's naming, with the agent made safe for a file name.
+    static func caseFileName(agent: String, id: CaseID) -> String {
+        "\(safeFileName(agent))_case_\(id.rawValue.replacingOccurrences(of: ".", with: "_")).json"
+    }
+
+    static func safeFileName(_ text: String) -> String {
+        let kept = text.unicodeScalars.map { scalar -> Character in
+            scalar.isASCII && (CharacterSet.alphanumerics.contains(scalar) || "-_".unicodeScalars.contains(scalar)) ? Character(scalar) : "_"
+        }
+        return kept.isEmpty ? "agent" : String(kept)
+    }
+
+    struct IndexEntry: Encodable {
+        var behavior: String
+        var behaviorClose: String
+        var remoteCloseCode: UInt16?
+        /// Milliseconds, as Autobahn reports it.
+        var duration: Int
+        var reportfile: String
+    }
+
+    static func index(_ run: ConformanceRun) -> [String: [String: IndexEntry]] {
+        var entries: [String: IndexEntry] = [:]
+        for result in run.results {
+            entries[result.id.rawValue] = IndexEntry(behavior: result.verdict.rawValue, behaviorClose: result.closeVerdict.rawValue,
+                                                     remoteCloseCode: result.closing.sentByServer?.code,
+                                                     duration: milliseconds(result.duration),
+                                                     reportfile: caseFileName(agent: run.agent, id: result.id))
+        }
+        return [run.agent: entries]
+    }
+
+    struct CaseReport: Encodable {
+        // Autobahn|Testsuite's fields.
+        var agent: String
+        var id: String
+        var description: String
+        var expectation: String
+        var expected: [String]
+        var received: [String]
+        var behavior: String
+        var behaviorClose: String
+        var result: String
+        var resultClose: String
+        var duration: Int
+        var wasClean: Bool
+        var closedByMe: Bool
+        var droppedByMe: Bool
+        var localCloseCode: UInt16?
+        var localCloseReason: String?
+        var remoteCloseCode: UInt16?
+        var remoteCloseReason: String?
+        var httpRequest: String
+        var httpResponse: String
+        /// `["TO"|"RO", [octets, hex], milliseconds]`: octets sent (TO) and received (RO), in order.
+        var wirelog: [WireEntry]
+        var rxOctetStats: [String: Int]
+        var txOctetStats: [String: Int]
+        // wsspec's own.
+        var title: String
+        var requirement: String
+        var rfc: [String]
+        var reasons: [String]
+        var observed: [String]
+        var seed: UInt64?
+        var wirelogTruncated: Bool
+    }
+
+    struct WireEntry: Encodable {
+        var direction: String
+        var length: Int
+        var hex: String
+        var milliseconds: Double
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.unkeyedContainer()
+            try container.encode(direction)
+            var octets = container.nestedUnkeyedContainer()
+            try octets.encode(length)
+            try octets.encode(hex)
+            try container.encode(milliseconds)
+        }
+    }
+
+    static func caseReport(_ result: CaseResult, agent: String) -> CaseReport {
+        let closing = result.closing
+        let reason = { (record: CloseFrameRecord?) in record.map { String(decoding: $0.reason, as: UTF8.self) } }
+        return CaseReport(
+            agent: agent, id: result.id.rawValue, description: result.title,
+            expectation: result.acceptableOutcomes.joined(separator: " Or: "),
+            expected: result.acceptableOutcomes, received: result.observed.map(\.description),
+            behavior: result.verdict.rawValue, behaviorClose: result.closeVerdict.rawValue,
+            result: result.reasons.first ?? "As expected.", resultClose: closeSentence(result),
+            duration: milliseconds(result.duration), wasClean: closing.wasClean,
+            closedByMe: closing.initiatedBy == .client, droppedByMe: closing.droppedBy == .client,
+            localCloseCode: closing.sentByClient?.code, localCloseReason: reason(closing.sentByClient),
+            remoteCloseCode: closing.sentByServer?.code, remoteCloseReason: reason(closing.sentByServer),
+            httpRequest: result.handshake?.request ?? "", httpResponse: result.handshake?.response ?? "",
+            wirelog: result.wire.map { record in
+                WireEntry(direction: record.direction == .sent ? "TO" : "RO", length: record.length,
+                          hex: ObservedEvent.hex(record.bytes), milliseconds: seconds(record.time) * 1000)
+            },
+            rxOctetStats: octetStats(result.wire, .received), txOctetStats: octetStats(result.wire, .sent),
+            title: result.title, requirement: result.requirement.rawValue, rfc: result.rfcSections, reasons: result.reasons,
+            observed: result.observed.map(\.description), seed: result.seed,
+            wirelogTruncated: result.wire.contains(where: \.isTruncated))
+    }
+
+    private static func closeSentence(_ result: CaseResult) -> String {
+        switch result.closeVerdict {
+        case .ok: "The connection was closed as expected."
+        case .informational: "The close is recorded, not judged."
+        default: result.reasons.last ?? result.closeVerdict.rawValue
+        }
+    }
+
+    /// Autobahn's octet statistics: how many reads or writes carried each number of octets.
+    private static func octetStats(_ wire: [WireRecord], _ direction: WireRecord.Direction) -> [String: Int] {
+        var stats: [String: Int] = [:]
+        for record in wire where record.direction == direction { stats[String(record.length), default: 0] += 1 }
+        return stats
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+
+    static func milliseconds(_ duration: Duration) -> Int { Int((seconds(duration) * 1000).rounded()) }
+
+    static func encode(_ value: some Encodable) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(value)
+    }
+}

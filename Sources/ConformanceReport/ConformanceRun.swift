@@ -1,0 +1,58 @@
+public import Foundation
+public import Scenario
+
+/// One run of the suite against one server, as the report writers read it.
+public struct ConformanceRun: Sendable {
+    /// The name the results are filed under (a server's name, or `wsspec-reference`).
+    public var agent: String
+    /// What was tested: a URL, or a description of the in-process target.
+    public var target: String
+    public var startedAt: Date
+    public var duration: Duration
+    /// The run seed that masks, nonces and (under simulation) the network came from.
+    public var seed: UInt64
+    /// NON-STRICT counts as a failure.
+    public var strict: Bool
+    public var results: [CaseResult]
+
+    public init(agent: String, target: String, startedAt: Date, duration: Duration, seed: UInt64, strict: Bool,
+                results: [CaseResult]) {
+        self.agent = agent
+        self.target = target
+        self.startedAt = startedAt
+        self.duration = duration
+        self.seed = seed
+        self.strict = strict
+        self.results = results
+    }
+
+    /// How many cases earned each verdict, every verdict listed.
+    public var counts: [(verdict: Verdict, count: Int)] {
+        Verdict.allCases.map { verdict in (verdict, results.count { $0.verdict == verdict }) }
+    }
+
+    /// The cases that fail the run: FAILED, a failed close, and NON-STRICT under `strict`.
+    public var failures: [CaseResult] { results.filter { $0.fails(strict: strict) } }
+}
+
+extension CaseResult {
+    /// Whether this result fails a run: FAILED behaviour or close, or NON-STRICT when the run is strict.
+    public func fails(strict: Bool) -> Bool {
+        if verdict == .failed || (strict && verdict == .nonStrict) { return true }
+        return verdict != .unimplemented && [.wrongCode, .unclean, .failedByClient].contains(closeVerdict)
+    }
+}
+
+/// The version the reports name.
+public enum WSSpecVersion {
+    public static let current = "0.1.0"
+}
+
+extension Duration {
+    /// Seconds with three decimals (`1.250`), without Foundation's locale-dependent formatting.
+    public var secondsText: String {
+        let thousandths = components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000
+        let fraction = String(thousandths % 1000)
+        return "\(thousandths / 1000).\(String(repeating: "0", count: 3 - fraction.count))\(fraction)"
+    }
+}

@@ -1,0 +1,223 @@
+import ArgumentParser
+import ConformanceReport
+import ConformanceSuite
+import Foundation
+import ReferenceServer
+import Scenario
+import WebSocketNIO
+
+/// `wsspec run [URL]`: the suite against a server, with reports and an exit code CI can gate on.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run the conformance suite against a server (default: the built-in reference server).",
+        discussion: """
+            Exit status: 0 when no case FAILED; 1 when one did (or was NON-STRICT under --strict); 2 for usage \
+            errors and for a server that cannot be reached at all (refused, DNS, TLS, timeout, not a WebSocket endpoint).
+            """
+    )
+
+    @Argument(help: "The ws:// or wss:// URL of the server under test. Without it, the built-in reference server runs on a loopback port.")
+    var url: String?
+
+    @Option(help: "Comma-separated globs of the cases to run, e.g. '1.*,6.4.*'.")
+    var cases: String?
+
+    @Option(help: "Comma-separated globs of cases to leave out.")
+    var exclude: String?
+
+    @Option(help: "How many cases run at once, each on its own connection.")
+    var jobs = 8
+
+    @Option(name: .customLong("case-timeout"), help: "The most time one case may take (it caps each case's own deadline), e.g. 20s.")
+    var caseTimeout: DurationArgument?
+
+    @Option(name: .customLong("connect-timeout"), help: "How long a connection (and its TLS handshake) may take.")
+    var connectTimeout = DurationArgument(argument: "5s")!
+
+    @Option(name: .customLong("handshake-timeout"), help: "How long the server may take to answer the opening request.")
+    var handshakeTimeout = DurationArgument(argument: "5s")!
+
+    @Option(name: .customLong("report-dir"), help: "Where the reports go; files of an earlier run there are replaced.")
+    var reportDirectory = "Reports"
+
+    @Option(help: "Report formats, comma-separated: \(ReportFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var format = ReportFormat.allCases.map(\.rawValue).joined(separator: ",")
+
+    @Option(help: "The name the results are filed under in the reports.")
+    var agent: String?
+
+    @Flag(help: "NON-STRICT counts as a failure.")
+    var strict = false
+
+    @Option(name: .customLong("header"), help: "A header field for every opening request, as Name:Value (repeatable).")
+    var headers: [HeaderArgument] = []
+
+    @Option(help: "The Origin header of every opening request.")
+    var origin: String?
+
+    @Flag(help: "Accept any TLS certificate (self-signed test servers only).")
+    var insecure = false
+
+    @Option(name: .customLong("ca-file"), help: "Trust the CAs in this PEM file for wss:// instead of the system's.")
+    var caFile: String?
+
+    @Flag(help: "Run against the reference server in-process over the simulated network (no sockets, virtual time).")
+    var sim = false
+
+    @Option(help: "The run seed: mask keys and nonces, and under --sim the network's segmentation and delays.")
+    var seed: UInt64?
+
+    @Option(help: "With --sim: run under seeds 0..<N and report every case whose verdict changes with the seed.")
+    var seeds: Int?
+
+    @Flag(name: .customLong("no-probe"), help: "Run every case even when a first opening handshake fails.")
+    var noProbe = false
+
+    @OptionGroup(title: "What the server does (section 11 and 0.6)")
+    var server: ServerBehaviourOptions
+
+    func validate() throws {
+        guard (1...256).contains(jobs) else { throw ValidationError("--jobs must be from 1 to 256") }
+        _ = try formats()
+        if sim && url != nil { throw ValidationError("--sim runs the built-in reference server in-process; it takes no URL") }
+        if seeds != nil && !sim { throw ValidationError("--seeds needs --sim (live runs cannot replay a network)") }
+        if let seeds, !(1...10_000).contains(seeds) { throw ValidationError("--seeds must be from 1 to 10000") }
+        if insecure && caFile != nil { throw ValidationError("--insecure and --ca-file contradict each other") }
+        if let agent, agent.isEmpty { throw ValidationError("--agent must not be empty") }
+        if Catalog.cases(selection).isEmpty { throw ValidationError("no case matches --cases \(cases ?? "*") --exclude \(exclude ?? "")") }
+    }
+
+    private var selection: CaseSelection { CaseSelection(cases: cases, exclude: exclude) }
+
+    private func formats() throws -> Set<ReportFormat> {
+        var formats: Set<ReportFormat> = []
+        for name in format.split(separator: ",").map({ $0.filter { $0 != " " } }) where !name.isEmpty {
+            guard let format = ReportFormat(rawValue: name.lowercased()) else {
+                throw ValidationError("unknown report format \(name.debugDescription); choose from \(ReportFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            formats.insert(format)
+        }
+        return formats
+    }
+
+    func run() async throws {
+        var scenarios = Catalog.cases(selection)
+        if let caseTimeout {
+            for index in scenarios.indices { scenarios[index].deadline = min(scenarios[index].deadline, caseTimeout.duration) }
+        }
+        let runSeed = seed ?? (sim ? 0 : UInt64.random(in: 1...UInt64(UInt32.max)))
+        let startedAt = Date()
+        let clock = ContinuousClock()
+        let began = clock.now
+        let progress = Progress(total: scenarios.count, strict: strict)
+
+        let target: String
+        let results: [CaseResult]
+        if sim {
+            (target, results) = await runSimulated(scenarios, seed: runSeed, progress: progress)
+        } else if let url {
+            (target, results) = try await runLive(scenarios, url: try parse(url), seed: runSeed, progress: progress)
+        } else {
+            let configuration = referenceConfiguration
+            let referenceServer: SessionServer
+            do {
+                referenceServer = try await SessionServer.referenceServer(configuration)
+            } catch {
+                throw RunFailure.unreachable("cannot start the reference server on 127.0.0.1: \(error)")
+            }
+            var parameters = RunParameters(describing: configuration)
+            parameters.apply(server)
+            let outcome: Result<(String, [CaseResult]), any Error>
+            do {
+                outcome = .success(try await runLive(scenarios, url: referenceServer.url(), seed: runSeed, progress: progress, parameters: parameters))
+            } catch {
+                outcome = .failure(error)
+            }
+            await referenceServer.stop()
+            (target, results) = try outcome.get()
+        }
+        progress.finish()
+
+        let run = ConformanceRun(agent: agent ?? (url == nil ? "wsspec-reference" : "server"), target: target,
+                                 startedAt: startedAt, duration: clock.now - began, seed: runSeed, strict: strict, results: results)
+        RunSummary.print(run)
+        let directory = URL(fileURLWithPath: reportDirectory)
+        do {
+            let files = try ReportWriter.write(run, formats: try formats(), to: directory)
+            if !files.isEmpty { Console.out("reports: \(files.count) files in \(directory.path)") }
+        } catch let error as ReportWriter.WriteError {
+            throw RunFailure(status: 2, message: "error: \(error)")
+        }
+        if !run.failures.isEmpty { throw ExitCode(1) }
+    }
+
+    /// The built-in server: the reference server with a short keepalive clock, adjusted by the options.
+    private var referenceConfiguration: EchoServerConfiguration {
+        var configuration = EchoServerConfiguration.withQuickKeepalive
+        if let value = server.pingInterval { configuration.pingInterval = value.duration }
+        if let value = server.pongTimeout { configuration.pongTimeout = value.duration }
+        if let value = server.closeTimeout { configuration.closeTimeout = value.duration }
+        if let value = server.subprotocol { configuration.subprotocols = [value] }
+        return configuration
+    }
+
+    private func baseParameters() -> RunParameters {
+        var parameters = RunParameters()
+        parameters.apply(server)
+        return parameters
+    }
+
+    private func finishParameters(_ parameters: inout RunParameters) {
+        parameters.apply(headers: headers, origin: origin)
+        parameters.handshakeTimeout = handshakeTimeout.duration
+    }
+
+    private func parse(_ text: String) throws -> WebSocketURL {
+        do {
+            return try WebSocketURL(parsing: text)
+        } catch {
+            throw RunFailure.usage(error.description)
+        }
+    }
+
+    private func runSimulated(_ scenarios: [ScenarioCase], seed: UInt64, progress: Progress) async -> (String, [CaseResult]) {
+        var suite = InProcessSuite.referenceServer(referenceConfiguration)
+        suite.parameters.apply(server)
+        finishParameters(&suite.parameters)
+        let target = "the reference server, in-process (simulated network, seed \(seed))"
+        guard let seeds, seeds > 1 else {
+            let results = await suite.run(scenarios, seed: seed, jobs: jobs)
+            results.forEach(progress.record)
+            return (target, results)
+        }
+        let (results, changes) = await suite.sweep(scenarios, seeds: seeds, jobs: jobs)
+        results.forEach(progress.record)
+        progress.finish()
+        Console.out(changes.isEmpty ? "no verdict changed across \(seeds) seeds"
+                                    : "verdicts that change with the seed:\n" + changes.map { "  \($0)" }.joined(separator: "\n"))
+        return (target, results)
+    }
+
+    private func runLive(_ scenarios: [ScenarioCase], url: WebSocketURL, seed: UInt64, progress: Progress,
+                         parameters: RunParameters? = nil) async throws -> (String, [CaseResult]) {
+        var parameters = parameters ?? baseParameters()
+        finishParameters(&parameters)
+        let trust: ClientTrust = insecure ? .insecure : caFile.map { .caFile($0) } ?? .system
+        let suite: LiveSuite
+        do {
+            suite = try LiveSuite(url: url, parameters: parameters, trust: trust, connectTimeout: connectTimeout.duration, seed: seed)
+        } catch {
+            throw RunFailure.usage(error.description)
+        }
+        if !noProbe {
+            do {
+                try await suite.probe()
+            } catch {
+                throw RunFailure.unreachable(error.description)
+            }
+        }
+        let results = await suite.run(scenarios, jobs: jobs) { progress.record($0) }
+        return (url.description, results)
+    }
+}

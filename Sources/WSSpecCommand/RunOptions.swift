@@ -1,0 +1,52 @@
+import ArgumentParser
+import Scenario
+import WebSocketCore
+
+/// What the run knows about the server's keepalive behaviour (section 11) and its subprotocol.
+struct ServerBehaviourOptions: ParsableArguments {
+    @Option(name: .customLong("server-ping-interval"), help: "How often the server pings on its own (enables 11.2/11.3), e.g. 5s.")
+    var pingInterval: DurationArgument?
+
+    @Option(name: .customLong("server-pong-timeout"), help: "How long the server waits for a pong before closing (11.3).")
+    var pongTimeout: DurationArgument?
+
+    @Option(name: .customLong("server-close-timeout"), help: "How long the server waits for the answer to its close frame (11.4).")
+    var closeTimeout: DurationArgument?
+
+    @Option(name: .customLong("idle-period"), help: "How long an idle connection must stay open (11.5.1; default 60s).")
+    var idlePeriod: DurationArgument?
+
+    @Option(help: "A subprotocol the server speaks (enables the 0.6.x subprotocol cases).")
+    var subprotocol: String?
+}
+
+/// `--header Name:Value`: a header field added to every opening request.
+struct HeaderArgument: ExpressibleByArgument {
+    var name: String
+    var value: String
+
+    init?(argument: String) {
+        guard let colon = argument.firstIndex(of: ":") else { return nil }
+        name = String(argument[..<colon]).filter { $0 != " " }
+        value = String(argument[argument.index(after: colon)...].drop(while: { $0 == " " }))
+        // A token name and a value without line breaks: anything else would split the request.
+        let tokenCharacters = Set("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+        guard !name.isEmpty, name.allSatisfy(tokenCharacters.contains), !value.contains(where: \.isNewline) else { return nil }
+    }
+}
+
+extension RunParameters {
+    /// Applies what the command line says about the server.
+    mutating func apply(_ options: ServerBehaviourOptions) {
+        if let value = options.pingInterval { serverPingInterval = value.duration }
+        if let value = options.pongTimeout { serverPongTimeout = value.duration }
+        if let value = options.closeTimeout { serverCloseTimeout = value.duration }
+        if let value = options.idlePeriod { idlePeriod = value.duration }
+        if let value = options.subprotocol { subprotocol = value }
+    }
+
+    mutating func apply(headers: [HeaderArgument], origin: String?) {
+        for header in headers { extraHeaders.add(name: header.name, value: header.value) }
+        if let origin { self.origin = origin }
+    }
+}

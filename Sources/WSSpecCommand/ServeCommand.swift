@@ -1,0 +1,68 @@
+import ArgumentParser
+import Logging
+import NIOSSL
+import ReferenceServer
+import WebSocketNIO
+
+/// `wsspec serve`: the reference echo server over TCP (or TLS), a testee for other tools.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run the reference echo server (RFC 6455, fully conformant).")
+
+    @Option(help: "The address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "The port to listen on (0 picks a free one).")
+    var port = 9001
+
+    @Option(name: .customLong("tls-cert"), help: "A PEM certificate chain: serve wss:// (needs --tls-key).")
+    var tlsCertificate: String?
+
+    @Option(name: .customLong("tls-key"), help: "The PEM private key of --tls-cert.")
+    var tlsKey: String?
+
+    @Option(name: .customLong("ping-interval"), help: "Ping every so often (e.g. 5s); no pings without it.")
+    var pingInterval: DurationArgument?
+
+    @Option(name: .customLong("pong-timeout"), help: "Close (1001) when a ping is not answered within this time.")
+    var pongTimeout = DurationArgument(argument: "10s")!
+
+    @Option(name: .customLong("close-timeout"), help: "Drop a peer that does not answer our close frame within this time.")
+    var closeTimeout = DurationArgument(argument: "5s")!
+
+    @Option(help: "The subprotocol the server speaks.")
+    var subprotocol = "wsspec.echo"
+
+    @Flag(help: "Log every connection error.")
+    var verbose = false
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
+        if (tlsCertificate == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together") }
+    }
+
+    func run() async throws {
+        var configuration = EchoServerConfiguration()
+        configuration.pingInterval = pingInterval?.duration
+        configuration.pongTimeout = pongTimeout.duration
+        configuration.closeTimeout = closeTimeout.duration
+        configuration.subprotocols = [subprotocol]
+        var logger = Logger(label: "wsspec.serve")
+        logger.logLevel = verbose ? .debug : .info
+        var tls: NIOSSLContext?
+        if let tlsCertificate {
+            do {
+                tls = try TLSSettings.serverContext(certificateChain: tlsCertificate, privateKey: tlsKey ?? "")
+            } catch {
+                throw RunFailure.usage(error.description)
+            }
+        }
+        let server: SessionServer
+        do {
+            server = try await SessionServer.referenceServer(configuration, host: host, port: port, tls: tls, logger: logger)
+        } catch {
+            throw RunFailure.unreachable("cannot listen on \(host):\(port): \(error)")
+        }
+        Console.out("serving the reference echo server on \(server.url(secure: tls != nil))")
+        await server.waitUntilStopped()
+    }
+}

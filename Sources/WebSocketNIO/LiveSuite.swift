@@ -1,0 +1,114 @@
+public import NIOCore
+public import NIOPosix
+import NIOSSL
+public import Scenario
+import WebSocketCore
+
+/// Runs cases against a live server over TCP or TLS, each case on its own connection, `jobs` at a time.
+public struct LiveSuite: Sendable {
+    public var url: WebSocketURL
+    /// The run's parameters; the path and `Host` header come from the URL.
+    public var parameters: RunParameters
+    public var connectTimeout: Duration
+    /// Where each case's mask keys and handshake nonce come from (`InProcessSuite.caseSeed` of this).
+    public var seed: UInt64
+    private let tls: NIOSSLContext?
+    private let group: any EventLoopGroup
+
+    public init(url: WebSocketURL, parameters: RunParameters = RunParameters(), trust: ClientTrust = .system,
+                connectTimeout: Duration = .seconds(5), seed: UInt64 = 1,
+                group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) throws(TLSSetupError) {
+        self.url = url
+        self.parameters = parameters
+        self.parameters.path = url.target
+        self.parameters.host = url.hostHeader
+        self.connectTimeout = connectTimeout
+        self.seed = seed
+        self.group = group
+        tls = url.secure ? try TLSSettings.clientContext(trust) : nil
+    }
+
+    /// Checks that the URL is a WebSocket endpoint at all: it connects, sends a valid opening request and
+    /// wants a 101 within the handshake timeout. A server that fails this cannot be tested.
+    public func probe() async throws(ConnectError) {
+        let transport = try await NIOTransport.connect(to: url, tls: tls, timeout: connectTimeout, group: group)
+        let outcome = await openingHandshake(on: transport)
+        await transport.finish()
+        try outcome.get()
+    }
+
+    private func openingHandshake(on transport: NIOTransport) async -> Result<Void, ConnectError> {
+        func notWebSocket(_ detail: String) -> Result<Void, ConnectError> { .failure(ConnectError(url: url, cause: .notWebSocket, detail: detail)) }
+        let request = ClientHandshakeRequest(target: parameters.path, host: parameters.host,
+                                             nonce: (0..<16).map { _ in UInt8.random(in: 0...255) },
+                                             origin: parameters.origin, extraHeaders: parameters.extraHeaders)
+        await transport.write(request.serialize())
+        var parser = HTTPHeadParser()
+        let deadline = transport.elapsed + parameters.handshakeTimeout
+        while true {
+            switch await transport.read(until: deadline) {
+            case .bytes(let bytes):
+                let head: [UInt8]
+                do {
+                    guard let received = try parser.append(bytes) else { continue }
+                    head = received.head
+                } catch {
+                    return notWebSocket("the answer is not an HTTP response head (\(error))")
+                }
+                guard let response = try? HTTPHeadParser.parseResponse(head) else {
+                    return notWebSocket("the answer is not an HTTP response")
+                }
+                guard response.status == 101 else {
+                    return notWebSocket("the opening request was answered \(response.status) \(response.reasonPhrase)")
+                }
+                // Leave politely: a normal closure, masked as a client must.
+                let close = Frame(opcode: .close, maskKey: MaskKey(0, 0, 0, 0), payload: [0x03, 0xE8])
+                if let bytes = try? FrameSerializer.serialize(close) { await transport.write(bytes) }
+                return .success(())
+            case .endOfStream, .reset:
+                return notWebSocket("the server closed the connection without answering the opening request")
+            case .timedOut:
+                return .failure(ConnectError(url: url, cause: .timeout,
+                                             detail: "no answer to the opening request within \(parameters.handshakeTimeout.formatted)"))
+            }
+        }
+    }
+
+    /// Runs one case on a fresh connection. A connection that cannot be made FAILS the case.
+    public func run(_ scenario: ScenarioCase) async -> CaseResult {
+        let seed = InProcessSuite.caseSeed(runSeed: seed, id: scenario.id)
+        let transport: NIOTransport
+        do {
+            transport = try await NIOTransport.connect(to: url, tls: tls, timeout: connectTimeout, group: group)
+        } catch {
+            return CaseResult.notRun(scenario, reason: error.description, seed: seed)
+        }
+        var result = await ScenarioRunner.run(scenario, on: transport, parameters: parameters, seed: seed)
+        await transport.finish()
+        result.seed = seed
+        return result
+    }
+
+    /// Runs `cases`, `jobs` at a time; results come back in the cases' order. `progress` hears of each
+    /// result as it arrives.
+    public func run(_ cases: [ScenarioCase], jobs: Int = 1,
+                    progress: @escaping @Sendable (CaseResult) -> Void = { _ in }) async -> [CaseResult] {
+        await withTaskGroup(of: (Int, CaseResult).self) { group in
+            var next = 0
+            var results = [CaseResult?](repeating: nil, count: cases.count)
+            func addNext() {
+                let index = next
+                next += 1
+                let scenario = cases[index]
+                group.addTask { (index, await run(scenario)) }
+            }
+            for _ in 0..<min(max(1, jobs), cases.count) { addNext() }
+            for await (index, result) in group {
+                results[index] = result
+                progress(result)
+                if next < cases.count { addNext() }
+            }
+            return results.map { $0! }
+        }
+    }
+}

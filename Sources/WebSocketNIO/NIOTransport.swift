@@ -1,0 +1,154 @@
+public import NIOCore
+public import NIOPosix
+public import NIOSSL
+public import Scenario
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The runner's connection to a live server: TCP, or TLS over TCP. Writes go out as the runner makes
+/// them (no coalescing, Nagle off) so that a case's segmentation reaches the wire as written.
+public final class NIOTransport: ScenarioTransport {
+    private let channel: any Channel
+    private let queue: NIOLoopBound<InboundQueue>
+    private let start: NIODeadline
+    private var outputClosed = false
+
+    private init(channel: any Channel, queue: NIOLoopBound<InboundQueue>) {
+        self.channel = channel
+        self.queue = queue
+        start = .now()
+    }
+
+    /// Connects, and for `wss://` completes the TLS handshake, within `timeout`.
+    /// - Parameter tls: the client context; required for a `wss://` URL.
+    public static func connect(to url: WebSocketURL, tls: NIOSSLContext?, timeout: Duration,
+                               group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async throws(ConnectError) -> NIOTransport {
+        let loop = group.next()
+        let tlsContext = url.secure ? tls : nil
+        if url.secure && tls == nil { throw ConnectError(url: url, cause: .tls, detail: "no TLS settings for a wss:// URL") }
+        let readiness: EventLoopPromise<Void>? = tlsContext == nil ? nil : loop.makePromise()
+        let serverHostname = url.hostIsAddressLiteral ? nil : url.host
+        let bootstrap = ClientBootstrap(group: loop)
+            .connectTimeout(TimeAmount(timeout))
+            .channelOption(.allowRemoteHalfClosure, value: true)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let operations = channel.pipeline.syncOperations
+                    if let tlsContext {
+                        try operations.addHandler(NIOSSLClientHandler(context: tlsContext, serverHostname: serverHostname))
+                    }
+                    try operations.addHandler(InboundQueue(eventLoop: loop, readiness: readiness))
+                }
+            }
+        let channel: any Channel
+        do {
+            channel = try await bootstrap.connect(host: url.host, port: url.port).get()
+        } catch {
+            readiness?.fail(error)
+            throw classify(error, url: url)
+        }
+        do {
+            let queue = try await loop.submit {
+                NIOLoopBound(try channel.pipeline.syncOperations.handler(type: InboundQueue.self), eventLoop: loop)
+            }.get()
+            if let readiness {
+                let timer = loop.scheduleTask(in: TimeAmount(timeout)) { queue.value.readinessTimedOut() }
+                defer { timer.cancel() }
+                try await readiness.futureResult.get()
+            }
+            return NIOTransport(channel: channel, queue: queue)
+        } catch {
+            channel.close(promise: nil)
+            // TCP is up: whatever failed now failed in the TLS handshake (a certificate, trust roots, a peer
+            // that does not speak TLS).
+            let classified = classify(error, url: url)
+            guard url.secure, classified.cause != .timeout, classified.cause != .tls else { throw classified }
+            throw ConnectError(url: url, cause: .tls, detail: "the TLS handshake failed: \(error)")
+        }
+    }
+
+    /// Sorts a connect or TLS error by its cause.
+    static func classify(_ error: any Error, url: WebSocketURL) -> ConnectError {
+        func make(_ cause: ConnectError.Cause, _ detail: String) -> ConnectError { ConnectError(url: url, cause: cause, detail: detail) }
+        switch error {
+        case let error as NIOConnectionError:
+            if error.connectionErrors.isEmpty, let dns = error.dnsAError ?? error.dnsAAAAError {
+                return make(.dns, "the host name \(url.host.debugDescription) does not resolve (\(dns))")
+            }
+            let causes = error.connectionErrors.map { classify($0.error, url: url) }
+            if let refused = causes.first(where: { $0.cause == .refused }) { return refused }
+            return causes.first ?? make(.dns, "the host name \(url.host.debugDescription) resolves to no address")
+        case let error as IOError where error.errnoCode == ECONNREFUSED:
+            return make(.refused, "connection refused: nothing listens on port \(url.port)")
+        case let error as ChannelError:
+            if case .connectTimeout = error { return make(.timeout, "no connection within the connect timeout") }
+            if case .eof = error { return make(.tls, "the server closed the connection during the TLS handshake") }
+            return make(.network, "\(error)")
+        case is SocketAddressError:
+            return make(.dns, "the host name \(url.host.debugDescription) does not resolve (\(error))")
+        case is NIOSSLError, is BoringSSLError:
+            return make(.tls, "the TLS handshake failed: \(error)")
+        default:
+            return make(.network, "\(error)")
+        }
+    }
+
+    // MARK: ScenarioTransport
+
+    public var elapsed: Duration { Duration(NIODeadline.now() - start) }
+
+    public func write(_ bytes: [UInt8]) async {
+        guard !outputClosed else { return }
+        channel.writeAndFlush(ByteBuffer(bytes: bytes), promise: nil)
+    }
+
+    public func read(until deadline: Duration) async -> TransportInput {
+        let instant = start + TimeAmount(deadline)
+        let promise = channel.eventLoop.makePromise(of: TransportInput.self)
+        let queue = queue
+        queue.eventLoop.execute { queue.value.next(before: instant, promise) }
+        return await withTaskCancellationHandler {
+            (try? await promise.futureResult.get()) ?? .reset
+        } onCancel: {
+            queue.eventLoop.execute { queue.value.cancelWait() }
+        }
+    }
+
+    public func close() async {
+        guard !outputClosed else { return }
+        outputClosed = true
+        channel.close(mode: .output, promise: nil)
+    }
+
+    public func abort() async {
+        outputClosed = true
+        // SO_LINGER with a zero timeout turns close() into a reset.
+        if let options = channel as? any SocketOptionProvider {
+            try? await options.setSoLinger(linger(l_onoff: 1, l_linger: 0)).get()
+        }
+        channel.close(promise: nil)
+    }
+
+    /// Closes what is left of the connection and waits until the socket is gone.
+    public func finish() async {
+        outputClosed = true
+        channel.close(promise: nil)
+        try? await channel.closeFuture.get()
+    }
+}
+
+extension TimeAmount {
+    init(_ duration: Duration) {
+        let (seconds, attoseconds) = duration.components
+        self = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+    }
+}
+
+extension Duration {
+    init(_ amount: TimeAmount) { self = .nanoseconds(amount.nanoseconds) }
+}

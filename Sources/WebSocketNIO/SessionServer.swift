@@ -1,0 +1,71 @@
+public import Logging
+public import NIOCore
+public import NIOPosix
+public import NIOSSL
+public import ReferenceServer
+
+/// A TCP (or TLS) listener that gives every connection a fresh sans-IO `ServerSession`: the reference
+/// echo server over real sockets, for `wsspec serve`, for live runs without a URL, and for tests.
+public final class SessionServer: Sendable {
+    private let channel: any Channel
+    /// The port it listens on (useful when it was asked for port 0).
+    public let port: Int
+    public let host: String
+
+    /// How long a connection whose session closed it waits for the peer's FIN before closing anyway.
+    public static let defaultLingerTimeout: Duration = .seconds(2)
+
+    private init(channel: any Channel, host: String, port: Int) {
+        self.channel = channel
+        self.host = host
+        self.port = port
+    }
+
+    /// Starts listening. Port 0 picks a free port.
+    public static func start(host: String = "127.0.0.1", port: Int = 0, tls: NIOSSLContext? = nil,
+                             lingerTimeout: Duration = defaultLingerTimeout,
+                             logger: Logger = Logger(label: "wsspec.server"),
+                             group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+                             makeSession: @escaping @Sendable () -> any ServerSession) async throws -> SessionServer {
+        let linger = TimeAmount(lingerTimeout)
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.allowRemoteHalfClosure, value: true)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let operations = channel.pipeline.syncOperations
+                    if let tls { try operations.addHandler(NIOSSLServerHandler(context: tls)) }
+                    try operations.addHandler(SessionChannelHandler(session: makeSession(), lingerTimeout: linger, logger: logger))
+                }
+            }
+        let channel = try await bootstrap.bind(host: host, port: port).get()
+        let boundPort = channel.localAddress?.port ?? port
+        logger.debug("listening", metadata: ["host": "\(host)", "port": "\(boundPort)", "tls": "\(tls != nil)"])
+        return SessionServer(channel: channel, host: host, port: boundPort)
+    }
+
+    /// The reference echo server with `configuration`.
+    public static func referenceServer(_ configuration: EchoServerConfiguration, host: String = "127.0.0.1", port: Int = 0,
+                                       tls: NIOSSLContext? = nil, logger: Logger = Logger(label: "wsspec.server")) async throws -> SessionServer {
+        try await start(host: host, port: port, tls: tls, logger: logger) { EchoServer(configuration: configuration) }
+    }
+
+    /// The `ws://` (or `wss://`) URL of the server's root.
+    public func url(secure: Bool = false) -> WebSocketURL {
+        let literal = host.contains(":") ? "[\(host)]" : host
+        // The text is built from a bound address, so it always parses.
+        return try! WebSocketURL(parsing: "\(secure ? "wss" : "ws")://\(literal):\(port)/")
+    }
+
+    /// Stops accepting connections (open ones are left to finish).
+    public func stop() async {
+        try? await channel.close()
+    }
+
+    /// Waits until the listener is closed (by `stop()` or an error).
+    public func waitUntilStopped() async {
+        try? await channel.closeFuture.get()
+    }
+}

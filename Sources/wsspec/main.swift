@@ -1,0 +1,4 @@
+import Foundation
+import WSSpecCommand
+
+exit(await WSSpec.runAsMain(Array(CommandLine.arguments.dropFirst())))

@@ -1,0 +1,94 @@
+import Foundation
+import ReferenceServer
+import Testing
+import WebSocketNIO
+import WSSpecCommand
+
+extension LiveTests {
+    @Suite("The wsspec command: exit codes and reports")
+    struct CommandTests {
+        static func run(_ arguments: [String]) async -> Int32 { await WSSpec.runAsMain(arguments) }
+
+        @Test func builtInRunPassesAndWritesReports() async throws {
+            let directory = temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let status = await Self.run(["run", "--cases", "1.1.*,2.1,7.1.1", "--report-dir", directory.path, "--seed", "7"])
+            #expect(status == 0)
+            let index = try JSONSerialization.jsonObject(with: Data(contentsOf: directory.appendingPathComponent("index.json"))) as? [String: [String: [String: Any]]]
+            let cases = try #require(index?["wsspec-reference"])
+            #expect(cases.count == 10)
+            #expect(cases["2.1"]?["behavior"] as? String == "OK")
+            #expect(cases["7.1.1"]?["remoteCloseCode"] as? Int == 1000)
+            let caseFile = try #require(cases["7.1.1"]?["reportfile"] as? String)
+            let report = try JSONSerialization.jsonObject(with: Data(contentsOf: directory.appendingPathComponent(caseFile))) as? [String: Any]
+            #expect(report?["wasClean"] as? Bool == true)
+            #expect((report?["httpResponse"] as? String)?.hasPrefix("HTTP/1.1 101") == true)
+            #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("junit.xml").path))
+        }
+
+        @Test func aFailingServerExitsWithOne() async throws {
+            var configuration = EchoServerConfiguration()
+            configuration.connection.autoPong = false  // Pings go unanswered: 2.x FAILS.
+            let directory = temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let status = try await withServer({ try await SessionServer.referenceServer(configuration) }) { server in
+                await Self.run(["run", server.url().description, "--cases", "1.1.1,2.1", "--report-dir", directory.path])
+            }
+            #expect(status == 1)
+            let junit = try String(contentsOf: directory.appendingPathComponent("junit.xml"), encoding: .utf8)
+            #expect(junit.contains("<failure type=\"FAILED\""))
+        }
+
+        @Test func aRefusedConnectionExitsWithTwo() async throws {
+            // A port that was just free: bind, note it, close.
+            let server = try await SessionServer.referenceServer(EchoServerConfiguration())
+            let url = server.url().description
+            await server.stop()
+            #expect(await Self.run(["run", url, "--cases", "1.1.1", "--format", ""]) == 2)
+        }
+
+        @Test func somethingThatIsNotAWebSocketEndpointExitsWithTwo() async throws {
+            let status = try await withServer({ try await SessionServer.start { HostileBehaviour.answersGarbage.makeSession() } }) { server in
+                await Self.run(["run", server.url().description, "--cases", "1.1.1", "--format", ""])
+            }
+            #expect(status == 2)
+        }
+
+        @Test(arguments: [
+            ["run", "http://127.0.0.1/"],
+            ["run", "ws://127.0.0.1:99999/"],
+            ["run", "--format", "pdf"],
+            ["run", "--jobs", "0"],
+            ["run", "--cases", "99.*"],
+            ["run", "--seeds", "3"],
+            ["run", "ws://127.0.0.1:1/", "--sim"],
+            ["run", "--header", "no colon"],
+            ["run", "--case-timeout", "soon"],
+            ["frobnicate"],
+        ])
+        func usageErrorsExitWithTwo(arguments: [String]) async {
+            #expect(await Self.run(arguments) == 2)
+        }
+
+        @Test func simulatedRunsSweepSeeds() async {
+            #expect(await Self.run(["run", "--sim", "--cases", "1.*,5.*", "--seeds", "3", "--format", ""]) == 0)
+        }
+
+        @Test func listsTheCatalog() async {
+            #expect(await Self.run(["list", "--cases", "1.1.*", "--json"]) == 0)
+            #expect(await Self.run(["list"]) == 0)
+        }
+
+        @Test func runsOverTLSWithTheTestCA() async throws {
+            let tls = try TLSSettings.serverContext(certificateChain: Fixtures.path("tls/server.pem"),
+                                                    privateKey: Fixtures.path("tls/server-key.pem"))
+            let (trusted, untrusted) = try await withServer({ try await SessionServer.referenceServer(EchoServerConfiguration(), tls: tls) }) { server in
+                let url = server.url(secure: true).description
+                return (await Self.run(["run", url, "--cases", "1.1.1", "--ca-file", Fixtures.path("tls/ca.pem"), "--format", ""]),
+                        await Self.run(["run", url, "--cases", "1.1.1", "--format", ""]))
+            }
+            #expect(trusted == 0)
+            #expect(untrusted == 2)
+        }
+    }
+}

@@ -1,0 +1,99 @@
+import ConformanceReport
+import ConformanceSuite
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import Scenario
+import Testing
+import WebSocketNIO
+
+extension LiveTests {
+    @Suite("Hostile servers: every case still ends with a verdict, in time, in bounded memory")
+    struct HostileServerTests {
+        /// A handful of cases that exercise the handshake, echo, pings, fragmentation and the close.
+        static let cases = Catalog.cases(CaseSelection(cases: "0.1.1,1.1.1,2.1,5.1,6.2.1,7.1.1,11.1.1"))
+
+        static var parameters: RunParameters {
+            var parameters = RunParameters()
+            parameters.handshakeTimeout = .seconds(1)
+            parameters.closeTimeout = .seconds(1)
+            parameters.maxReceivedBytes = 4 << 20
+            parameters.maxObservations = 20_000
+            return parameters
+        }
+
+        static func run(_ behaviour: HostileBehaviour) async throws -> [CaseResult] {
+            try await withServer({ try await SessionServer.start { behaviour.makeSession() } }) { server in
+                let suite = try LiveSuite(url: server.url(), parameters: parameters, connectTimeout: .seconds(2))
+                return await suite.run(cases, jobs: cases.count)
+            }
+        }
+
+        @Test(arguments: HostileBehaviour.allCases)
+        func everyCaseEndsWithAVerdictAndAReason(behaviour: HostileBehaviour) async throws {
+            let clock = ContinuousClock()
+            let began = clock.now
+            let results = try await Self.run(behaviour)
+            #expect(results.map(\.id) == Self.cases.map(\.id))
+            for (result, scenario) in zip(results, Self.cases) {
+                #expect(!result.passed, "\(behaviour): \(result.summary)")
+                #expect(!result.reasons.isEmpty, "\(behaviour): \(result.id) has no reason")
+                // The case's own deadline, plus the closing handshake and the handshake timeout.
+                #expect(result.duration <= scenario.deadline + .seconds(3), "\(behaviour): \(result.id) took \(result.duration)")
+                let received = result.wire.filter { $0.direction == .received }
+                #expect(received.reduce(0) { $0 + $1.bytes.count } <= Self.parameters.wireLogLimit)
+                // The budget is checked per read, so at most one read's worth passes it.
+                #expect(received.reduce(0) { $0 + $1.length } <= Self.parameters.maxReceivedBytes + InboundQueueBound.readAllowance)
+            }
+            #expect(clock.now - began < .seconds(60))
+        }
+
+        /// The budgets under simulation, where the flood's pace is exact: the case FAILS once the server has sent
+        /// more than it allows, and the connection is dropped.
+        @Test(arguments: [(HostileBehaviour.floods, "bytes"), (.pingsWithoutEnd, "frames")])
+        func floodingIsCutOffAtTheBudget(behaviour: HostileBehaviour, unit: String) async throws {
+            var parameters = Self.parameters
+            if behaviour == .pingsWithoutEnd { parameters.maxObservations = 500 }
+            let suite = InProcessSuite(parameters: parameters) { behaviour.makeSession() }
+            let result = suite.run(try #require(Catalog.case("1.1.1")))
+            #expect(result.verdict == .failed)
+            #expect(result.reasons.contains { $0.hasPrefix("the server sent more than") && $0.contains(unit) }, "\(result.reasons)")
+            #expect(result.closing.droppedBy == .client)
+            let received = result.wire.filter { $0.direction == .received }.reduce(0) { $0 + $1.length }
+            #expect(received <= parameters.maxReceivedBytes + 256 * 1024 + 4096)
+        }
+
+        @Test func anExabyteFrameFailsAtOnce() async throws {
+            let results = try await Self.run(.announcesAnExabyteFrame)
+            let echo = try #require(results.first { $0.id == "1.1.1" })
+            #expect(echo.closeVerdict == .failedByClient)
+            #expect(echo.duration < .seconds(3))
+        }
+
+        /// The peer's markup reaches the reports only escaped.
+        @Test func markupFromThePeerIsEscapedInTheReports() async throws {
+            let results = try await Self.run(.injectsMarkup)
+            #expect(results.contains { $0.handshake?.response?.contains("<script>") == true })
+            let run = ConformanceRun(agent: "<b>agent</b>", target: "ws://127.0.0.1/", startedAt: Date(), duration: .seconds(1), seed: 1,
+                                     strict: false, results: results)
+            let directory = temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: directory) }
+            try ReportWriter.write(run, formats: [.json, .junit], to: directory)
+            let junit = try String(contentsOf: directory.appendingPathComponent("junit.xml"), encoding: .utf8)
+            #expect(!junit.contains("<script>"))
+            #expect(!junit.contains("\"onmouseover"))
+            #expect(junit.contains("&lt;script&gt;"))
+            // The XML parses, and its failures carry the escaped markup back as text.
+            let document = try XMLDocument(data: Data(junit.utf8))
+            #expect(try document.nodes(forXPath: "//testcase").count == results.count)
+            let index = try JSONSerialization.jsonObject(with: Data(contentsOf: directory.appendingPathComponent("index.json"))) as? [String: Any]
+            #expect(index?.keys.first == "<b>agent</b>")
+        }
+    }
+
+    /// What one socket read can add on top of the receive budget before the runner sees it.
+    enum InboundQueueBound {
+        static let readAllowance = 2 << 20
+    }
+}
