@@ -55,8 +55,13 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        // Report writers (JSON in Autobahn|Testsuite's shape, JUnit XML); they read results only.
-        .target(name: "ConformanceReport", dependencies: ["Scenario", "WebSocketCore"], swiftSettings: strictSettings),
+        // Report writers (static HTML, JSON in Autobahn|Testsuite's shape, JUnit XML) and the verdict diff;
+        // they read results only.
+        .target(
+            name: "ConformanceReport",
+            dependencies: ["Scenario", "WebSocketCore", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strictSettings
+        ),
         // The `wsspec` command: its subcommands live in a library so that tests drive them in-process.
         .target(
             name: "WSSpecCommand",
@@ -97,6 +102,7 @@ let package = Package(
                 "ConformanceSuite",
                 "ReferenceServer",
                 "WebSocketNIO",
+                "ConformanceReport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
@@ -132,6 +138,11 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ConformanceReportTests",
+            dependencies: ["ConformanceReport", "ConformanceSuite", "Scenario", "ReferenceServer", "WSSpecCommand"],
             swiftSettings: strictSettings
         ),
         .testTarget(

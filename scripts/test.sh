@@ -14,6 +14,8 @@ command -v python3 >/dev/null || need_apt+=(python3)
 command -v make >/dev/null || need_apt+=(make)
 command -v pkg-config >/dev/null || need_apt+=(pkg-config)
 pkg-config --exists cmocka 2>/dev/null || need_apt+=(libcmocka-dev)
+command -v xmllint >/dev/null || need_apt+=(libxml2-utils)          # the JUnit schema check
+[ $quick -eq 1 ] || command -v chromium >/dev/null || need_apt+=(chromium)   # the report's script-injection check
 if [ ${#need_apt[@]} -gt 0 ]; then
     echo "installing: ${need_apt[*]}"
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
@@ -68,5 +70,10 @@ status=${PIPESTATUS[0]}
 echo "== the main job end to end: wsspec run against the built-in reference server over loopback"
 reports=$(mktemp -d)
 "$(swift build --show-bin-path)/wsspec" run --report-dir "$reports" 2>/dev/null | tail -3
-test -s "$reports/index.json" && test -s "$reports/junit.xml"
+test -s "$reports/index.html" && test -s "$reports/index.json" && test -s "$reports/junit.xml"
 rm -rf "$reports"
+
+if [ $quick -eq 0 ]; then
+    echo "== the HTML report in headless Chromium: no injected script runs"
+    scripts/check-report-xss.sh
+fi

@@ -28,15 +28,17 @@ enum AutobahnJSON {
         var reportfile: String
     }
 
-    static func index(_ run: ConformanceRun) -> [String: [String: IndexEntry]] {
-        var entries: [String: IndexEntry] = [:]
-        for result in run.results {
-            entries[result.id.rawValue] = IndexEntry(behavior: result.verdict.rawValue, behaviorClose: result.closeVerdict.rawValue,
-                                                     remoteCloseCode: result.closing.sentByServer?.code,
-                                                     duration: milliseconds(result.duration),
-                                                     reportfile: caseFileName(agent: run.agent, id: result.id))
+    static func index(_ runs: [ConformanceRun]) -> [String: [String: IndexEntry]] {
+        var index: [String: [String: IndexEntry]] = [:]
+        for run in runs {
+            for result in run.results {
+                index[run.agent, default: [:]][result.id.rawValue] = IndexEntry(
+                    behavior: result.verdict.rawValue, behaviorClose: result.closeVerdict.rawValue,
+                    remoteCloseCode: result.closing.sentByServer?.code, duration: milliseconds(result.duration),
+                    reportfile: caseFileName(agent: run.agent, id: result.id))
+            }
         }
-        return [run.agent: entries]
+        return index
     }
 
     struct CaseReport: Encodable {
@@ -67,6 +69,7 @@ enum AutobahnJSON {
         var txOctetStats: [String: Int]
         // wsspec's own.
         var title: String
+        var sends: String
         var requirement: String
         var rfc: [String]
         var reasons: [String]
@@ -91,12 +94,12 @@ enum AutobahnJSON {
         }
     }
 
-    static func caseReport(_ result: CaseResult, agent: String) -> CaseReport {
+    static func caseReport(_ result: CaseRecord, agent: String) -> CaseReport {
         let closing = result.closing
         let reason = { (record: CloseFrameRecord?) in record.map { String(decoding: $0.reason, as: UTF8.self) } }
         return CaseReport(
             agent: agent, id: result.id.rawValue, description: result.title,
-            expectation: result.acceptableOutcomes.joined(separator: " Or: "),
+            expectation: result.expectation,
             expected: result.acceptableOutcomes, received: result.observed.map(\.description),
             behavior: result.verdict.rawValue, behaviorClose: result.closeVerdict.rawValue,
             result: result.reasons.first ?? "As expected.", resultClose: closeSentence(result),
@@ -110,12 +113,12 @@ enum AutobahnJSON {
                           hex: ObservedEvent.hex(record.bytes), milliseconds: seconds(record.time) * 1000)
             },
             rxOctetStats: octetStats(result.wire, .received), txOctetStats: octetStats(result.wire, .sent),
-            title: result.title, requirement: result.requirement.rawValue, rfc: result.rfcSections, reasons: result.reasons,
+            title: result.title, sends: result.sends, requirement: result.requirement.rawValue, rfc: result.rfcSections, reasons: result.reasons,
             observed: result.observed.map(\.description), seed: result.seed,
             wirelogTruncated: result.wire.contains(where: \.isTruncated))
     }
 
-    private static func closeSentence(_ result: CaseResult) -> String {
+    private static func closeSentence(_ result: CaseRecord) -> String {
         switch result.closeVerdict {
         case .ok: "The connection was closed as expected."
         case .informational: "The close is recorded, not judged."

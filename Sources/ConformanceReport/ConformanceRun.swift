@@ -2,7 +2,7 @@ public import Foundation
 public import Scenario
 
 /// One run of the suite against one server, as the report writers read it.
-public struct ConformanceRun: Sendable {
+public struct ConformanceRun: Sendable, Codable {
     /// The name the results are filed under (a server's name, or `wsspec-reference`).
     public var agent: String
     /// What was tested: a URL, or a description of the in-process target.
@@ -13,10 +13,18 @@ public struct ConformanceRun: Sendable {
     public var seed: UInt64
     /// NON-STRICT counts as a failure.
     public var strict: Bool
-    public var results: [CaseResult]
+    public var results: [CaseRecord]
+    /// The wsspec version that made the run.
+    public var version = WSSpecVersion.current
 
     public init(agent: String, target: String, startedAt: Date, duration: Duration, seed: UInt64, strict: Bool,
                 results: [CaseResult]) {
+        self.init(agent: agent, target: target, startedAt: startedAt, duration: duration, seed: seed, strict: strict,
+                  records: results.map(CaseRecord.init))
+    }
+
+    public init(agent: String, target: String, startedAt: Date, duration: Duration, seed: UInt64, strict: Bool,
+                records results: [CaseRecord]) {
         self.agent = agent
         self.target = target
         self.startedAt = startedAt
@@ -32,15 +40,7 @@ public struct ConformanceRun: Sendable {
     }
 
     /// The cases that fail the run: FAILED, a failed close, and NON-STRICT under `strict`.
-    public var failures: [CaseResult] { results.filter { $0.fails(strict: strict) } }
-}
-
-extension CaseResult {
-    /// Whether this result fails a run: FAILED behaviour or close, or NON-STRICT when the run is strict.
-    public func fails(strict: Bool) -> Bool {
-        if verdict == .failed || (strict && verdict == .nonStrict) { return true }
-        return verdict != .unimplemented && [.wrongCode, .unclean, .failedByClient].contains(closeVerdict)
-    }
+    public var failures: [CaseRecord] { results.filter { $0.fails(strict: strict) } }
 }
 
 /// The version the reports name.

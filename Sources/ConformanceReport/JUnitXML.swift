@@ -4,30 +4,33 @@ import Scenario
 /// requirement, what was expected and what happened; UNIMPLEMENTED is `<skipped>`; NON-STRICT fails only
 /// under `--strict`. Everything from the peer is escaped, and characters XML 1.0 cannot carry are dropped.
 enum JUnitXML {
-    static func document(_ run: ConformanceRun) -> String {
-        let sections = Dictionary(grouping: run.results) { $0.id.section }
-        let order = sections.keys.sorted()
+    static func document(_ runs: [ConformanceRun]) -> String {
+        let total = runs.reduce(0) { $0 + $1.results.count }
+        let failed = runs.reduce(0) { $0 + $1.failures.count }
+        let time = runs.reduce(Duration.zero) { $0 + $1.duration }
         var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-        xml += "<testsuites name=\"\(escape("wsspec " + run.agent))\" tests=\"\(run.results.count)\" "
-            + "failures=\"\(run.failures.count)\" errors=\"0\" time=\"\(seconds(run.duration))\">\n"
-        for section in order {
-            let results = sections[section]!
-            let failures = results.count { $0.fails(strict: run.strict) }
-            let skipped = results.count { $0.verdict == .unimplemented }
-            let time = results.reduce(Duration.zero) { $0 + $1.duration }
-            xml += "  <testsuite name=\"\(escape("\(run.agent) section \(section)"))\" tests=\"\(results.count)\" "
-                + "failures=\"\(failures)\" errors=\"0\" skipped=\"\(skipped)\" time=\"\(seconds(time))\">\n"
-            for result in results { xml += testcase(result, run: run) }
-            xml += "  </testsuite>\n"
+        xml += "<testsuites name=\"wsspec\" tests=\"\(total)\" failures=\"\(failed)\" errors=\"0\" time=\"\(time.secondsText)\">\n"
+        for run in runs {
+            let sections = Dictionary(grouping: run.results) { $0.id.section }
+            for section in sections.keys.sorted() {
+                let results = sections[section]!
+                let failures = results.count { $0.fails(strict: run.strict) }
+                let skipped = results.count { $0.verdict == .unimplemented }
+                let time = results.reduce(Duration.zero) { $0 + $1.duration }
+                xml += "  <testsuite name=\"\(escape("\(run.agent) section \(section)"))\" tests=\"\(results.count)\" "
+                    + "failures=\"\(failures)\" errors=\"0\" skipped=\"\(skipped)\" time=\"\(time.secondsText)\">\n"
+                for result in results { xml += testcase(result, run: run) }
+                xml += "  </testsuite>\n"
+            }
         }
         xml += "</testsuites>\n"
         return xml
     }
 
-    private static func testcase(_ result: CaseResult, run: ConformanceRun) -> String {
+    private static func testcase(_ result: CaseRecord, run: ConformanceRun) -> String {
         let name = escape("\(result.id) \(result.title)")
         var xml = "    <testcase classname=\"\(escape("wsspec.\(run.agent).\(result.id.section)"))\" name=\"\(name)\" "
-            + "time=\"\(seconds(result.duration))\""
+            + "time=\"\(result.duration.secondsText)\""
         if result.fails(strict: run.strict) {
             let message = "\(result.verdict)/\(result.closeVerdict): \(result.reasons.first ?? "")"
             let body = """
@@ -44,8 +47,6 @@ enum JUnitXML {
         }
         return xml
     }
-
-    private static func seconds(_ duration: Duration) -> String { duration.secondsText }
 
     /// Text and attribute escaping; drops what XML 1.0 forbids (most C0 controls, lone surrogates cannot occur).
     static func escape(_ text: String) -> String {

@@ -45,4 +45,10 @@ print("cases \(loopback.cases), not passed \(loopback.notPassed), wall \(formatt
 print("longest case \(loopback.longestCase.id) \(formatted(loopback.longestCase.seconds, decimals: 3)) s of scripted pauses: "
       + "the floor of any run; harness overhead above it \(formatted(loopback.loopbackSeconds - loopback.longestCase.seconds, decimals: 3)) s")
 print("")
+print("A 500-case report in every format (HTML, JSON, JUnit, saved run); best of 3")
+let report = try await ReportBenchmark.run()
+print("cases \(report.cases), files \(report.files), \(formatted(report.seconds, decimals: 3)) s (target < 1 s); "
+      + "index.html \(formatted(Double(report.indexBytes) / 1_048_576, decimals: 2)) MiB (target < 2 MiB), "
+      + "all files \(formatted(Double(report.totalBytes) / 1_048_576, decimals: 1)) MiB")
+print("")
 print("(checksum \(blackHole & 0xFF))")

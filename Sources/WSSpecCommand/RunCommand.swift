@@ -90,16 +90,7 @@ struct RunCommand: AsyncParsableCommand {
 
     private var selection: CaseSelection { CaseSelection(cases: cases, exclude: exclude) }
 
-    private func formats() throws -> Set<ReportFormat> {
-        var formats: Set<ReportFormat> = []
-        for name in format.split(separator: ",").map({ $0.filter { $0 != " " } }) where !name.isEmpty {
-            guard let format = ReportFormat(rawValue: name.lowercased()) else {
-                throw ValidationError("unknown report format \(name.debugDescription); choose from \(ReportFormat.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            formats.insert(format)
-        }
-        return formats
-    }
+    private func formats() throws -> Set<ReportFormat> { try ReportFormats.parse(format) }
 
     func run() async throws {
         var scenarios = Catalog.cases(selection)
@@ -146,7 +137,7 @@ struct RunCommand: AsyncParsableCommand {
         do {
             let files = try ReportWriter.write(run, formats: try formats(), to: directory)
             if !files.isEmpty { Console.out("reports: \(files.count) files in \(directory.path)") }
-        } catch let error as ReportWriter.WriteError {
+        } catch let error as ReportWriter.ReportError {
             throw RunFailure(status: 2, message: "error: \(error)")
         }
         if !run.failures.isEmpty { throw ExitCode(1) }

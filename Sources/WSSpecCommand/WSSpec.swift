@@ -5,9 +5,9 @@ public import ArgumentParser
 public struct WSSpec: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "wsspec",
-        abstract: "WebSocket (RFC 6455) conformance testing: run the suite against a server, list it, or serve the reference server.",
+        abstract: "WebSocket (RFC 6455) conformance testing: run the suite, list it, serve the reference server, merge and compare reports.",
         version: "0.1.0",
-        subcommands: [RunCommand.self, ListCommand.self, ServeCommand.self],
+        subcommands: [RunCommand.self, ListCommand.self, ServeCommand.self, ReportCommand.self, DiffCommand.self],
         defaultSubcommand: nil
     )
 

@@ -93,22 +93,6 @@ public struct LiveSuite: Sendable {
     /// result as it arrives.
     public func run(_ cases: [ScenarioCase], jobs: Int = 1,
                     progress: @escaping @Sendable (CaseResult) -> Void = { _ in }) async -> [CaseResult] {
-        await withTaskGroup(of: (Int, CaseResult).self) { group in
-            var next = 0
-            var results = [CaseResult?](repeating: nil, count: cases.count)
-            func addNext() {
-                let index = next
-                next += 1
-                let scenario = cases[index]
-                group.addTask { (index, await run(scenario)) }
-            }
-            for _ in 0..<min(max(1, jobs), cases.count) { addNext() }
-            for await (index, result) in group {
-                results[index] = result
-                progress(result)
-                if next < cases.count { addNext() }
-            }
-            return results.map { $0! }
-        }
+        await ParallelCases.run(cases, jobs: jobs, progress: progress) { await run($0) }
     }
 }

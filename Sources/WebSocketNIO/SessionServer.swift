@@ -3,11 +3,13 @@ public import NIOCore
 public import NIOPosix
 public import NIOSSL
 public import ReferenceServer
+import Synchronization
 
 /// A TCP (or TLS) listener that gives every connection a fresh sans-IO `ServerSession`: the reference
 /// echo server over real sockets, for `wsspec serve`, for live runs without a URL, and for tests.
 public final class SessionServer: Sendable {
     private let channel: any Channel
+    private let connections: ConnectionSet
     /// The port it listens on (useful when it was asked for port 0).
     public let port: Int
     public let host: String
@@ -15,8 +17,9 @@ public final class SessionServer: Sendable {
     /// How long a connection whose session closed it waits for the peer's FIN before closing anyway.
     public static let defaultLingerTimeout: Duration = .seconds(2)
 
-    private init(channel: any Channel, host: String, port: Int) {
+    private init(channel: any Channel, connections: ConnectionSet, host: String, port: Int) {
         self.channel = channel
+        self.connections = connections
         self.host = host
         self.port = port
     }
@@ -28,13 +31,15 @@ public final class SessionServer: Sendable {
                              group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
                              makeSession: @escaping @Sendable () -> any ServerSession) async throws -> SessionServer {
         let linger = TimeAmount(lingerTimeout)
+        let connections = ConnectionSet()
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.allowRemoteHalfClosure, value: true)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
+                connections.insert(channel)
+                return channel.eventLoop.makeCompletedFuture {
                     let operations = channel.pipeline.syncOperations
                     if let tls { try operations.addHandler(NIOSSLServerHandler(context: tls)) }
                     try operations.addHandler(SessionChannelHandler(session: makeSession(), lingerTimeout: linger, logger: logger))
@@ -43,7 +48,7 @@ public final class SessionServer: Sendable {
         let channel = try await bootstrap.bind(host: host, port: port).get()
         let boundPort = channel.localAddress?.port ?? port
         logger.debug("listening", metadata: ["host": "\(host)", "port": "\(boundPort)", "tls": "\(tls != nil)"])
-        return SessionServer(channel: channel, host: host, port: boundPort)
+        return SessionServer(channel: channel, connections: connections, host: host, port: boundPort)
     }
 
     /// The reference echo server with `configuration`.
@@ -59,13 +64,30 @@ public final class SessionServer: Sendable {
         return try! WebSocketURL(parsing: "\(secure ? "wss" : "ws")://\(literal):\(port)/")
     }
 
-    /// Stops accepting connections (open ones are left to finish).
+    /// Stops accepting connections and closes the open ones.
     public func stop() async {
         try? await channel.close()
+        await connections.closeAll()
     }
 
     /// Waits until the listener is closed (by `stop()` or an error).
     public func waitUntilStopped() async {
         try? await channel.closeFuture.get()
+    }
+}
+
+/// The open connections of a server, so that stopping it ends them too.
+final class ConnectionSet: Sendable {
+    private let channels = Mutex<[ObjectIdentifier: any Channel]>([:])
+
+    func insert(_ channel: any Channel) {
+        let key = ObjectIdentifier(channel)
+        channels.withLock { $0[key] = channel }
+        channel.closeFuture.whenComplete { [weak self] _ in _ = self?.channels.withLock { $0.removeValue(forKey: key) } }
+    }
+
+    func closeAll() async {
+        let open = channels.withLock { Array($0.values) }
+        for channel in open { try? await channel.close() }
     }
 }

@@ -1,6 +1,7 @@
 import ConformanceReport
 import ConformanceSuite
 import Foundation
+import NIOPosix
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
@@ -23,11 +24,16 @@ extension LiveTests {
             return parameters
         }
 
+        /// Each hostile server runs on an event loop of its own, shut down afterwards: a flood cannot slow
+        /// the client's loops or outlive its test.
         static func run(_ behaviour: HostileBehaviour) async throws -> [CaseResult] {
-            try await withServer({ try await SessionServer.start { behaviour.makeSession() } }) { server in
+            let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+            let results = try await withServer({ try await SessionServer.start(group: group) { behaviour.makeSession() } }) { server in
                 let suite = try LiveSuite(url: server.url(), parameters: parameters, connectTimeout: .seconds(2))
                 return await suite.run(cases, jobs: cases.count)
             }
+            try await group.shutdownGracefully()
+            return results
         }
 
         @Test(arguments: HostileBehaviour.allCases)
@@ -71,18 +77,30 @@ extension LiveTests {
             #expect(echo.duration < .seconds(3))
         }
 
-        /// The peer's markup reaches the reports only escaped.
+        /// The peer's markup reaches the reports only escaped. With `WSSPEC_HOSTILE_REPORT_DIR` set, the report
+        /// is also left there for `scripts/check-report-xss.sh` to open in a headless browser.
         @Test func markupFromThePeerIsEscapedInTheReports() async throws {
             let results = try await Self.run(.injectsMarkup)
             #expect(results.contains { $0.handshake?.response?.contains("<script>") == true })
-            let run = ConformanceRun(agent: "<b>agent</b>", target: "ws://127.0.0.1/", startedAt: Date(), duration: .seconds(1), seed: 1,
-                                     strict: false, results: results)
-            let directory = temporaryDirectory()
-            defer { try? FileManager.default.removeItem(at: directory) }
-            try ReportWriter.write(run, formats: [.json, .junit], to: directory)
+            #expect(results.contains { $0.closing.sentByServer?.reason.isEmpty == false })
+            let run = ConformanceRun(agent: "<b>agent</b>", target: "ws://127.0.0.1/\"><script>", startedAt: Date(),
+                                     duration: .seconds(1), seed: 1, strict: false, results: results)
+            let keep = ProcessInfo.processInfo.environment["WSSPEC_HOSTILE_REPORT_DIR"]
+            let directory = keep.map { URL(fileURLWithPath: $0) } ?? temporaryDirectory()
+            defer { if keep == nil { try? FileManager.default.removeItem(at: directory) } }
+            let files = try ReportWriter.write(run, formats: [.html, .json, .junit], to: directory)
+
+            for file in files where file.pathExtension == "html" || file.pathExtension == "xml" {
+                let text = try String(contentsOf: file, encoding: .utf8)
+                // The index carries exactly one script, our own; case pages and XML carry none.
+                let scripts = text.components(separatedBy: "<script>").count - 1
+                #expect(scripts == (file.lastPathComponent == "index.html" ? 1 : 0), "\(file.lastPathComponent)")
+                #expect(!text.contains("<img"), "\(file.lastPathComponent)")
+                #expect(!text.contains("\"onmouseover"), "\(file.lastPathComponent)")
+                #expect(!text.contains("</textarea>"), "\(file.lastPathComponent)")
+                #expect(!text.contains("<b>agent"), "\(file.lastPathComponent)")
+            }
             let junit = try String(contentsOf: directory.appendingPathComponent("junit.xml"), encoding: .utf8)
-            #expect(!junit.contains("<script>"))
-            #expect(!junit.contains("\"onmouseover"))
             #expect(junit.contains("&lt;script&gt;"))
             // The XML parses, and its failures carry the escaped markup back as text.
             let document = try XMLDocument(data: Data(junit.utf8))

@@ -19,8 +19,13 @@ enum HostileBehaviour: String, CaseIterable, Sendable, CustomStringConvertible {
     func makeSession() -> any ServerSession { HostileSession(self) }
 }
 
-/// Markup a report must escape wherever the peer's words appear.
-let hostileMarkup = "<script>alert(1)</script>\"onmouseover=\"alert(2)</textarea>"
+/// Markup a report must escape wherever the peer's words appear. Run as script, it would leave
+/// `data-pwned="1"` on the page, which the headless-browser check looks for.
+let hostileMarkup = "<script>document.documentElement.setAttribute('data-pwned','1')</script>"
+    + "<img src=x onerror=\"document.documentElement.setAttribute('data-pwned','1')\">\"onmouseover=\"alert(2)</textarea>"
+
+/// A close reason that is markup and fits a control frame (123 bytes at most).
+let hostileCloseReason = "<img src=x onerror=\"document.documentElement.setAttribute('data-pwned','1')\">"
 
 final class HostileSession: ServerSession {
     static let tick = ServerTimer(rawValue: "tick")
@@ -31,6 +36,12 @@ final class HostileSession: ServerSession {
     private var sentCloseWithMarkup = false
 
     init(_ behaviour: HostileBehaviour) { self.behaviour = behaviour }
+
+    /// Sixteen 4 KiB binary frames, made once.
+    static let floodChunk: [UInt8] = {
+        let frame = (try? FrameSerializer.serialize(Frame(opcode: .binary, payload: Array(repeating: 0x5A, count: 4096)))) ?? []
+        return Array(repeating: frame, count: 16).flatMap { $0 }
+    }()
 
     /// A valid 101 for the request (with a hostile header when injecting markup).
     private func upgrade(_ request: [UInt8]) -> [UInt8] {
@@ -77,8 +88,8 @@ final class HostileSession: ServerSession {
         switch behaviour {
         case .injectsMarkup where !sentCloseWithMarkup:
             sentCloseWithMarkup = true
-            // A close reason that is markup, and longer than a control frame allows.
-            return [.write(frame(.close, [0x03, 0xE8] + Array(String(repeating: hostileMarkup, count: 3).utf8))), .closeTransport]
+            // A close reason that is markup (short enough to be a valid close frame).
+            return [.write(frame(.close, [0x03, 0xE8] + Array(hostileCloseReason.utf8))), .closeTransport]
         default:
             return []
         }
@@ -92,9 +103,8 @@ final class HostileSession: ServerSession {
             dripped += 1
             return [.write([response[dripped - 1]]), .startTimer(Self.tick, after: .seconds(1))]
         case .floods:
-            // 256 KiB of binary messages every millisecond, never reading.
-            return [.write(Array(repeating: frame(.binary, Array(repeating: 0x5A, count: 4096)), count: 64).flatMap { $0 }),
-                    .startTimer(Self.tick, after: .milliseconds(1))]
+            // 64 KiB of binary messages every millisecond, never reading.
+            return [.write(HostileSession.floodChunk), .startTimer(Self.tick, after: .milliseconds(1))]
         case .pingsWithoutEnd:
             return [.write(frame(.ping, Array("again".utf8))), .startTimer(Self.tick, after: .milliseconds(1))]
         default:

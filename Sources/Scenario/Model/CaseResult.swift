@@ -1,5 +1,5 @@
 /// What the opening handshake looked like.
-public struct HandshakeRecord: Sendable, Hashable {
+public struct HandshakeRecord: Sendable, Hashable, Codable {
     public var request: String
     /// The response head, as text; `nil` when none arrived.
     public var response: String?
@@ -8,7 +8,7 @@ public struct HandshakeRecord: Sendable, Hashable {
 }
 
 /// A close frame as it was on the wire: its code (`nil`: the frame had none) and raw reason bytes.
-public struct CloseFrameRecord: Sendable, Hashable {
+public struct CloseFrameRecord: Sendable, Hashable, Codable {
     public var code: UInt16?
     public var reason: [UInt8]
 
@@ -20,8 +20,8 @@ public struct CloseFrameRecord: Sendable, Hashable {
 }
 
 /// How the connection ended.
-public struct ClosingRecord: Sendable, Hashable {
-    public enum Side: String, Sendable, Hashable { case client, server }
+public struct ClosingRecord: Sendable, Hashable, Codable {
+    public enum Side: String, Sendable, Hashable, Codable { case client, server }
     public var sentByClient: CloseFrameRecord?
     public var sentByServer: CloseFrameRecord?
     /// Which side sent the first close frame.
@@ -36,6 +36,9 @@ public struct ClosingRecord: Sendable, Hashable {
 public struct CaseResult: Sendable, Hashable {
     public var id: CaseID
     public var title: String
+    /// What the client sends, and what a conforming peer does, in the case's own words.
+    public var sends: String
+    public var expectation: String
     public var requirement: Requirement
     public var rfcSections: [String]
     public var verdict: Verdict
@@ -54,7 +57,8 @@ public struct CaseResult: Sendable, Hashable {
 
     /// The result of a case that could not run at all (no connection, no simulation): FAILED, for `reason`.
     public static func notRun(_ scenario: ScenarioCase, reason: String, seed: UInt64?) -> CaseResult {
-        CaseResult(id: scenario.id, title: scenario.title, requirement: scenario.requirement,
+        CaseResult(id: scenario.id, title: scenario.title, sends: scenario.sends, expectation: scenario.expectation,
+                   requirement: scenario.requirement,
                    rfcSections: scenario.rfcSections, verdict: .failed, closeVerdict: .informational, reasons: [reason],
                    acceptableOutcomes: OutcomeDescription.describe(scenario), observed: [], handshake: nil,
                    closing: ClosingRecord(initiatedBy: nil, droppedBy: nil, wasClean: false),
@@ -65,6 +69,9 @@ public struct CaseResult: Sendable, Hashable {
     public var passed: Bool {
         [.ok, .nonStrict, .informational].contains(verdict) && [.ok, .informational].contains(closeVerdict)
     }
+
+    /// Whether this result fails a run (`Verdict.failsRun`).
+    public func fails(strict: Bool) -> Bool { Verdict.failsRun(verdict, closeVerdict, strict: strict) }
 
     /// One line: `6.4.1 OK/OK` plus the first reason when something is off.
     public var summary: String {

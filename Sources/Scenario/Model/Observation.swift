@@ -57,8 +57,8 @@ public struct Observation: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// Bytes that crossed the connection, as the client wrote or read them.
-public struct WireRecord: Sendable, Hashable {
-    public enum Direction: String, Sendable, Hashable { case sent, received }
+public struct WireRecord: Sendable, Hashable, Codable {
+    public enum Direction: String, Sendable, Hashable, Codable { case sent, received }
     public var time: Duration
     public var direction: Direction
     /// The bytes, or their first part once the result's wire log is full (`RunParameters.wireLogLimit`).
@@ -75,6 +75,37 @@ public struct WireRecord: Sendable, Hashable {
 
     /// Some of the bytes were not kept.
     public var isTruncated: Bool { bytes.count < length }
+
+    private enum CodingKeys: String, CodingKey { case time, direction, hex, length }
+
+    // The bytes as hex: a saved run stays readable and half the size of a JSON number array.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        time = try container.decode(Duration.self, forKey: .time)
+        direction = try container.decode(Direction.self, forKey: .direction)
+        length = try container.decode(Int.self, forKey: .length)
+        let hex = Array(try container.decode(String.self, forKey: .hex).utf8)
+        func nibble(_ digit: UInt8) throws -> UInt8 {
+            switch digit {
+            case 0x30...0x39: digit - 0x30
+            case 0x61...0x66: digit - 0x61 + 10
+            case 0x41...0x46: digit - 0x41 + 10
+            default: throw DecodingError.dataCorruptedError(forKey: .hex, in: container, debugDescription: "not hex")
+            }
+        }
+        guard hex.count % 2 == 0 else {
+            throw DecodingError.dataCorruptedError(forKey: .hex, in: container, debugDescription: "odd number of hex digits")
+        }
+        bytes = try stride(from: 0, to: hex.count, by: 2).map { try nibble(hex[$0]) << 4 | nibble(hex[$0 + 1]) }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(time, forKey: .time)
+        try container.encode(direction, forKey: .direction)
+        try container.encode(length, forKey: .length)
+        try container.encode(ObservedEvent.hex(bytes), forKey: .hex)
+    }
 }
 
 extension String {

@@ -475,7 +475,8 @@ final class CaseExecution {
         let closing = ClosingRecord(sentByClient: client.sentClose, sentByServer: client.receivedClose,
                                     initiatedBy: client.initiatedBy, droppedBy: client.droppedBy,
                                     wasClean: client.sentClose != nil && client.receivedClose != nil && !client.wasReset)
-        return CaseResult(id: scenario.id, title: scenario.title, requirement: scenario.requirement,
+        return CaseResult(id: scenario.id, title: scenario.title, sends: scenario.sends, expectation: scenario.expectation,
+                          requirement: scenario.requirement,
                           rfcSections: scenario.rfcSections, verdict: verdict, closeVerdict: close, reasons: allReasons,
                           acceptableOutcomes: OutcomeDescription.describe(scenario), observed: log, handshake: handshake,
                           closing: closing, wire: wire, duration: now, seed: nil)

@@ -66,22 +66,7 @@ public struct InProcessSuite: Sendable {
     /// Runs every case once under `seed`, `jobs` at a time; results come back in the cases' order and do
     /// not depend on `jobs`.
     public func run(_ cases: [ScenarioCase], seed: UInt64 = 0, jobs: Int = 1) async -> [CaseResult] {
-        await withTaskGroup(of: (Int, CaseResult).self) { group in
-            var next = 0
-            var results = [CaseResult?](repeating: nil, count: cases.count)
-            func addNext() {
-                let index = next
-                next += 1
-                let scenario = cases[index]
-                group.addTask { (index, run(scenario, seed: seed)) }
-            }
-            for _ in 0..<min(max(1, jobs), cases.count) { addNext() }
-            for await (index, result) in group {
-                results[index] = result
-                if next < cases.count { addNext() }
-            }
-            return results.map { $0! }
-        }
+        await ParallelCases.run(cases, jobs: jobs) { run($0, seed: seed) }
     }
 
     /// A verdict that changed between seeds: the determinism of the server under test is in doubt, or the
