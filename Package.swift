@@ -17,6 +17,8 @@ let package = Package(
         .library(name: "ReferenceServer", targets: ["ReferenceServer"]),
         .library(name: "WebSocketNIO", targets: ["WebSocketNIO"]),
         .library(name: "ConformanceReport", targets: ["ConformanceReport"]),
+        .library(name: "WebSocketServer", targets: ["WebSocketServer"]),
+        .library(name: "WebSocketTesting", targets: ["WebSocketTesting"]),
         .executable(name: "wsspec", targets: ["wsspec"]),
     ],
     dependencies: [
@@ -35,6 +37,17 @@ let package = Package(
         ),
         // The reference echo server as a sans-IO session; hosted by the simulated network and (later) NIO.
         .target(name: "ReferenceServer", dependencies: ["WebSocketCore"], swiftSettings: strictSettings),
+        // The transport-neutral handler API: routes, middleware, lifecycle callbacks, modes, keepalive.
+        .target(name: "WebSocketServer", dependencies: ["WebSocketCore"], swiftSettings: strictSettings),
+        // The mock-connection API for users' test targets: a TestServer hosting routes over WireSim.
+        .target(
+            name: "WebSocketTesting",
+            dependencies: ["WebSocketServer", "Scenario", "WireSim", "WebSocketCore"],
+            swiftSettings: strictSettings
+        ),
+        // The example application (a chat room, a keepalive route, a send-only route), and its server on NIO.
+        .target(name: "ChatExample", dependencies: ["WebSocketServer"], swiftSettings: strictSettings),
+        .executableTarget(name: "chat-example", dependencies: ["ChatExample", "WebSocketNIO"], swiftSettings: strictSettings),
         // The scenario DSL, verdict rules and the runner over a transport (in-process over WireSim first).
         .target(name: "Scenario", dependencies: ["WebSocketCore", "WireSim", "ReferenceServer"], swiftSettings: strictSettings),
         // The conformance catalog, one file per section, written in the DSL.
@@ -45,6 +58,7 @@ let package = Package(
             name: "WebSocketNIO",
             dependencies: [
                 "Scenario",
+                "WebSocketServer",
                 "ReferenceServer",
                 "WebSocketCore",
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -103,6 +117,8 @@ let package = Package(
                 "ReferenceServer",
                 "WebSocketNIO",
                 "ConformanceReport",
+                "WebSocketServer",
+                "WebSocketTesting",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
@@ -128,6 +144,9 @@ let package = Package(
             name: "WebSocketNIOTests",
             dependencies: [
                 "WebSocketNIO",
+                "WebSocketServer",
+                "WebSocketTesting",
+                "ChatExample",
                 "WSSpecCommand",
                 "ConformanceSuite",
                 "ConformanceReport",
@@ -143,6 +162,16 @@ let package = Package(
         .testTarget(
             name: "ConformanceReportTests",
             dependencies: ["ConformanceReport", "ConformanceSuite", "Scenario", "ReferenceServer", "WSSpecCommand"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "WebSocketServerTests",
+            dependencies: ["WebSocketServer", "WebSocketTesting", "WebSocketCore", "WireSim"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ChatExampleTests",
+            dependencies: ["ChatExample", "WebSocketTesting"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -1,4 +1,4 @@
-import WebSocketCore
+public import WebSocketCore
 
 /// The reference echo server, sans-IO: it answers the opening handshake, echoes every text and binary
 /// message, answers pings, pings on its own when configured, and closes on a pong timeout. It is the

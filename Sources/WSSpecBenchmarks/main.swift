@@ -1,54 +1,78 @@
 // Prints decode+unmask and UTF-8 validation throughput of WebSocketCore beside its peers, with ratios.
 // Run through scripts/bench.sh, which builds it in release mode.
 
+// `WSSpecBenchmarks [name...]` runs only the named sections: decode, utf8, echo, catalog, loopback, report, handler.
+let selection = Set(CommandLine.arguments.dropFirst())
+func selected(_ name: String) -> Bool { selection.isEmpty || selection.contains(name) }
+
 print("wsspec benchmarks (release build; best of 7 timed runs per cell)")
 print("")
-print("Decode + unmask of masked frames, payload GB/s")
-print(padded("frames", 16) + padded("wsspec", 10) + padded("NIO", 10) + padded("memcpy", 10)
-      + padded("vs NIO", 10) + "vs memcpy")
-for row in try DecodeBenchmark.run() {
-    let ours = row.wsspec.gigabytesPerSecond
-    print(padded(row.label, 16) + padded(formatted(ours), 10) + padded(formatted(row.nio.gigabytesPerSecond), 10)
-          + padded(formatted(row.memcpy.gigabytesPerSecond), 10)
-          + padded(formatted(ours / row.nio.gigabytesPerSecond) + "x", 10)
-          + formatted(100 * ours / row.memcpy.gigabytesPerSecond, decimals: 0) + "%")
+if selected("decode") {
+    print("Decode + unmask of masked frames, payload GB/s")
+    print(padded("frames", 16) + padded("wsspec", 10) + padded("NIO", 10) + padded("memcpy", 10)
+          + padded("vs NIO", 10) + "vs memcpy")
+    for row in try DecodeBenchmark.run() {
+        let ours = row.wsspec.gigabytesPerSecond
+        print(padded(row.label, 16) + padded(formatted(ours), 10) + padded(formatted(row.nio.gigabytesPerSecond), 10)
+              + padded(formatted(row.memcpy.gigabytesPerSecond), 10)
+              + padded(formatted(ours / row.nio.gigabytesPerSecond) + "x", 10)
+              + formatted(100 * ours / row.memcpy.gigabytesPerSecond, decimals: 0) + "%")
+    }
+    print("targets: >= 1.0x NIO; >= 50% of memcpy at 16 MiB")
+    print("")
 }
-print("targets: >= 1.0x NIO; >= 50% of memcpy at 16 MiB")
-print("")
-print("UTF-8 validation of 4 MiB, GB/s")
-print(padded("text", 16) + padded("wsspec", 10) + padded("stdlib", 10) + "ratio")
-for row in UTF8Benchmark.run() {
-    let ratio = row.wsspec.gigabytesPerSecond / row.standardLibrary.gigabytesPerSecond
-    print(padded(row.label, 16) + padded(formatted(row.wsspec.gigabytesPerSecond), 10)
-          + padded(formatted(row.standardLibrary.gigabytesPerSecond), 10) + formatted(ratio) + "x")
+if selected("utf8") {
+    print("UTF-8 validation of 4 MiB, GB/s")
+    print(padded("text", 16) + padded("wsspec", 10) + padded("stdlib", 10) + "ratio")
+    for row in UTF8Benchmark.run() {
+        let ratio = row.wsspec.gigabytesPerSecond / row.standardLibrary.gigabytesPerSecond
+        print(padded(row.label, 16) + padded(formatted(row.wsspec.gigabytesPerSecond), 10)
+              + padded(formatted(row.standardLibrary.gigabytesPerSecond), 10) + formatted(ratio) + "x")
+    }
+    print("target: >= 1.5x String(validating:as:)")
+    print("")
 }
-print("target: >= 1.5x String(validating:as:)")
-print("")
-print("Simulated echo over a byte-by-byte link (WireSim, 1 ms latency each way)")
-let echo = SimulatedEchoBenchmark.run()
-print("messages \(echo.messages), events \(echo.events), virtual \(formatted(echo.virtualSeconds)) s, "
-      + "wall \(formatted(echo.wallSeconds, decimals: 3)) s")
-print("events/s \(formatted(Double(echo.events) / echo.wallSeconds / 1e6)) M, "
-      + "virtual/wall \(formatted(echo.virtualSeconds / echo.wallSeconds, decimals: 1))x")
-print("")
-print("Conformance catalog in-process against the reference server (WireSim, 2 jobs)")
-let catalog = await CatalogBenchmark.run(jobs: 2)
-print("cases \(catalog.cases), not passed \(catalog.failures), verdict changes over 100 seeds \(catalog.verdictChanges)")
-print("1 seed \(formatted(catalog.oneSeedSeconds, decimals: 3)) s (target <= 1 s); "
-      + "100 seeds \(formatted(catalog.hundredSeedsSeconds, decimals: 1)) s (target <= 60 s)")
-print("")
-print("Sections 1-7 and 10 against the reference server over TCP loopback (16 jobs; best of 3)")
-let loopback = try await LoopbackBenchmark.run(jobs: 16)
-print("cases \(loopback.cases), not passed \(loopback.notPassed), wall \(formatted(loopback.loopbackSeconds, decimals: 3)) s "
-      + "(target <= 1.5 s); same cases in-process \(formatted(loopback.simulatedSeconds, decimals: 3)) s "
-      + "(loopback/in-process \(formatted(loopback.loopbackSeconds / loopback.simulatedSeconds, decimals: 1))x)")
-print("longest case \(loopback.longestCase.id) \(formatted(loopback.longestCase.seconds, decimals: 3)) s of scripted pauses: "
-      + "the floor of any run; harness overhead above it \(formatted(loopback.loopbackSeconds - loopback.longestCase.seconds, decimals: 3)) s")
-print("")
-print("A 500-case report in every format (HTML, JSON, JUnit, saved run); best of 3")
-let report = try await ReportBenchmark.run()
-print("cases \(report.cases), files \(report.files), \(formatted(report.seconds, decimals: 3)) s (target < 1 s); "
-      + "index.html \(formatted(Double(report.indexBytes) / 1_048_576, decimals: 2)) MiB (target < 2 MiB), "
-      + "all files \(formatted(Double(report.totalBytes) / 1_048_576, decimals: 1)) MiB")
-print("")
+if selected("echo") {
+    print("Simulated echo over a byte-by-byte link (WireSim, 1 ms latency each way)")
+    let echo = SimulatedEchoBenchmark.run()
+    print("messages \(echo.messages), events \(echo.events), virtual \(formatted(echo.virtualSeconds)) s, "
+          + "wall \(formatted(echo.wallSeconds, decimals: 3)) s")
+    print("events/s \(formatted(Double(echo.events) / echo.wallSeconds / 1e6)) M, "
+          + "virtual/wall \(formatted(echo.virtualSeconds / echo.wallSeconds, decimals: 1))x")
+    print("")
+}
+if selected("catalog") {
+    print("Conformance catalog in-process against the reference server (WireSim, 2 jobs)")
+    let catalog = await CatalogBenchmark.run(jobs: 2)
+    print("cases \(catalog.cases), not passed \(catalog.failures), verdict changes over 100 seeds \(catalog.verdictChanges)")
+    print("1 seed \(formatted(catalog.oneSeedSeconds, decimals: 3)) s (target <= 1 s); "
+          + "100 seeds \(formatted(catalog.hundredSeedsSeconds, decimals: 1)) s (target <= 60 s)")
+    print("")
+}
+if selected("loopback") {
+    print("Sections 1-7 and 10 against the reference server over TCP loopback (16 jobs; best of 3)")
+    let loopback = try await LoopbackBenchmark.run(jobs: 16)
+    print("cases \(loopback.cases), not passed \(loopback.notPassed), wall \(formatted(loopback.loopbackSeconds, decimals: 3)) s "
+          + "(target <= 1.5 s); same cases in-process \(formatted(loopback.simulatedSeconds, decimals: 3)) s "
+          + "(loopback/in-process \(formatted(loopback.loopbackSeconds / loopback.simulatedSeconds, decimals: 1))x)")
+    print("longest case \(loopback.longestCase.id) \(formatted(loopback.longestCase.seconds, decimals: 3)) s of scripted pauses: "
+          + "the floor of any run; harness overhead above it \(formatted(loopback.loopbackSeconds - loopback.longestCase.seconds, decimals: 3)) s")
+    print("")
+}
+if selected("report") {
+    print("A 500-case report in every format (HTML, JSON, JUnit, saved run); best of 3")
+    let report = try await ReportBenchmark.run()
+    print("cases \(report.cases), files \(report.files), \(formatted(report.seconds, decimals: 3)) s (target < 1 s); "
+          + "index.html \(formatted(Double(report.indexBytes) / 1_048_576, decimals: 2)) MiB (target < 2 MiB), "
+          + "all files \(formatted(Double(report.totalBytes) / 1_048_576, decimals: 1)) MiB")
+    print("")
+}
+if selected("handler") {
+    print("Handler round trip: connect + send + receive + close against the same echo handler; best of 3")
+    let handler = try await HandlerBenchmark.run()
+    print("in-process (WebSocketTesting) \(formatted(handler.inProcessSeconds * 1e6, decimals: 1)) µs; "
+          + "loopback TCP (NIO server) \(formatted(handler.loopbackSeconds * 1e6, decimals: 1)) µs; "
+          + "in-process is \(formatted(handler.loopbackSeconds / handler.inProcessSeconds, decimals: 1))x faster (target >= 100x)")
+    print("")
+}
 print("(checksum \(blackHole & 0xFF))")

@@ -1,6 +1,6 @@
 import Logging
 import NIOCore
-import ReferenceServer
+import WebSocketCore
 
 #if canImport(Glibc)
 import Glibc
@@ -12,8 +12,9 @@ import Darwin
 /// It carries out `.closeTransport` the way the simulated network does (FIN, and the session learns at
 /// once that the transport is gone), then lingers, discarding input, until the peer closes its side or
 /// `lingerTimeout` passes, so that unread client bytes do not turn our close into a reset.
-final class SessionChannelHandler: ChannelInboundHandler {
+final class SessionChannelHandler: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
+    typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
     private let session: any ServerSession
@@ -24,6 +25,9 @@ final class SessionChannelHandler: ChannelInboundHandler {
     private var sessionEnded = false
     private var outputClosed = false
     private var lastWrite: EventLoopFuture<Void>?
+    /// Back-pressure from the session: reads are held while it is paused.
+    private var readingPaused = false
+    private var readHeld = false
 
     init(session: any ServerSession, lingerTimeout: TimeAmount, logger: Logger) {
         self.session = session
@@ -31,7 +35,10 @@ final class SessionChannelHandler: ChannelInboundHandler {
         self.logger = logger
     }
 
-    func handlerAdded(context: ChannelHandlerContext) { self.context = context }
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        session.attach(ChannelSessionHost(eventLoop: context.eventLoop, handler: self))
+    }
 
     func handlerRemoved(context: ChannelHandlerContext) {
         endSession()
@@ -42,6 +49,11 @@ final class SessionChannelHandler: ChannelInboundHandler {
         var buffer = unwrapInboundIn(data)
         guard !sessionEnded, let bytes = buffer.readBytes(length: buffer.readableBytes) else { return }
         perform(session.receive(bytes))
+    }
+
+    func read(context: ChannelHandlerContext) {
+        guard !readingPaused else { return readHeld = true }
+        context.read()
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
@@ -64,7 +76,7 @@ final class SessionChannelHandler: ChannelInboundHandler {
         context.close(promise: nil)
     }
 
-    private func perform(_ actions: [ServerAction]) {
+    fileprivate func perform(_ actions: [ServerAction]) {
         guard let context else { return }
         for action in actions {
             switch action {
@@ -99,6 +111,14 @@ final class SessionChannelHandler: ChannelInboundHandler {
                 }
             case .cancelTimer(let timer):
                 timers.removeValue(forKey: timer)?.cancel()
+            case .pauseReading:
+                readingPaused = true
+            case .resumeReading:
+                readingPaused = false
+                if readHeld {
+                    readHeld = false
+                    context.read()
+                }
             }
         }
     }
@@ -123,5 +143,33 @@ final class SessionChannelHandler: ChannelInboundHandler {
     private func cancelTimers() {
         for timer in timers.values { timer.cancel() }
         timers = [:]
+    }
+}
+
+/// The channel as a session sees it: actions hop to the event loop in order, tasks run on the global pool,
+/// sleeps take real time.
+// Unchecked: `handler` is only read on `eventLoop`.
+private final class ChannelSessionHost: ServerSessionHost, @unchecked Sendable {
+    private let eventLoop: any EventLoop
+    // Weak: the handler holds the session, which holds this host.
+    private weak var handler: SessionChannelHandler?
+
+    init(eventLoop: any EventLoop, handler: SessionChannelHandler) {
+        self.eventLoop = eventLoop
+        self.handler = handler
+    }
+
+    func perform(_ actions: [ServerAction]) {
+        guard !actions.isEmpty else { return }
+        // Always enqueued, even from the event loop: the session may be holding its lock.
+        eventLoop.execute { self.handler?.perform(actions) }
+    }
+
+    func startTask(_ operation: sending @escaping () async -> Void) {
+        Task(operation: operation)
+    }
+
+    func sleep(for duration: Duration) async throws {
+        try await Task.sleep(for: duration)
     }
 }

@@ -3,10 +3,13 @@ public import NIOCore
 public import NIOPosix
 public import NIOSSL
 public import ReferenceServer
+public import WebSocketCore
+public import WebSocketServer
 import Synchronization
 
 /// A TCP (or TLS) listener that gives every connection a fresh sans-IO `ServerSession`: the reference
-/// echo server over real sockets, for `wsspec serve`, for live runs without a URL, and for tests.
+/// echo server over real sockets (for `wsspec serve`, live runs without a URL, tests), or an
+/// application's `WebSocketRouter`.
 public final class SessionServer: Sendable {
     private let channel: any Channel
     private let connections: ConnectionSet
@@ -55,6 +58,12 @@ public final class SessionServer: Sendable {
     public static func referenceServer(_ configuration: EchoServerConfiguration, host: String = "127.0.0.1", port: Int = 0,
                                        tls: NIOSSLContext? = nil, logger: Logger = Logger(label: "wsspec.server")) async throws -> SessionServer {
         try await start(host: host, port: port, tls: tls, logger: logger) { EchoServer(configuration: configuration) }
+    }
+
+    /// An application's routes over TCP (or TLS): the same handlers that `WebSocketTesting` runs in-process.
+    public static func start(router: WebSocketRouter, host: String = "127.0.0.1", port: Int = 0, tls: NIOSSLContext? = nil,
+                             logger: Logger = Logger(label: "wsspec.server")) async throws -> SessionServer {
+        try await start(host: host, port: port, tls: tls, logger: logger) { router.makeSession() }
     }
 
     /// The `ws://` (or `wss://`) URL of the server's root.

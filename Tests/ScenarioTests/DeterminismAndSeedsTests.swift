@@ -2,6 +2,7 @@ import ConformanceSuite
 import ReferenceServer
 import Scenario
 import Testing
+import WebSocketCore
 import WireSim
 
 @Suite("Seeds: determinism and verdict stability")

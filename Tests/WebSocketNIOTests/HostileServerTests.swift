@@ -2,9 +2,6 @@ import ConformanceReport
 import ConformanceSuite
 import Foundation
 import NIOPosix
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 import Scenario
 import Testing
 import WebSocketNIO
@@ -102,9 +99,10 @@ extension LiveTests {
             }
             let junit = try String(contentsOf: directory.appendingPathComponent("junit.xml"), encoding: .utf8)
             #expect(junit.contains("&lt;script&gt;"))
-            // The XML parses, and its failures carry the escaped markup back as text.
-            let document = try XMLDocument(data: Data(junit.utf8))
-            #expect(try document.nodes(forXPath: "//testcase").count == results.count)
+            // One test case per result, none lost to the markup. (That the XML is well-formed and valid is
+            // checked with xmllint against the JUnit schema in ConformanceReportTests; FoundationXML's
+            // XMLDocument is not used because it leaks its libxml2 tree under LeakSanitizer.)
+            #expect(junit.components(separatedBy: "<testcase ").count - 1 == results.count)
             let index = try JSONSerialization.jsonObject(with: Data(contentsOf: directory.appendingPathComponent("index.json"))) as? [String: Any]
             #expect(index?.keys.first == "<b>agent</b>")
         }

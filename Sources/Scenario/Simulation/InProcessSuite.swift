@@ -1,4 +1,5 @@
 public import ReferenceServer
+public import WebSocketCore
 public import WireSim
 
 /// Runs cases in-process against a server session over the simulated network: deterministic, and fast

@@ -1,22 +1,30 @@
-import ReferenceServer
-import WireSim
+package import WebSocketCore
+package import WireSim
 
 /// Runs a sans-IO `ServerSession` at the server end of a simulated link: bytes in, actions out, timers
-/// on virtual time.
-// Unchecked: confined to the simulation's driving thread.
-final class SimulatedServerHost: LinkEndpoint, @unchecked Sendable {
+/// on virtual time. Tasks the session starts run on the simulation's executor and sleep on its clock, so
+/// application handlers are as deterministic as the link.
+// Unchecked: confined to the simulation's driving thread (`SessionHostAdapter` posts to it).
+package final class SimulatedServerHost: LinkEndpoint, @unchecked Sendable {
     private let link: SimulatedLink
     private let session: any ServerSession
     private var timers: [ServerTimer: Simulation.EventID] = [:]
     private var ended = false
+    /// Tasks the session started (application handlers), for `shutDown()`.
+    fileprivate var tasks: [Task<Void, any Error>] = []
+    /// While the session has paused reading: what arrived meanwhile, and whether the stream ended after it.
+    private var paused = false
+    private var heldInput: [[UInt8]] = []
+    private var endOfStreamHeld = false
 
-    init(link: SimulatedLink, session: any ServerSession) {
+    package init(link: SimulatedLink, session: any ServerSession) {
         self.link = link
         self.session = session
         link.attach(.b, self)
+        session.attach(SessionHostAdapter(host: self, simulation: link.simulation))
     }
 
-    private func perform(_ actions: [ServerAction]) {
+    fileprivate func perform(_ actions: [ServerAction]) {
         for action in actions {
             switch action {
             case .write(let bytes):
@@ -35,6 +43,7 @@ final class SimulatedServerHost: LinkEndpoint, @unchecked Sendable {
                 link.reset(from: .b)
                 link.simulation.schedule(after: .zero) { [self] in perform(session.transportEnded()) }
             case .startTimer(let timer, let delay):
+                guard !ended else { continue }
                 if let existing = timers[timer] { link.simulation.cancel(existing) }
                 timers[timer] = link.simulation.schedule(after: delay) { [self] in
                     timers[timer] = nil
@@ -42,17 +51,45 @@ final class SimulatedServerHost: LinkEndpoint, @unchecked Sendable {
                 }
             case .cancelTimer(let timer):
                 if let existing = timers.removeValue(forKey: timer) { link.simulation.cancel(existing) }
+            case .pauseReading:
+                paused = true
+            case .resumeReading:
+                paused = false
+                releaseHeldInput()
             }
         }
     }
 
-    func linkDidReceive(_ bytes: [UInt8]) {
+    /// Ends the connection (a reset) and cancels the session's tasks, so that none stays suspended once the
+    /// simulation is dropped; run the simulation afterwards to let them unwind.
+    package func shutDown() {
+        perform([.resetTransport])
+        for task in tasks { task.cancel() }
+        tasks = []
+    }
+
+    package func linkDidReceive(_ bytes: [UInt8]) {
         guard !ended else { return }
+        if paused { return heldInput.append(bytes) }
         perform(session.receive(bytes))
     }
 
-    func linkDidReachEndOfStream() { end() }
-    func linkDidReset() { end() }
+    package func linkDidReachEndOfStream() {
+        if paused { return endOfStreamHeld = true }
+        end()
+    }
+
+    /// Hands the session what arrived while it was paused, until it pauses again.
+    private func releaseHeldInput() {
+        while !paused, !ended, !heldInput.isEmpty {
+            perform(session.receive(heldInput.removeFirst()))
+        }
+        if !paused, endOfStreamHeld {
+            endOfStreamHeld = false
+            end()
+        }
+    }
+    package func linkDidReset() { end() }
 
     private func end() {
         guard !ended else { return }
@@ -65,5 +102,33 @@ final class SimulatedServerHost: LinkEndpoint, @unchecked Sendable {
     private func cancelTimers() {
         for timer in timers.values { link.simulation.cancel(timer) }
         timers = [:]
+    }
+}
+
+/// The simulated host as a session sees it: actions posted to the driving thread in order, tasks on the
+/// simulation's executor, sleeps on virtual time.
+private final class SessionHostAdapter: ServerSessionHost, @unchecked Sendable {
+    // Weak: the host holds the session, which holds this adapter.
+    private weak var host: SimulatedServerHost?
+    private let simulation: Simulation
+
+    init(host: SimulatedServerHost, simulation: Simulation) {
+        self.host = host
+        self.simulation = simulation
+    }
+
+    func perform(_ actions: [ServerAction]) {
+        guard !actions.isEmpty else { return }
+        simulation.post { [weak host] in host?.perform(actions) }
+    }
+
+    func startTask(_ operation: sending @escaping () async -> Void) {
+        let task = simulation.spawn(operation)
+        // Sessions start tasks from the driving thread, where the host lives.
+        host?.tasks.append(task)
+    }
+
+    func sleep(for duration: Duration) async throws {
+        try await simulation.clock.sleep(for: duration)
     }
 }

@@ -1,9 +1,9 @@
-import WireSim
+package import WireSim
 
 /// The client end of a simulated link, as the runner's transport. Everything runs on the simulation's
 /// driving thread; reads wait on virtual time.
 // Unchecked: confined to the simulation's driving thread, like everything the simulation runs.
-final class SimulatedTransport: ScenarioTransport, LinkEndpoint, @unchecked Sendable {
+package final class SimulatedTransport: ScenarioTransport, LinkEndpoint, @unchecked Sendable {
     private let link: SimulatedLink
     private let start: VirtualInstant
     private var inbox: [TransportInput] = []
@@ -12,7 +12,7 @@ final class SimulatedTransport: ScenarioTransport, LinkEndpoint, @unchecked Send
     private var ended = false
     private var writeClosed = false
 
-    init(link: SimulatedLink) {
+    package init(link: SimulatedLink) {
         self.link = link
         start = link.simulation.now
         link.attach(.a, self)
@@ -20,19 +20,22 @@ final class SimulatedTransport: ScenarioTransport, LinkEndpoint, @unchecked Send
 
     private var simulation: Simulation { link.simulation }
 
-    var elapsed: Duration { start.duration(to: simulation.now) }
+    package var elapsed: Duration { start.duration(to: simulation.now) }
 
-    func write(_ bytes: [UInt8]) async {
+    package func write(_ bytes: [UInt8]) async {
         guard !writeClosed, !ended else { return }
         link.send(from: .a, bytes)
     }
 
-    func read(until deadline: Duration) async -> TransportInput {
+    package func read(until deadline: Duration) async -> TransportInput {
         if !inbox.isEmpty { return inbox.removeFirst() }
         let instant = start.advanced(by: deadline)
         if simulation.now >= instant { return .timedOut }
         return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
+                // Entering the continuation can take a hop through the executor, after which input may
+                // already be waiting: take it rather than wait for more.
+                if !inbox.isEmpty { return continuation.resume(returning: inbox.removeFirst()) }
                 waiter = continuation
                 waiterTimer = simulation.schedule(at: instant) { [weak self] in self?.deliver(.timedOut) }
             }
@@ -42,13 +45,13 @@ final class SimulatedTransport: ScenarioTransport, LinkEndpoint, @unchecked Send
         }
     }
 
-    func close() async {
+    package func close() async {
         guard !writeClosed else { return }
         writeClosed = true
         if !ended { link.shutdownWrite(from: .a) }
     }
 
-    func abort() async {
+    package func abort() async {
         guard !ended else { return }
         ended = true
         link.reset(from: .a)
@@ -67,18 +70,18 @@ final class SimulatedTransport: ScenarioTransport, LinkEndpoint, @unchecked Send
 
     // MARK: LinkEndpoint
 
-    func linkDidReceive(_ bytes: [UInt8]) {
+    package func linkDidReceive(_ bytes: [UInt8]) {
         guard !ended else { return }
         deliver(.bytes(bytes))
     }
 
-    func linkDidReachEndOfStream() {
+    package func linkDidReachEndOfStream() {
         guard !ended else { return }
         ended = true
         deliver(.endOfStream)
     }
 
-    func linkDidReset() {
+    package func linkDidReset() {
         guard !ended else { return }
         ended = true
         deliver(.reset)

@@ -76,7 +76,8 @@ public struct ServerHandshake: Sendable {
         }
     }
 
-    /// A refusal that does not come from reading a request, e.g. a head over the size limit (431).
+    /// A refusal that does not come from reading a request: a head over the size limit (431), no route (404),
+    /// a guard's answer (401, 403).
     public static func refusal(status: Int, reason: String) -> Decision {
         ServerHandshake().reject(status, reason)
     }
@@ -88,9 +89,15 @@ public struct ServerHandshake: Sendable {
         headers.add(name: "Connection", value: "close")
         if offerVersion { headers.add(name: "Sec-WebSocket-Version", value: "13") }
         let phrase = switch status {
+        case 401: "Unauthorized"
+        case 403: "Forbidden"
+        case 404: "Not Found"
         case 426: "Upgrade Required"
+        case 429: "Too Many Requests"
         case 431: "Request Header Fields Too Large"
-        default: "Bad Request"
+        case 500: "Internal Server Error"
+        case 503: "Service Unavailable"
+        default: status >= 500 ? "Server Error" : "Bad Request"
         }
         return .reject(response: HTTPResponseHead(status: status, reasonPhrase: phrase, headers: headers), reason: reason)
     }

@@ -1,0 +1,26 @@
+public import WebSocketCore
+
+/// The upgrade request as a handler and middleware see it. It stays the same for the whole connection.
+public struct WebSocketRequest: Sendable, Hashable {
+    /// The request target's path, without the query.
+    public var path: String
+    /// The query string after `?`, if any, undecoded.
+    public var query: String?
+    public var headers: HTTPHeaders
+    /// Values of the route's `:name` segments, by name.
+    public var parameters: [String: String]
+    /// The subprotocol the server chose from the client's offer, if any.
+    public var subprotocol: String?
+    /// What middleware learned about the request (an authenticated user, say), by key.
+    public var attributes: [String: String]
+
+    public init(path: String, query: String? = nil, headers: HTTPHeaders = HTTPHeaders(),
+                parameters: [String: String] = [:], subprotocol: String? = nil, attributes: [String: String] = [:]) {
+        self.path = path
+        self.query = query
+        self.headers = headers
+        self.parameters = parameters
+        self.subprotocol = subprotocol
+        self.attributes = attributes
+    }
+}

@@ -1,0 +1,120 @@
+public import Testing
+public import WebSocketServer
+
+/// The client end of one in-process connection to a `TestServer`. Each call runs the simulation until it
+/// has its answer (or its virtual-time limit passes); a call that does not get what it expects records an
+/// issue at the test's own line and throws, as `#require` does.
+public final class TestConnection: Sendable {
+    public let server: TestServer
+    private let client: ClientSession
+
+    init(server: TestServer, client: ClientSession) {
+        self.server = server
+        self.client = client
+    }
+
+    /// The subprotocol the server chose, if any.
+    public var subprotocol: String? { client.negotiated.subprotocol }
+
+    // MARK: Sending
+
+    public func send(text: String, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        try run("send a text message", sourceLocation) { client in try await client.send(text: text) }
+    }
+
+    public func send(binary: [UInt8], sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        try run("send a binary message", sourceLocation) { client in try await client.send(binary: binary) }
+    }
+
+    /// Sends any frame as given: fragments, control frames, reserved opcodes or bits, unmasked (set
+    /// `maskKey` to nil and the client still masks it; send raw bytes for an unmasked frame).
+    public func send(frame: Frame, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        try run("send a frame", sourceLocation) { client in try await client.send(frame: frame) }
+    }
+
+    /// Writes bytes as they are, bypassing the protocol.
+    public func send(raw bytes: [UInt8], sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        try run("send raw bytes", sourceLocation) { client in await client.send(raw: bytes) }
+    }
+
+    public func ping(_ payload: [UInt8] = [], sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        try run("send a ping", sourceLocation) { client in try await client.ping(payload) }
+    }
+
+    // MARK: Receiving
+
+    /// The next data message from the server, waiting up to `timeout` of virtual time. Records an issue
+    /// and throws when the connection closes or breaks first, or nothing comes.
+    public func receive(timeout: Duration = .seconds(10), sourceLocation: SourceLocation = #_sourceLocation) async throws -> WebSocketMessage {
+        try run("receive a message", timeout: timeout, sourceLocation) { client in try await client.receive(timeout: timeout) }
+    }
+
+    /// Lets `duration` of virtual time pass and records an issue if a message or the end of the
+    /// connection came in it.
+    public func expectNothing(for duration: Duration, sourceLocation: SourceLocation = #_sourceLocation) async {
+        do {
+            let wasOpen = client.closure == nil && client.closeFrame == nil
+            let message = try server.drive(timeout: duration) { [client] in { @Sendable in await client.firstMessage(within: duration) } }
+            if let message {
+                Issue.record("expected nothing for \(duration), received \(message)", sourceLocation: sourceLocation)
+            } else if wasOpen, client.closure != nil || client.closeFrame != nil {
+                Issue.record("expected nothing for \(duration), the connection closed: \(ClientSessionError.closed(closeFrame: client.closeFrame, closure: client.closure))",
+                             sourceLocation: sourceLocation)
+            }
+        } catch {
+            Issue.record("expected nothing for \(duration): \(error)", sourceLocation: sourceLocation)
+        }
+    }
+
+    /// Starts the closing handshake and waits for it to finish; returns how the connection ended.
+    @discardableResult
+    public func close(code: CloseCode = .normalClosure, reason: String = "", timeout: Duration = .seconds(10),
+                      sourceLocation: SourceLocation = #_sourceLocation) async throws -> ConnectionClosure {
+        try run("close the connection", timeout: timeout, sourceLocation) { client in
+            try await client.close(code: code, reason: reason)
+            guard let closure = await client.receiveClosure(timeout: timeout) else { throw ClientSessionError.timedOut(after: timeout) }
+            return closure
+        }
+    }
+
+    /// Drops the connection at once (a TCP reset), without a closing handshake.
+    public func abort() async {
+        _ = try? server.drive(timeout: .seconds(1)) { [client] in { @Sendable in await client.abort() } }
+    }
+
+    /// Waits (up to `timeout`) for the connection to end, dropping any data on the way, and returns the
+    /// server's close frame: nil when the connection ended without one.
+    public func closeFrame(timeout: Duration = .seconds(10), sourceLocation: SourceLocation = #_sourceLocation) async throws -> ClosePayload? {
+        try run("wait for the connection to close", timeout: timeout, sourceLocation) { client in
+            guard await client.receiveClosure(timeout: timeout) != nil else { throw ClientSessionError.timedOut(after: timeout) }
+            return client.closeFrame
+        }
+    }
+
+    /// How the connection ended, once it did.
+    public var closure: ConnectionClosure? { client.closure }
+    /// The server's close frame, once it came.
+    public var receivedCloseFrame: ClosePayload? { client.closeFrame }
+    /// Pings from the server so far.
+    public var pingsReceived: [[UInt8]] { client.pingsReceived }
+    public var pongsReceived: [[UInt8]] { client.pongsReceived }
+
+    /// Lets `duration` of virtual time pass (for every connection of the server).
+    public func advanceTime(by duration: Duration) async { await server.advanceTime(by: duration) }
+
+    /// The simulation's trace: every byte and event, with virtual times.
+    public var trace: String { server.trace }
+
+    // MARK: Running
+
+    private func run<T: Sendable>(_ what: String, timeout: Duration = .seconds(10), _ location: SourceLocation,
+                                  _ operation: @escaping @Sendable (ClientSession) async throws -> T) throws -> T {
+        do {
+            return try server.drive(timeout: timeout) { [client] in { @Sendable in try await operation(client) } }
+        } catch {
+            let connectionBehavedAsExpected = false
+            try #require(connectionBehavedAsExpected, "could not \(what): \(error)", sourceLocation: location)
+            throw error
+        }
+    }
+}

@@ -1,0 +1,97 @@
+import Scenario
+import Synchronization
+public import WebSocketServer
+public import WireSim
+
+/// Hosts an application's routes in-process over the simulated network, on virtual time: connections go
+/// through the real handshake and protocol code, a 30 s ping timeout takes microseconds, and the same
+/// test always gives the same bytes and the same result.
+///
+///     let server = TestServer { router in router.ws("/echo") { message, _ in message } }
+///     let client = try await server.connect("/echo")
+///     try await client.send(text: "hi")
+///     #expect(try await client.receive() == .text("hi"))
+///
+/// Time moves only while a call waits (`receive`, `expectNothing`, `advanceTime`...). Handlers run on the
+/// simulation's executor; they should wait with `connection.sleep(for:)`, which virtual time wakes.
+public final class TestServer: @unchecked Sendable {
+    /// The simulation everything runs on (its trace holds every byte and event).
+    public let simulation: Simulation
+    public let router: WebSocketRouter
+    private let linkOptions: LinkOptions
+    // Serialises callers; every mutable field below is touched only with it held, on the driving thread.
+    private let driving = Mutex(())
+    private var hosts: [SimulatedServerHost] = []
+    private var connectionCount = 0
+
+    /// - Parameters:
+    ///   - seed: every random choice of the run (nonces, mask keys, the link's segmentation) comes from it.
+    ///   - link: how the simulated network treats the bytes (ideal by default; `LinkOptions.hostile` splits and delays).
+    public init(seed: UInt64 = 0, link: LinkOptions = .ideal, configuration: ServerConfiguration = ServerConfiguration(),
+                routes: (inout WebSocketRouter) -> Void) {
+        var router = WebSocketRouter(configuration: configuration)
+        routes(&router)
+        self.router = router
+        simulation = Simulation(seed: seed)
+        linkOptions = link
+    }
+
+    public init(seed: UInt64 = 0, link: LinkOptions = .ideal, router: WebSocketRouter) {
+        self.router = router
+        simulation = Simulation(seed: seed)
+        linkOptions = link
+    }
+
+    deinit {
+        // End every connection and let the handlers unwind (a cancelled virtual sleep throws at once): a task
+        // left suspended on a simulation that is gone would never be freed.
+        for host in hosts { host.shutDown() }
+        simulation.run(until: simulation.now.advanced(by: .seconds(60)), maxEvents: 1_000_000)
+        simulation.discardPendingEvents()
+    }
+
+    /// Virtual time since the server was made.
+    public var now: Duration { VirtualInstant.zero.duration(to: simulation.now) }
+
+    /// Opens a connection to `path` (`/rooms/7?user=ann`). A refused upgrade throws
+    /// `ClientSessionError.upgradeRefused` with the HTTP status.
+    /// - Parameter respondsToPings: answer the server's pings (as every real client does); false to test a
+    ///   ping timeout.
+    public func connect(_ path: String, headers: HTTPHeaders = HTTPHeaders(), subprotocols: [String] = [],
+                        respondsToPings: Bool = true, timeout: Duration = .seconds(10)) async throws -> TestConnection {
+        let client = try drive(timeout: timeout) { [self] in
+            connectionCount += 1
+            let link = SimulatedLink(simulation: simulation, name: "connection \(connectionCount)", options: linkOptions)
+            hosts.append(SimulatedServerHost(link: link, session: router.makeSession()))
+            let transport = SimulatedTransport(link: link)
+            let nonce = (0..<16).map { _ in UInt8.random(in: 0...255, using: &simulation.random) }
+            let maskSeed = simulation.random.next()
+            let request = ClientHandshakeRequest(target: path, host: "127.0.0.1", nonce: nonce, subprotocols: subprotocols,
+                                                 extraHeaders: headers)
+            return { @Sendable in
+                try await ClientSession.connect(over: transport, request: request,
+                                                maskKeys: GeneratorMaskKeySource(SimulationRandom(seed: maskSeed)),
+                                                respondsToPings: respondsToPings, timeout: timeout)
+            }
+        }
+        return TestConnection(server: self, client: client)
+    }
+
+    /// Lets `duration` of virtual time pass: timers fire, handlers' sleeps end, pings go out.
+    public func advanceTime(by duration: Duration) async {
+        driving.withLock { _ in _ = simulation.advance(by: duration) }
+    }
+
+    /// Every byte and event so far, one line each with its virtual time.
+    public var trace: String { driving.withLock { _ in simulation.trace.text } }
+
+    /// Sets up (on the driving thread) and runs an operation under the simulation until it finishes. The
+    /// virtual-time budget is the operation's own timeout plus room for the closing handshake: a handler
+    /// that never answers fails the call instead of hanging it.
+    func drive<T: Sendable>(timeout: Duration, _ prepare: () throws -> @Sendable () async throws -> T) throws -> T {
+        try driving.withLock { _ in
+            let operation = try prepare()
+            return try simulation.runTask(timeout: timeout + .seconds(30), operation)
+        }
+    }
+}
