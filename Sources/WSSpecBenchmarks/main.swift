@@ -1,7 +1,8 @@
 // Prints decode+unmask and UTF-8 validation throughput of WebSocketCore beside its peers, with ratios.
 // Run through scripts/bench.sh, which builds it in release mode.
 
-// `WSSpecBenchmarks [name...]` runs only the named sections: decode, utf8, echo, catalog, loopback, report, handler.
+// `WSSpecBenchmarks [name...]` runs only the named sections: decode, utf8, echo, catalog, loopback, report, handler
+// (and handler-breakdown, the cost of each step of the handler round trip, only when named).
 let selection = Set(CommandLine.arguments.dropFirst())
 func selected(_ name: String) -> Bool { selection.isEmpty || selection.contains(name) }
 
@@ -74,5 +75,8 @@ if selected("handler") {
           + "loopback TCP (NIO server) \(formatted(handler.loopbackSeconds * 1e6, decimals: 1)) µs; "
           + "in-process is \(formatted(handler.loopbackSeconds / handler.inProcessSeconds, decimals: 1))x faster (target >= 100x)")
     print("")
+}
+if selection.contains("handler-breakdown") {  // Diagnostic, run only when named.
+    try await HandlerBreakdown.run()
 }
 print("(checksum \(blackHole & 0xFF))")

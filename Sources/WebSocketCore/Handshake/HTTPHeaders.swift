@@ -64,14 +64,17 @@ extension StringProtocol {
         return zip(a, b).allSatisfy { asciiLowercased($0) == asciiLowercased($1) }
     }
 
+}
+
+extension StringProtocol where UTF8View: BidirectionalCollection {
+    /// Without leading and trailing spaces and tabs. Both are ASCII, so the UTF-8 positions found are
+    /// character positions too, and the text between is copied once.
     func trimmingHTTPWhitespace() -> String {
-        let scalars = Array(unicodeScalars)
-        let isSpace: (Unicode.Scalar) -> Bool = { $0 == " " || $0 == "\t" }
-        guard let first = scalars.firstIndex(where: { !isSpace($0) }),
-              let last = scalars.lastIndex(where: { !isSpace($0) }) else { return "" }
-        var view = String.UnicodeScalarView()
-        view.append(contentsOf: scalars[first...last])
-        return String(view)
+        let bytes = utf8
+        let isSpace: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 }
+        guard let first = bytes.firstIndex(where: { !isSpace($0) }),
+              let last = bytes.lastIndex(where: { !isSpace($0) }) else { return "" }
+        return String(self[first...last])
     }
 }
 
