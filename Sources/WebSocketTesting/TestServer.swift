@@ -77,7 +77,8 @@ public final class TestServer: @unchecked Sendable {
         return TestConnection(server: self, client: client)
     }
 
-    /// Lets `duration` of virtual time pass: timers fire, handlers' sleeps end, pings go out.
+    /// Lets `duration` of virtual time pass: timers fire, handlers' sleeps end, pings go out. `.zero` runs
+    /// what is due now (say, the server's side of a close the client has just seen end).
     public func advanceTime(by duration: Duration) async {
         driving.withLock { _ in _ = simulation.advance(by: duration) }
     }

@@ -14,7 +14,7 @@ public enum SimulationError: Error, Sendable, Hashable, CustomStringConvertible 
         case .stalled(let time):
             "the simulation went quiet at t=\(time) with the task still waiting (for something outside the "
                 + "simulation? `Task {}` and actors on the global executor run outside it: use Simulation.spawn, "
-                + "a task group, or an actor on Simulation.executor)"
+                + "a task group, or an actor on Simulation.serialExecutor)"
         case .timedOut(let limit, let time): "the task did not finish within \(limit) of virtual time (t=\(time))"
         case .eventLimit(let time): "the event budget ran out at t=\(time) (does something loop without waiting?)"
         }

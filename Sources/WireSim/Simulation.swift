@@ -35,6 +35,8 @@ public final class Simulation: @unchecked Sendable {
 
     /// The executor on which `spawn`ed tasks run, one job per event.
     public private(set) lazy var executor = SimulationExecutor(simulation: self)
+    /// The serial executor for actors that should run inside the simulation.
+    public private(set) lazy var serialExecutor = SimulationSerialExecutor(simulation: self)
     /// A `Clock` on virtual time: `sleep` returns when the simulation reaches the deadline.
     public var clock: VirtualClock { VirtualClock(simulation: self) }
 

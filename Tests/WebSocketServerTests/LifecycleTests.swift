@@ -14,6 +14,7 @@ struct LifecycleTests {
         #expect(try await client.receive() == .binary([1, 2, 3]))
         let closure = try await client.close(code: .normalClosure, reason: "done")
         #expect(closure.wasClean && closure.code == .normalClosure)
+        await server.advanceTime(by: .zero)  // The server's side finishes at the same instant.
         #expect(recorder.all == ["open /ws", "message text \"one\"", "message binary (3 bytes)", "close 1000 clean=true"])
     }
 
@@ -35,6 +36,7 @@ struct LifecycleTests {
         let frame = try await client.closeFrame()
         #expect(frame?.code == .internalServerError)
         #expect(frame?.reason == "internal error")  // The error's own text stays on the server.
+        await server.advanceTime(by: .zero)
         #expect(recorder.all == ["open /ws", "message text \"fail\"", "error handler failure", "close 1011 clean=true"])
     }
 
@@ -44,7 +46,8 @@ struct LifecycleTests {
         let client = try await server.connect("/ws")
         try await client.send(frame: Frame(opcode: .text, payload: [0xCE, 0xBA, 0xE1, 0xBD]))  // Cut-off UTF-8.
         #expect(try await client.closeFrame()?.code == .invalidFramePayloadData)
-        #expect(recorder.all.count == 3)
+        await server.advanceTime(by: .zero)
+        try #require(recorder.all.count == 3)
         #expect(recorder.all[1] == "error invalid UTF-8 at byte 4")
         // The server failed the connection (§7.1.7): it closed TCP without waiting for the client's close
         // frame, so on its side the close code is 1006 (§7.1.5), whatever it sent.
@@ -59,6 +62,7 @@ struct LifecycleTests {
         let frame = try await client.closeFrame()
         #expect(frame == ClosePayload(code: CloseCode(4000), reason: "asked to"))
         #expect(client.closure?.wasClean == true)
+        await server.advanceTime(by: .zero)
         #expect(recorder.all.last == "close 4000 clean=true")
     }
 
