@@ -22,6 +22,7 @@ final class SessionChannelHandler: ChannelDuplexHandler {
     private let logger: Logger
     private var timers: [ServerTimer: Scheduled<Void>] = [:]
     private var context: ChannelHandlerContext?
+    private var host: ChannelSessionHost?
     private var sessionEnded = false
     private var outputClosed = false
     private var lastWrite: EventLoopFuture<Void>?
@@ -37,11 +38,15 @@ final class SessionChannelHandler: ChannelDuplexHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
-        session.attach(ChannelSessionHost(eventLoop: context.eventLoop, handler: self))
+        let host = ChannelSessionHost(eventLoop: context.eventLoop, handler: self)
+        self.host = host
+        session.attach(host)
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
         endSession()
+        host?.detach()
+        host = nil
         self.context = nil
     }
 
@@ -148,15 +153,22 @@ final class SessionChannelHandler: ChannelDuplexHandler {
 
 /// The channel as a session sees it: actions hop to the event loop in order, tasks run on the global pool,
 /// sleeps take real time.
-// Unchecked: `handler` is only read on `eventLoop`.
+// Unchecked: `handler` is only read and written on `eventLoop`.
 private final class ChannelSessionHost: ServerSessionHost, @unchecked Sendable {
     private let eventLoop: any EventLoop
-    // Weak: the handler holds the session, which holds this host.
-    private weak var handler: SessionChannelHandler?
+    // Strong, and cut by `detach()` when the handler leaves the pipeline: the handler holds the session, which
+    // holds this host. Not `weak`: a weak reference gives the handler a side table whose tagged pointer
+    // LeakSanitizer cannot see, so every handler still alive at exit was reported as a leak.
+    private var handler: SessionChannelHandler?
 
     init(eventLoop: any EventLoop, handler: SessionChannelHandler) {
         self.eventLoop = eventLoop
         self.handler = handler
+    }
+
+    func detach() {
+        eventLoop.preconditionInEventLoop()
+        handler = nil
     }
 
     func perform(_ actions: [ServerAction]) {
