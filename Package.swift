@@ -32,7 +32,7 @@ let package = Package(
         // The sans-IO RFC 6455 core: no sockets, no clocks, no randomness of its own.
         .target(
             name: "WebSocketCore",
-            dependencies: ["CWebSocketKernels", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["CWebSocketKernels", "CZlib", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strictSettings
         ),
         // The reference echo server as a sans-IO session; hosted by the simulated network and (later) NIO.
@@ -94,6 +94,8 @@ let package = Package(
         .executableTarget(name: "wsspec", dependencies: ["WSSpecCommand"], swiftSettings: strictSettings),
         // Deterministic simulated network and virtual time; depends on nothing.
         .target(name: "WireSim", swiftSettings: strictSettings),
+        // The system zlib (zlib1g-dev), for permessage-deflate in the core.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // Vector kernels of the core that Swift's SIMD types do not compile well (docs/decisions.md).
         .target(name: "CWebSocketKernels"),
         // Fuzzing: C shims (slicing, invariants, a UTF-8 reference, a frame mutator; tested with cmocka),

@@ -14,6 +14,7 @@ command -v python3 >/dev/null || need_apt+=(python3)
 command -v make >/dev/null || need_apt+=(make)
 command -v pkg-config >/dev/null || need_apt+=(pkg-config)
 pkg-config --exists cmocka 2>/dev/null || need_apt+=(libcmocka-dev)
+pkg-config --exists zlib 2>/dev/null || need_apt+=(zlib1g-dev)                 # permessage-deflate
 command -v xmllint >/dev/null || need_apt+=(libxml2-utils)          # the JUnit schema check
 [ $quick -eq 1 ] || command -v chromium >/dev/null || need_apt+=(chromium)   # the report's script-injection check
 if [ ${#need_apt[@]} -gt 0 ]; then
@@ -40,6 +41,7 @@ scripts/check-core-purity.sh
 
 echo "== fixtures are up to date"
 python3 scripts/fixtures/make_utf8_vectors.py >/dev/null
+python3 scripts/fixtures/make_deflate_vectors.py >/dev/null
 python3 scripts/fixtures/make_fuzz_corpora.py >/dev/null
 # The working tree against the index: regenerated files must match, and none may be left untracked.
 if ! git diff --quiet -- Fixtures/ || [ -n "$(git ls-files --others --exclude-standard -- Fixtures/)" ]; then

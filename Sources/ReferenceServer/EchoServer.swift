@@ -44,12 +44,15 @@ public final class EchoServer: ServerSession {
                 state = .awaitingRequest(parser)
                 return []
             }
-            let decision = ServerHandshake(subprotocols: configuration.subprotocols).respond(toRequestBytes: head.head)
-            guard case .accept = decision else {
+            let decision = ServerHandshake(subprotocols: configuration.subprotocols,
+                                           permessageDeflate: configuration.permessageDeflate).respond(toRequestBytes: head.head)
+            guard case .accept(_, let negotiated) = decision else {
                 state = .finished
                 return refuse(decision)
             }
-            state = .open(Connection(role: .server, configuration: configuration.connection))
+            var connectionConfiguration = configuration.connection
+            connectionConfiguration.permessageDeflate = negotiated.permessageDeflate
+            state = .open(Connection(role: .server, configuration: connectionConfiguration))
             var actions: [ServerAction] = [.write(decision.bytes)]
             if let interval = configuration.pingInterval { actions.append(.startTimer(Self.pingTimer, after: interval)) }
             if !head.rest.isEmpty { actions += receive(head.rest) }

@@ -6,6 +6,8 @@ public struct EchoServerConfiguration: Sendable {
     public var connection = Connection.Configuration()
     /// Subprotocols the server speaks, most preferred first.
     public var subprotocols: [String] = ["wsspec.echo"]
+    /// permessage-deflate (RFC 7692): the first valid offer is accepted as it is; `nil` declines them all.
+    public var permessageDeflate: PerMessageDeflatePolicy? = PerMessageDeflatePolicy()
     /// Send a ping this often; `nil` sends none.
     public var pingInterval: Duration?
     /// Close the connection (1001) when a ping goes unanswered for this long.

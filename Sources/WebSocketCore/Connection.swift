@@ -10,8 +10,11 @@ public struct Connection {
         public var maxMessageLength: UInt64 = 16 << 20
         /// Answer every ping with a pong carrying the same payload.
         public var autoPong = true
-        /// RSV bits a negotiated extension gives meaning to.
+        /// RSV bits a negotiated extension gives meaning to (RSV1 is added when `permessageDeflate` is set).
         public var allowedReservedBits: FrameParser.ReservedBits = []
+        /// permessage-deflate as the opening handshake agreed it: data messages sent with `send(text:)`,
+        /// `send(binary:)` and `send(_:payload:fragmentSize:)` are compressed, and RSV1 messages decompressed.
+        public var permessageDeflate: PerMessageDeflateAgreement?
         public init() {}
     }
 
@@ -49,6 +52,8 @@ public struct Connection {
     private var maskKeys: any MaskKeySource
     private var outbound: [UInt8] = []
     private var assembly: MessageAssembly
+    private let compressor: DeflateCompressor?
+    private var sentCompression = CompressionStatistics.Direction()
     private var closeInitiator: Role?
     private var receivedClose: ClosePayload?
     /// Events decoded but not yet taken by `nextEvent()`.
@@ -60,10 +65,21 @@ public struct Connection {
         self.role = role
         self.configuration = configuration
         self.maskKeys = maskKeys
-        assembly = MessageAssembly(limit: configuration.maxMessageLength)
+        let deflate = configuration.permessageDeflate
+        compressor = deflate.map { DeflateCompressor($0.sending(as: role)) }
+        assembly = MessageAssembly(limit: configuration.maxMessageLength,
+                                   decompressor: deflate.map { DeflateDecompressor($0.receiving(as: role)) })
         parser = FrameParser(FrameParser.Configuration(
             senderRole: role.peer, mode: .strict, maxFramePayloadLength: configuration.maxFramePayloadLength,
-            allowedReservedBits: configuration.allowedReservedBits))
+            allowedReservedBits: configuration.allowedReservedBits.union(deflate == nil ? [] : .rsv1)))
+    }
+
+    /// Bytes on the wire against message bytes, for compressed messages in each direction.
+    public var compressionStatistics: CompressionStatistics {
+        var statistics = CompressionStatistics()
+        statistics.sent = sentCompression
+        statistics.received = assembly.statistics
+        return statistics
     }
 
     // MARK: Output
@@ -142,21 +158,33 @@ public struct Connection {
     // MARK: Commands
 
     public mutating func send(text: String) throws(CommandError) {
-        try send(Frame(opcode: .text, payload: Array(text.utf8)))
+        try send(.text, payload: Array(text.utf8), fragmentSize: .max)
     }
 
     public mutating func send(binary: [UInt8]) throws(CommandError) {
-        try send(Frame(opcode: .binary, payload: binary))
+        try send(.binary, payload: binary, fragmentSize: .max)
     }
 
-    /// Sends a message split into frames of at most `fragmentSize` payload bytes.
+    /// Sends a message split into frames of at most `fragmentSize` payload bytes; under permessage-deflate
+    /// the message is compressed first and the compressed bytes are split (RSV1 on the first frame only).
     public mutating func send(_ opcode: Opcode, payload: [UInt8], fragmentSize: Int) throws(CommandError) {
+        guard state == .open else { throw .notOpen(state) }
+        var payload = payload
+        let compressed = compressor != nil
+        if let compressor {
+            let plainCount = payload.count
+            payload = compressor.compress(payload)
+            sentCompression.messages += 1
+            sentCompression.plainBytes += UInt64(plainCount)
+            sentCompression.wireBytes += UInt64(payload.count)
+        }
         let size = max(1, fragmentSize)
         var start = 0
         repeat {
-            let end = min(payload.count, start + size)
-            try send(Frame(fin: end == payload.count, opcode: start == 0 ? opcode : .continuation,
-                           payload: Array(payload[start..<end])))
+            let end = start + min(payload.count - start, size)
+            try send(Frame(fin: end == payload.count, rsv1: compressed && start == 0,
+                           opcode: start == 0 ? opcode : .continuation,
+                           payload: start == 0 && end == payload.count ? payload : Array(payload[start..<end])))
             start = end
         } while start < payload.count
     }
@@ -248,7 +276,7 @@ public struct Connection {
             closeInitiator = role
         }
         state = .closing
-        assembly = MessageAssembly(limit: configuration.maxMessageLength)
+        assembly.reset()
         events.append(.failed(violation))
         events.append(.closeTransport)
     }

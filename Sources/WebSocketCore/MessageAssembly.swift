@@ -1,7 +1,9 @@
 /// Reassembles fragmented messages from parser events, with control frames allowed between fragments.
 /// Text is validated as each chunk arrives, so invalid UTF-8 fails at the first impossible byte rather
-/// than at the end of the message; the size limit is checked when a frame is announced.
-struct MessageAssembly: Sendable {
+/// than at the end of the message; the size limit is checked when a frame is announced. Under
+/// permessage-deflate a message whose first frame has RSV1 is decompressed chunk by chunk, and the limit
+/// applies to the decompressed size too.
+struct MessageAssembly {
     enum Finished: Sendable, Hashable {
         case text(String)
         case binary([UInt8])
@@ -9,29 +11,43 @@ struct MessageAssembly: Sendable {
     }
 
     let limit: UInt64
+    /// Set when permessage-deflate was negotiated: RSV1 then means "compressed" (RFC 7692 §6).
+    let decompressor: DeflateDecompressor?
+    private(set) var statistics = CompressionStatistics.Direction()
     private var messageOpcode: Opcode?
+    private var messageCompressed = false
+    private var messageWireBytes: UInt64 = 0
     private var messageBytes: [UInt8] = []
     private var validator = UTF8Validator()
     private var frame: (opcode: Opcode, fin: Bool)?
     private var controlBytes: [UInt8] = []
 
-    init(limit: UInt64) { self.limit = limit }
+    init(limit: UInt64, decompressor: DeflateDecompressor? = nil) {
+        self.limit = limit
+        self.decompressor = decompressor
+    }
 
     /// A frame begins. Sequencing rules are the parser's; this only tracks what the frame adds to.
     mutating func beginFrame(_ header: FrameHeader) throws(ProtocolViolation) {
         frame = (header.opcode, header.fin)
+        // The parser lets RSV1 through only when permessage-deflate is on; it may mark a message's first frame.
+        if header.rsv1, header.opcode.isControl || header.opcode == .continuation {
+            throw .compressedBitMisplaced(header.opcode)
+        }
         if header.opcode.isControl {
             controlBytes = []
             return
         }
         if header.opcode != .continuation {
             messageOpcode = header.opcode
+            messageCompressed = header.rsv1
+            messageWireBytes = 0
             messageBytes = []
             validator = UTF8Validator()
         }
-        let size = UInt64(messageBytes.count) + header.payloadLength
-        if size > limit { throw .messageTooLarge(size: size, limit: limit) }
-        messageBytes.reserveCapacity(Int(size))
+        messageWireBytes += header.payloadLength
+        if messageWireBytes > limit { throw .messageTooLarge(size: messageWireBytes, limit: limit) }
+        if !messageCompressed { messageBytes.reserveCapacity(Int(messageWireBytes)) }
     }
 
     mutating func append(_ chunk: [UInt8]) throws(ProtocolViolation) {
@@ -40,10 +56,19 @@ struct MessageAssembly: Sendable {
             controlBytes.append(contentsOf: chunk)
             return
         }
-        if messageOpcode == .text, !validator.feed(chunk) {
+        if messageCompressed, let decompressor {
+            statistics.wireBytes += UInt64(chunk.count)
+            try accept(decompressor.decompress(chunk, limit: limit))
+        } else {
+            try accept(chunk)
+        }
+    }
+
+    private mutating func accept(_ bytes: [UInt8]) throws(ProtocolViolation) {
+        if messageOpcode == .text, !validator.feed(bytes) {
             throw .invalidUTF8(offset: validator.invalidOffset ?? messageBytes.count)
         }
-        if messageBytes.isEmpty { messageBytes = chunk } else { messageBytes.append(contentsOf: chunk) }
+        if messageBytes.isEmpty { messageBytes = bytes } else { messageBytes.append(contentsOf: bytes) }
     }
 
     /// The current frame ended; returns a message or control frame when one is complete.
@@ -55,6 +80,11 @@ struct MessageAssembly: Sendable {
             return .control(ended.opcode, controlBytes)
         }
         guard ended.fin, let opcode = messageOpcode else { return nil }
+        if messageCompressed, let decompressor {
+            try accept(decompressor.finishMessage(limit: limit))
+            statistics.messages += 1
+            statistics.plainBytes += UInt64(messageBytes.count)
+        }
         messageOpcode = nil
         let bytes = messageBytes
         messageBytes = []
@@ -63,5 +93,15 @@ struct MessageAssembly: Sendable {
             return .text(String(decoding: bytes, as: UTF8.self))
         }
         return .binary(bytes)
+    }
+
+    /// Drops a message left half-way when the connection fails.
+    mutating func reset() {
+        if messageCompressed { decompressor?.abandonMessage() }
+        messageOpcode = nil
+        messageCompressed = false
+        messageBytes = []
+        frame = nil
+        controlBytes = []
     }
 }

@@ -31,11 +31,15 @@ public enum ProtocolViolation: Error, Sendable, Hashable, CustomStringConvertibl
     case closePayloadTooShort
     /// A close code that may not be sent on the wire (§7.4).
     case invalidCloseCode(UInt16)
+    /// RSV1 (compressed) on a control frame or a continuation frame under permessage-deflate (RFC 7692 §6.1).
+    case compressedBitMisplaced(Opcode)
+    /// A compressed message whose DEFLATE data cannot be decompressed (RFC 7692 §6.2).
+    case invalidCompressedData(String)
 
     /// The close code an endpoint fails the connection with for this violation.
     public var closeCode: CloseCode {
         switch self {
-        case .invalidUTF8: .invalidFramePayloadData
+        case .invalidUTF8, .invalidCompressedData: .invalidFramePayloadData
         case .frameTooLarge, .messageTooLarge: .messageTooBig
         default: .protocolError
         }
@@ -52,6 +56,8 @@ public enum ProtocolViolation: Error, Sendable, Hashable, CustomStringConvertibl
         case .invalidUTF8: "8.1"
         case .closePayloadTooShort: "5.5.1"
         case .invalidCloseCode: "7.4"
+        case .compressedBitMisplaced: "RFC 7692 6.1"
+        case .invalidCompressedData: "RFC 7692 6.2"
         }
     }
 
@@ -75,6 +81,8 @@ public enum ProtocolViolation: Error, Sendable, Hashable, CustomStringConvertibl
         case .invalidUTF8(let offset): return "invalid UTF-8 at byte \(offset)"
         case .closePayloadTooShort: return "close payload of 1 byte (a code needs 2)"
         case .invalidCloseCode(let code): return "close code \(code) may not be sent"
+        case .compressedBitMisplaced(let opcode): return "RSV1 (compressed) set on a \(opcode) frame"
+        case .invalidCompressedData(let why): return "compressed message cannot be decompressed: \(why)"
         }
     }
 }

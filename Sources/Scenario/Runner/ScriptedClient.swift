@@ -26,9 +26,51 @@ struct ScriptedClient {
     private var maskKeys: SeededMaskKeySource
     private var frameHeader: FrameHeader?
     private var framePayload: [UInt8] = []
-    private var message: (opcode: Opcode, payload: [UInt8])?
+    private var message: (opcode: Opcode, payload: [UInt8], compressed: Bool)?
+    /// permessage-deflate, once the handshake agreed to it.
+    private(set) var compressionAgreement: PerMessageDeflateAgreement?
+    private var compressor: DeflateCompressor?
+    private var decompressor: DeflateDecompressor?
+    private(set) var compression = CompressionStatistics()
+    /// The largest message the client takes in (decompressed, under permessage-deflate).
+    private let maxMessageLength: UInt64 = 64 << 20
 
     init(maskSeed: UInt64) { maskKeys = SeededMaskKeySource(seed: maskSeed) }
+
+    /// Turns permessage-deflate on: RSV1 marks compressed messages from now on, both ways.
+    mutating func enableCompression(_ agreement: PerMessageDeflateAgreement) {
+        compressionAgreement = agreement
+        compressor = DeflateCompressor(agreement.sending(as: .client))
+        decompressor = DeflateDecompressor(agreement.receiving(as: .client))
+        parser.configuration.allowedReservedBits.insert(.rsv1)
+    }
+
+    /// The frames of a whole message: compressed when permessage-deflate is on and `compress` holds (RSV1 on
+    /// the first frame), then cut into frames of at most `fragmentSize` payload bytes.
+    mutating func message(_ opcode: Opcode, _ payload: [UInt8], fragmentSize: Int?, compress: Bool = true) -> [UInt8] {
+        var payload = payload
+        let compressed = compress && compressor != nil
+        if compressed, let compressor {
+            let plain = payload.count
+            payload = compressor.compress(payload)
+            compression.sent.messages += 1
+            compression.sent.plainBytes += UInt64(plain)
+            compression.sent.wireBytes += UInt64(payload.count)
+        }
+        let size = max(1, fragmentSize ?? payload.count)
+        var bytes: [UInt8] = []
+        var start = 0
+        repeat {
+            let end = start + min(payload.count - start, size)
+            let frame = Frame(fin: end == payload.count, rsv1: compressed && start == 0,
+                              opcode: start == 0 ? opcode : .continuation, maskKey: maskKeys.nextMaskKey(),
+                              payload: start == 0 && end == payload.count ? payload : Array(payload[start..<end]))
+            // Cannot fail: every frame uses the minimal length form.
+            try? FrameSerializer.append(frame, lengthEncoding: nil, to: &bytes)
+            start = end
+        } while start < payload.count
+        return bytes
+    }
 
     /// The bytes of a frame the scenario sends; a close frame is remembered as our half of the closing handshake.
     mutating func serialize(_ spec: FrameSpec) throws(FrameSerializer.Error) -> [UInt8] {
@@ -94,18 +136,34 @@ struct ScriptedClient {
             guard let header = frameHeader else { return }
             frameHeader = nil
             if receivedClose != nil { return }  // Nothing counts after the peer's close frame (§5.5.1).
+            // RSV1 gets past the parser only under permessage-deflate, where it may mark a data message alone.
+            if header.opcode.isControl && header.rsv1 { return fail(.compressedBitMisplaced(header.opcode), into: &output) }
             if header.opcode.isControl { control(header.opcode, framePayload, into: &output) } else { data(header, into: &output) }
         }
     }
 
     private mutating func data(_ header: FrameHeader, into output: inout Output) {
         if header.opcode == .continuation {
+            if header.rsv1 { return fail(.compressedBitMisplaced(.continuation), into: &output) }
             message?.payload.append(contentsOf: framePayload)
         } else {
-            message = (header.opcode, framePayload)
+            message = (header.opcode, framePayload, header.rsv1)
         }
-        guard header.fin, let finished = message else { return }
+        guard header.fin, var finished = message else { return }
         message = nil
+        if finished.compressed, let decompressor {
+            do {
+                let wire = finished.payload.count
+                finished.payload = try decompressor.decompress(finished.payload, limit: maxMessageLength)
+                    + decompressor.finishMessage(limit: maxMessageLength)
+                compression.received.messages += 1
+                compression.received.wireBytes += UInt64(wire)
+                compression.received.plainBytes += UInt64(finished.payload.count)
+            } catch {
+                decompressor.abandonMessage()
+                return fail(error, into: &output)
+            }
+        }
         if finished.opcode == .text {
             switch UTF8Validator.validate(finished.payload) {
             case .valid: break

@@ -2,10 +2,14 @@
 public struct NegotiatedHandshake: Sendable, Hashable {
     public var subprotocol: String?
     public var extensions: [ExtensionOffer]
+    /// permessage-deflate, when both ends agreed to it: pass it to `Connection.Configuration`.
+    public var permessageDeflate: PerMessageDeflateAgreement?
 
-    public init(subprotocol: String? = nil, extensions: [ExtensionOffer] = []) {
+    public init(subprotocol: String? = nil, extensions: [ExtensionOffer] = [],
+                permessageDeflate: PerMessageDeflateAgreement? = nil) {
         self.subprotocol = subprotocol
         self.extensions = extensions
+        self.permessageDeflate = permessageDeflate
     }
 }
 
@@ -20,6 +24,8 @@ public enum HandshakeResponseFailure: Error, Sendable, Hashable, CustomStringCon
     case multipleSubprotocols([String])
     case malformedExtensions(String)
     case unofferedExtension(String)
+    /// A permessage-deflate response that is malformed, repeated or grants more than was offered (RFC 7692 §7.1).
+    case unacceptablePerMessageDeflate(String)
 
     public var description: String {
         switch self {
@@ -32,6 +38,7 @@ public enum HandshakeResponseFailure: Error, Sendable, Hashable, CustomStringCon
         case .multipleSubprotocols(let names): "server chose several subprotocols: \(names)"
         case .malformedExtensions(let value): "malformed Sec-WebSocket-Extensions: \(value.debugDescription)"
         case .unofferedExtension(let name): "server accepted extension \(name.debugDescription), which was not offered"
+        case .unacceptablePerMessageDeflate(let why): "unacceptable permessage-deflate response: \(why)"
         }
     }
 }
@@ -66,6 +73,17 @@ public enum ClientHandshakeValidator {
         for accepted in extensions where !offered.contains(where: { $0.name.caseInsensitiveEquals(accepted.name) }) {
             throw .unofferedExtension(accepted.name)
         }
-        return NegotiatedHandshake(subprotocol: chosen.first, extensions: extensions)
+        let deflateResponses = extensions.filter { $0.name.caseInsensitiveEquals(PerMessageDeflateParameters.extensionName) }
+        var deflate: PerMessageDeflateAgreement?
+        if let response = deflateResponses.first {
+            guard deflateResponses.count == 1 else { throw .unacceptablePerMessageDeflate("it is accepted more than once") }
+            let deflateOffers = offered.compactMap { try? PerMessageDeflateParameters($0, as: .offer) }
+            do {
+                deflate = try PerMessageDeflateAgreement.validate(response: response, offers: deflateOffers)
+            } catch {
+                throw .unacceptablePerMessageDeflate(error.description)
+            }
+        }
+        return NegotiatedHandshake(subprotocol: chosen.first, extensions: extensions, permessageDeflate: deflate)
     }
 }

@@ -2,12 +2,15 @@
 public struct ServerHandshake: Sendable {
     /// Subprotocols the server speaks, most preferred first.
     public var subprotocols: [String]
-    /// Chooses which offered extensions to accept, with the parameters to answer with.
+    /// permessage-deflate (RFC 7692): `nil` declines every offer; a policy accepts the first valid one.
+    public var permessageDeflate: PerMessageDeflatePolicy?
+    /// Chooses which other offered extensions to accept, with the parameters to answer with.
     public var acceptExtensions: @Sendable ([ExtensionOffer]) -> [ExtensionOffer]
 
-    public init(subprotocols: [String] = [],
+    public init(subprotocols: [String] = [], permessageDeflate: PerMessageDeflatePolicy? = nil,
                 acceptExtensions: @escaping @Sendable ([ExtensionOffer]) -> [ExtensionOffer] = { _ in [] }) {
         self.subprotocols = subprotocols
+        self.permessageDeflate = permessageDeflate
         self.acceptExtensions = acceptExtensions
     }
 
@@ -53,7 +56,9 @@ public struct ServerHandshake: Sendable {
         }
         let offered = headers.listElements("Sec-WebSocket-Protocol")
         let chosen = subprotocols.first { offered.contains($0) }
-        let accepted = acceptExtensions(offers)
+        let deflate = permessageDeflate.flatMap { PerMessageDeflateAgreement.accept(offers, policy: $0) }
+        let others = offers.filter { !$0.name.caseInsensitiveEquals(PerMessageDeflateParameters.extensionName) }
+        let accepted = (deflate.map { [$0.response.element] } ?? []) + acceptExtensions(others)
 
         var responseHeaders = HTTPHeaders()
         responseHeaders.add(name: "Upgrade", value: "websocket")
@@ -64,7 +69,8 @@ public struct ServerHandshake: Sendable {
             responseHeaders.add(name: "Sec-WebSocket-Extensions", value: accepted.map(\.description).joined(separator: ", "))
         }
         return .accept(response: HTTPResponseHead(status: 101, reasonPhrase: "Switching Protocols", headers: responseHeaders),
-                       negotiated: NegotiatedHandshake(subprotocol: chosen, extensions: accepted))
+                       negotiated: NegotiatedHandshake(subprotocol: chosen, extensions: accepted,
+                                                       permessageDeflate: deflate?.agreement))
     }
 
     /// Parses raw request bytes first; a request that is not even HTTP gets a 400 too.
