@@ -76,6 +76,9 @@ enum AutobahnJSON {
         var observed: [String]
         var seed: UInt64?
         var wirelogTruncated: Bool
+        /// Round-trip timings and compression ratios (9.x, 12.x, 13.x).
+        var measurements: [CaseMeasurement]?
+        var permessageDeflate: String?
     }
 
     struct WireEntry: Encodable {
@@ -115,7 +118,8 @@ enum AutobahnJSON {
             rxOctetStats: octetStats(result.wire, .received), txOctetStats: octetStats(result.wire, .sent),
             title: result.title, sends: result.sends, requirement: result.requirement.rawValue, rfc: result.rfcSections, reasons: result.reasons,
             observed: result.observed.map(\.description), seed: result.seed,
-            wirelogTruncated: result.wire.contains(where: \.isTruncated))
+            wirelogTruncated: result.wire.contains(where: \.isTruncated),
+            measurements: result.measurements, permessageDeflate: result.permessageDeflate)
     }
 
     private static func closeSentence(_ result: CaseRecord) -> String {

@@ -26,6 +26,10 @@ public struct CaseRecord: Sendable, Hashable, Codable {
     public var wire: [WireRecord]
     public var duration: Duration
     public var seed: UInt64?
+    /// Figures the case measured (round trips, compression); optional so that older runs still load.
+    public var measurements: [CaseMeasurement]?
+    /// The permessage-deflate agreement, when there was one.
+    public var permessageDeflate: String?
 
     public init(_ result: CaseResult) {
         id = result.id
@@ -44,6 +48,8 @@ public struct CaseRecord: Sendable, Hashable, Codable {
         wire = result.wire
         duration = result.duration
         seed = result.seed
+        measurements = result.measurements.isEmpty ? nil : result.measurements
+        permessageDeflate = result.permessageDeflate
     }
 
     /// Whether this result fails a run: FAILED behaviour or close, or NON-STRICT when the run is strict.

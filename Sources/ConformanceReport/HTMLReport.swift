@@ -102,6 +102,11 @@ enum HTMLReport {
         html += row("Close", "<span class=\"badge v-\(record.closeVerdict == .ok ? "OK" : record.closeVerdict == .informational ? "INFORMATIONAL" : "FAILED")\">\(record.closeVerdict)</span>")
         html += row("Requirement", "\(record.requirement) (\(HTMLText.escape(record.rfcSections.joined(separator: ", "))))")
         html += row("Duration", "\(record.duration.secondsText) s") + row("Seed", record.seed.map(String.init) ?? "–")
+        if let deflate = record.permessageDeflate { html += row("permessage-deflate", HTMLText.escape(deflate)) }
+        for measurement in record.measurements ?? [] {
+            html += row(HTMLText.escape(measurement.name.prefix(1).uppercased() + measurement.name.dropFirst()),
+                        HTMLText.escape(measurement.formatted))
+        }
         html += "</table>\n"
         html += "<h2>What the client sends</h2><p>\(HTMLText.escape(record.sends))</p>\n"
         html += "<h2>What a conforming peer does</h2><p>\(HTMLText.escape(record.expectation))</p>\n"

@@ -64,9 +64,13 @@ public final class EchoServer: ServerSession {
     /// error that followed the message in the same read.
     private func answerEvents() -> [ServerAction] {
         var actions: [ServerAction] = []
-        while case .open(var connection) = state, let event = connection.nextEvent() {
+        // The connection is stored back even when no event came: decoding consumed input, and under
+        // permessage-deflate fed it to a decompressor that a discarded copy would make see it twice.
+        while case .open(var connection) = state {
+            let event = connection.nextEvent()
             actions += flush(&connection)
             state = .open(connection)
+            guard let event else { break }
             actions += handle([event])
         }
         return actions

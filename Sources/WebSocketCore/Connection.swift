@@ -1,7 +1,8 @@
 /// A WebSocket connection after the opening handshake, in either role, sans-IO: feed it received bytes
 /// and commands, read back events and the bytes to send. It owns no socket, reads no clock and draws no
 /// randomness: a client's mask keys come from the injected source and timing is left to the caller
-/// (`startCloseTimer` / `closeTimerExpired()`).
+/// (`startCloseTimer` / `closeTimerExpired()`). Under permessage-deflate it holds zlib streams by reference:
+/// keep using the copy that was last mutated, never an older one.
 public struct Connection {
     public struct Configuration: Sendable, Hashable {
         /// The largest payload one frame may announce (1009 beyond).

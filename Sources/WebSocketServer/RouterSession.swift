@@ -240,9 +240,12 @@ final class RouterSession: ServerSession, Sendable {
     /// Answers each buffered event in turn, so that what the connection queues itself (a pong, the close
     /// frame that fails it) goes out in order with everything else.
     private func answerEvents(_ state: inout State, _ actions: inout [ServerAction]) {
-        while case .open(var connection) = state.phase, let event = connection.nextEvent() {
+        // Stored back even when no event came: decoding consumed input (and would feed a decompressor twice).
+        while case .open(var connection) = state.phase {
+            let event = connection.nextEvent()
             flush(&connection, into: &actions)
             state.phase = .open(connection)
+            guard let event else { break }
             handle(event, &state, &actions)
         }
     }

@@ -34,8 +34,8 @@ struct DeterminismAndSeedsTests {
 
     /// The reference server's verdicts do not depend on how the network cuts the stream.
     @Test func referenceVerdictsHoldUnderTwentySeeds() async {
-        let (results, changes) = await Self.suite.sweep(Catalog.all, seeds: 20, jobs: 2)
-        #expect(results.count == Catalog.all.count)
+        let (results, changes) = await Self.suite.sweep(Catalog.protocolCases, seeds: 20, jobs: 2)
+        #expect(results.count == Catalog.protocolCases.count)
         #expect(changes.isEmpty, "\(changes)")
     }
 

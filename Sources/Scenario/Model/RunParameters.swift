@@ -33,6 +33,9 @@ public struct RunParameters: Sendable, Hashable {
     public var maxReceivedBytes = 64 << 20
     /// The same bound on the number of frames and events the client records in one case.
     public var maxObservations = 100_000
+    /// The most message bytes one budgeted round-trip case sends (12.x, 13.x): Autobahn|Testsuite sends 1000
+    /// messages whatever their size, up to 128 MiB a case; `Int.max` does the same here.
+    public var roundTripBudget = 2 << 20
     /// How many bytes of the wire log a result keeps (each way); past it, records keep their length only.
     public var wireLogLimit = 1 << 20
 

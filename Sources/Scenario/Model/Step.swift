@@ -11,6 +11,8 @@ public enum Step: Sendable {
     case sendFragmented(Opcode, [UInt8], fragments: Int)
     /// Split every following write into segments of `size` bytes with `delay` between them (`nil`: whole).
     case segmentWrites(size: Int?, delay: Duration)
+    /// Send messages one at a time, each waiting for its echo (the load sections).
+    case roundTrips(RoundTrips)
     /// Let time pass; everything the peer sends meanwhile is taken in (and its pings answered).
     case wait(Duration)
     case expect(Expectation)

@@ -36,6 +36,13 @@ final class CaseExecution {
     private var trackingOutgoingFrames = false
     private var deferredReply: [UInt8] = []
     private var keptWireBytes: [WireRecord.Direction: Int] = [:]
+    private var measurements: [CaseMeasurement] = []
+    /// The wire log's room each way: the run's limit, lowered for round trips (megabytes of echoes would
+    /// otherwise fill every report).
+    private lazy var wireLogLimit = parameters.wireLogLimit
+    /// While round trips run, received messages wait here for the loop instead of going to the log.
+    private var takingEchoes = false
+    private var echoes: [(opcode: Opcode, payload: [UInt8])] = []
 
     init(scenario: ScenarioCase, transport: any ScenarioTransport, parameters: RunParameters, seed: UInt64) {
         self.scenario = scenario
@@ -92,6 +99,8 @@ final class CaseExecution {
         case .segmentWrites(let size, let delay):
             segmentSize = size.map { max(1, $0) }
             segmentDelay = delay
+        case .roundTrips(let trips):
+            await run(trips)
         case .wait(let duration):
             await pump(until: now + duration)
         case .expect(let expectation):
@@ -196,7 +205,7 @@ final class CaseExecution {
     /// Keeps the wire log within `wireLogLimit` bytes each way; past it, records keep only their length.
     private func logWire(_ direction: WireRecord.Direction, _ bytes: [UInt8]) {
         let kept = keptWireBytes[direction, default: 0]
-        let room = max(0, parameters.wireLogLimit - kept)
+        let room = max(0, wireLogLimit - kept)
         let stored = bytes.count <= room ? bytes : Array(bytes.prefix(room))
         keptWireBytes[direction] = kept + stored.count
         wire.append(WireRecord(time: now, direction: direction, bytes: stored, length: bytes.count))
@@ -256,7 +265,69 @@ final class CaseExecution {
 
     private func record(_ events: [ObservedEvent]) {
         let time = now
-        log += events.map { Observation(time: time, event: $0) }
+        for event in events {
+            if takingEchoes, case .message(let opcode, let payload) = event {
+                echoes.append((opcode, payload))
+            } else {
+                log.append(Observation(time: time, event: event))
+            }
+        }
+    }
+
+    // MARK: Round trips
+
+    private func run(_ trips: RoundTrips) async {
+        if trips.compressed && client.compressionAgreement == nil {
+            verdict = max(verdict, .unimplemented)
+            reasons.append("the server declined permessage-deflate, which this case needs")
+            stopped = true
+            return
+        }
+        let count = trips.effectiveCount(budget: parameters.roundTripBudget)
+        wireLogLimit = min(wireLogLimit, 16 << 10)
+        let start = now
+        let deadline = min(scenario.deadline, start + trips.timeout)
+        let statisticsBefore = client.compression
+        var offset = 0
+        takingEchoes = true
+        defer { takingEchoes = false }
+        for index in 0..<count {
+            let payload = trips.corpus.slice(from: offset, size: trips.messageSize)
+            offset += trips.messageSize
+            await write(client.message(trips.opcode, payload, fragmentSize: trips.fragmentSize, compress: trips.compressed))
+            while echoes.isEmpty && !client.ended && client.failure == nil && client.receivedClose == nil && now < deadline {
+                await pumpOnce(until: deadline)
+            }
+            guard !echoes.isEmpty else {
+                let why = client.failure.map { "the client failed the connection: \($0)" }
+                    ?? client.receivedClose.map { "the peer closed with \($0.code.map(String.init) ?? "no code")" }
+                    ?? (client.ended ? "the connection ended" : "no echo within \((deadline - start).formatted)")
+                return mismatch("round trip \(index + 1) of \(count): \(why)")
+            }
+            let echo = echoes.removeFirst()
+            guard echo.opcode == trips.opcode, echo.payload == payload else {
+                let what = echo.opcode != trips.opcode ? "a \(echo.opcode) message, expected \(trips.opcode)"
+                    : echo.payload.count != payload.count ? "\(echo.payload.count) bytes, expected \(payload.count)"
+                    : "different bytes from byte \(payload.indices.first { echo.payload[$0] != payload[$0] } ?? 0)"
+                return mismatch("echo \(index + 1) of \(count) is \(what)")
+            }
+            // Echoes that matched are not a flood: only what arrives beyond them counts toward the budget.
+            receivedBytes = 0
+        }
+        let elapsed = now - start
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        measurements.append(CaseMeasurement("messages echoed", Double(count), unit: "× \(trips.messageSize) B"))
+        measurements.append(CaseMeasurement("time", seconds * 1000, unit: "ms"))
+        if count > 0 { measurements.append(CaseMeasurement("mean round trip", seconds * 1e6 / Double(count), unit: "µs")) }
+        if seconds > 0, trips.messageSize > 0 {
+            measurements.append(CaseMeasurement("echo throughput", Double(count * trips.messageSize) / seconds / 1e6, unit: "MB/s"))
+        }
+        if trips.compressed {
+            let sent = client.compression.sent.since(statisticsBefore.sent)
+            let received = client.compression.received.since(statisticsBefore.received)
+            if let ratio = sent.ratio { measurements.append(CaseMeasurement("compression ratio sent", ratio, unit: "")) }
+            if let ratio = received.ratio { measurements.append(CaseMeasurement("compression ratio received", ratio, unit: "")) }
+        }
     }
 
     private func closeOurSide() async {
@@ -362,6 +433,7 @@ final class CaseExecution {
         }
         opened = true
         handshake?.subprotocol = negotiated.subprotocol
+        if let deflate = negotiated.permessageDeflate { client.enableCompression(deflate) }
         guard let earned = expectation.onUpgrade else {
             mismatch("the server upgraded a request it must refuse")
             return
@@ -479,6 +551,7 @@ final class CaseExecution {
                           requirement: scenario.requirement,
                           rfcSections: scenario.rfcSections, verdict: verdict, closeVerdict: close, reasons: allReasons,
                           acceptableOutcomes: OutcomeDescription.describe(scenario), observed: log, handshake: handshake,
-                          closing: closing, wire: wire, duration: now, seed: nil)
+                          closing: closing, wire: wire, duration: now, seed: nil, measurements: measurements,
+                          permessageDeflate: client.compressionAgreement?.description)
     }
 }

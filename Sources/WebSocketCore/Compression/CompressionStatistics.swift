@@ -10,6 +10,15 @@ public struct CompressionStatistics: Sendable, Hashable {
 
         public init() {}
 
+        /// What happened after `earlier` was taken.
+        public func since(_ earlier: Direction) -> Direction {
+            var difference = Direction()
+            difference.messages = messages - earlier.messages
+            difference.wireBytes = wireBytes - earlier.wireBytes
+            difference.plainBytes = plainBytes - earlier.plainBytes
+            return difference
+        }
+
         /// Wire bytes per message byte (0.25 means a quarter of the size); `nil` before any message.
         public var ratio: Double? { plainBytes == 0 ? nil : Double(wireBytes) / Double(plainBytes) }
     }
