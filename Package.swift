@@ -38,7 +38,11 @@ let package = Package(
         // The reference echo server as a sans-IO session; hosted by the simulated network and (later) NIO.
         .target(name: "ReferenceServer", dependencies: ["WebSocketCore"], swiftSettings: strictSettings),
         // The transport-neutral handler API: routes, middleware, lifecycle callbacks, modes, keepalive.
-        .target(name: "WebSocketServer", dependencies: ["WebSocketCore"], swiftSettings: strictSettings),
+        .target(
+            name: "WebSocketServer",
+            dependencies: ["WebSocketCore", .product(name: "NIOConcurrencyHelpers", package: "swift-nio")],
+            swiftSettings: strictSettings
+        ),
         // The mock-connection API for users' test targets: a TestServer hosting routes over WireSim.
         .target(
             name: "WebSocketTesting",
@@ -46,7 +50,11 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         // The example application (a chat room, a keepalive route, a send-only route), and its server on NIO.
-        .target(name: "ChatExample", dependencies: ["WebSocketServer"], swiftSettings: strictSettings),
+        .target(
+            name: "ChatExample",
+            dependencies: ["WebSocketServer", .product(name: "NIOConcurrencyHelpers", package: "swift-nio")],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(name: "chat-example", dependencies: ["ChatExample", "WebSocketNIO"], swiftSettings: strictSettings),
         // The scenario DSL, verdict rules and the runner over a transport (in-process over WireSim first).
         .target(name: "Scenario", dependencies: ["WebSocketCore", "WireSim", "ReferenceServer"], swiftSettings: strictSettings),
@@ -62,6 +70,7 @@ let package = Package(
                 "ReferenceServer",
                 "WebSocketCore",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOTLS", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),

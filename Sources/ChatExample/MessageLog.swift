@@ -1,11 +1,11 @@
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// What the receive-only `/log` route has been told, in order.
 public final class MessageLog: Sendable {
-    private let lines = Mutex<[String]>([])
+    private let lines = NIOLockedValueBox<[String]>([])
 
     public init() {}
 
-    public func append(_ line: String) { lines.withLock { $0.append(line) } }
-    public var all: [String] { lines.withLock { $0 } }
+    public func append(_ line: String) { lines.withLockedValue { $0.append(line) } }
+    public var all: [String] { lines.withLockedValue { $0 } }
 }

@@ -9,9 +9,11 @@ enum MessageCorpora {
     static let prose = MessageCorpus(name: "Prose (sent as binary, 216 KiB)", bytes: makeProse(size: 216 << 10))
     static let html = MessageCorpus(name: "HTML page (text, 82 KiB)", bytes: makeHTML(size: 82 << 10))
     static let document = MessageCorpus(name: "Document, mostly compressed streams (binary, 1 MiB)", bytes: makeDocument(size: 1 << 20))
-    /// Autobahn|Testsuite's 9.x text filler and a binary counterpart.
-    static let limitsText = MessageCorpus(name: "repeated ASCII pattern", bytes: Array("BAsd7&jh23".utf8))
-    static let limitsBinary = MessageCorpus(name: "repeated byte 0xFE", bytes: [0xFE])
+    /// Autobahn|Testsuite's 9.x text filler and a binary counterpart, repeated to 64 KiB so that slicing a
+    /// 16 MiB message takes 256 copies rather than millions.
+    static let limitsText = MessageCorpus(name: "repeated ASCII pattern",
+                                          bytes: Array(repeating: Array("BAsd7&jh23".utf8), count: 6_554).flatMap { $0 })
+    static let limitsBinary = MessageCorpus(name: "repeated byte 0xFE", bytes: [UInt8](repeating: 0xFE, count: 64 << 10))
 
     /// A deterministic generator (SplitMix64) for the corpora.
     private struct Generator {

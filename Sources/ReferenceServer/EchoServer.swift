@@ -31,7 +31,10 @@ public final class EchoServer: ServerSession {
         case .open(var connection):
             connection.append(bytes)
             state = .open(connection)
-            return answerEvents()
+            // Any bytes show the peer is alive: a client busy sending a 16 MiB message cannot answer a ping
+            // before the message ends, so the pong timeout runs from the last bytes received.
+            let stillAlive: [ServerAction] = awaitingPong ? [.startTimer(Self.pongTimer, after: configuration.pongTimeout)] : []
+            return stillAlive + answerEvents()
         case .awaitingRequest(var parser):
             let head: (head: [UInt8], rest: [UInt8])?
             do {

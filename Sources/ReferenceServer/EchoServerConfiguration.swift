@@ -10,7 +10,8 @@ public struct EchoServerConfiguration: Sendable {
     public var permessageDeflate: PerMessageDeflatePolicy? = PerMessageDeflatePolicy()
     /// Send a ping this often; `nil` sends none.
     public var pingInterval: Duration?
-    /// Close the connection (1001) when a ping goes unanswered for this long.
+    /// Close the connection (1001) when a ping goes unanswered for this long, counted from the ping or from the
+    /// last bytes received, whichever is later (a peer still sending a large message is alive).
     public var pongTimeout: Duration = .seconds(10)
     /// Drop the transport when the peer does not answer our close frame within this time.
     public var closeTimeout: Duration = .seconds(5)

@@ -16,7 +16,7 @@ enum ReportBenchmark {
     }
 
     static func run(repetitions: Int = 3) async throws -> Figures {
-        let results = await InProcessSuite.referenceServer(.withKeepalive).run(Catalog.all, jobs: 2)
+        let results = await InProcessSuite.referenceServer(.withKeepalive).run(Catalog.protocolCases, jobs: 2)
         var records: [CaseRecord] = []
         for index in 0..<500 {
             var record = CaseRecord(results[index % results.count])

@@ -1,7 +1,7 @@
 // Prints decode+unmask and UTF-8 validation throughput of WebSocketCore beside its peers, with ratios.
 // Run through scripts/bench.sh, which builds it in release mode.
 
-// `WSSpecBenchmarks [name...]` runs only the named sections: decode, utf8, echo, catalog, loopback, report, handler
+// `WSSpecBenchmarks [name...]` runs only the named sections: decode, utf8, echo, catalog, loopback, load, report, handler
 // (and handler-breakdown, the cost of each step of the handler round trip, only when named).
 let selection = Set(CommandLine.arguments.dropFirst())
 func selected(_ name: String) -> Bool { selection.isEmpty || selection.contains(name) }
@@ -58,6 +58,20 @@ if selected("loopback") {
           + "(loopback/in-process \(formatted(loopback.loopbackSeconds / loopback.simulatedSeconds, decimals: 1))x)")
     print("longest case \(loopback.longestCase.id) \(formatted(loopback.longestCase.seconds, decimals: 3)) s of scripted pauses: "
           + "the floor of any run; harness overhead above it \(formatted(loopback.loopbackSeconds - loopback.longestCase.seconds, decimals: 3)) s")
+    print("")
+}
+if selected("load") {
+    print("Load sections against the reference server over TCP loopback (4 jobs; default round-trip budget)")
+    var compressionSeconds = 0.0
+    for section in try await LoadBenchmark.run(jobs: 4) {
+        let ratio = section.compressionRatio.map { ", mean compression ratio \(formatted($0, decimals: 3))" } ?? ""
+        print("\(padded(section.name, 6)) cases \(section.cases), not passed \(section.notPassed), "
+              + "wall \(formatted(section.seconds, decimals: 2)) s, peak RSS \(formatted(section.peakMiB, decimals: 0)) MiB, "
+              + "slowest \(section.slowest.id) \(formatted(section.slowest.seconds, decimals: 2)) s\(ratio)")
+        for problem in section.problems { print("  not passed: \(problem)") }
+        if section.name != "9.x" { compressionSeconds += section.seconds }
+    }
+    print("12.x + 13.x \(formatted(compressionSeconds, decimals: 2)) s (target <= 30 s); 9.x target <= 30 s")
     print("")
 }
 if selected("report") {

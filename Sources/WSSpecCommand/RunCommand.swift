@@ -74,6 +74,10 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-probe"), help: "Run every case even when a first opening handshake fails.")
     var noProbe = false
 
+    @Flag(name: .customLong("full-load"),
+          help: "Send Autobahn|Testsuite's full 1000 messages in every 12.x/13.x case (up to 128 MiB a case; slow). By default large messages stop at 2 MiB a case.")
+    var fullLoad = false
+
     @OptionGroup(title: "What the server does (section 11 and 0.6)")
     var server: ServerBehaviourOptions
 
@@ -162,6 +166,7 @@ struct RunCommand: AsyncParsableCommand {
     private func finishParameters(_ parameters: inout RunParameters) {
         parameters.apply(headers: headers, origin: origin)
         parameters.handshakeTimeout = handshakeTimeout.duration
+        if fullLoad { parameters.roundTripBudget = .max }
     }
 
     private func parse(_ text: String) throws -> WebSocketURL {

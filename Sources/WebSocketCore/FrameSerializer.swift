@@ -31,7 +31,10 @@ public enum FrameSerializer {
         let header = FrameHeader(fin: frame.fin, rsv1: frame.rsv1, rsv2: frame.rsv2, rsv3: frame.rsv3,
                                  opcode: frame.opcode, maskKey: frame.maskKey,
                                  payloadLength: UInt64(length), lengthEncoding: encoding)
-        out.reserveCapacity(out.count + header.encodedSize + length)
+        // Grown geometrically: callers append frame after frame to one buffer, and reserving exactly each
+        // frame's size would copy the buffer once per frame.
+        let needed = out.count + header.encodedSize + length
+        if needed > out.capacity { out.reserveCapacity(max(needed, 2 * out.capacity)) }
         appendHeader(header, to: &out)
         let payloadStart = out.count
         out.append(contentsOf: frame.payload)

@@ -47,7 +47,11 @@ struct MessageAssembly {
         }
         messageWireBytes += header.payloadLength
         if messageWireBytes > limit { throw .messageTooLarge(size: messageWireBytes, limit: limit) }
-        if !messageCompressed { messageBytes.reserveCapacity(Int(messageWireBytes)) }
+        // Room for the whole frame, grown geometrically: reserving exactly what each fragment adds would copy
+        // the message once per fragment (65 536 fragments of 64 bytes: gigabytes of copying).
+        if !messageCompressed, messageWireBytes > UInt64(messageBytes.capacity) {
+            messageBytes.reserveCapacity(max(Int(messageWireBytes), 2 * messageBytes.capacity))
+        }
     }
 
     mutating func append(_ chunk: [UInt8]) throws(ProtocolViolation) {

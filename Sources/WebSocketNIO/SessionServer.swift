@@ -1,11 +1,11 @@
 public import Logging
+import NIOConcurrencyHelpers
 public import NIOCore
 public import NIOPosix
 public import NIOSSL
 public import ReferenceServer
 public import WebSocketCore
 public import WebSocketServer
-import Synchronization
 
 /// A TCP (or TLS) listener that gives every connection a fresh sans-IO `ServerSession`: the reference
 /// echo server over real sockets (for `wsspec serve`, live runs without a URL, tests), or an
@@ -87,16 +87,17 @@ public final class SessionServer: Sendable {
 
 /// The open connections of a server, so that stopping it ends them too.
 final class ConnectionSet: Sendable {
-    private let channels = Mutex<[ObjectIdentifier: any Channel]>([:])
+    // A pthread lock (not Synchronization.Mutex): ThreadSanitizer sees it. The channels close on event-loop threads.
+    private let channels = NIOLockedValueBox<[ObjectIdentifier: any Channel]>([:])
 
     func insert(_ channel: any Channel) {
         let key = ObjectIdentifier(channel)
-        channels.withLock { $0[key] = channel }
-        channel.closeFuture.whenComplete { [weak self] _ in _ = self?.channels.withLock { $0.removeValue(forKey: key) } }
+        channels.withLockedValue { $0[key] = channel }
+        channel.closeFuture.whenComplete { [weak self] _ in _ = self?.channels.withLockedValue { $0.removeValue(forKey: key) } }
     }
 
     func closeAll() async {
-        let open = channels.withLock { Array($0.values) }
+        let open = channels.withLockedValue { Array($0.values) }
         for channel in open { try? await channel.close() }
     }
 }

@@ -1,4 +1,3 @@
-import Synchronization
 import WebSocketCore
 
 /// One connection to a router's server, sans-IO: the upgrade (routing, handshake, middleware), then the
@@ -31,11 +30,11 @@ final class RouterSession: ServerSession, Sendable {
     }
 
     private let router: WebSocketRouter
-    private let state: Mutex<State>
+    private let state: LockedState<State>
 
     init(router: WebSocketRouter) {
         self.router = router
-        state = Mutex(State(phase: .awaitingRequest(HTTPHeadParser(maxHeadSize: router.configuration.maxHeadSize))))
+        state = LockedState(State(phase: .awaitingRequest(HTTPHeadParser(maxHeadSize: router.configuration.maxHeadSize))))
     }
 
     // MARK: ServerSession

@@ -2,6 +2,8 @@ import ConformanceSuite
 import ReferenceServer
 import Scenario
 import Testing
+import WebSocketCore
+import Foundation
 
 /// The load sections (9.x limits, 12.x/13.x permessage-deflate) against the reference server under simulation.
 /// The repeated sweeps leave these out (`Catalog.protocolCases`); here they run once, with a small round-trip
@@ -86,5 +88,52 @@ struct LoadSectionsTests {
         #expect(trips.effectiveCount(budget: .max) == 1000)
         #expect(RoundTrips(.binary, size: 16, count: 1000, corpus: corpus, budgeted: true).effectiveCount(budget: 2 << 20) == 1000)
         #expect(RoundTrips(.binary, size: 131_072, count: 1000, corpus: corpus).effectiveCount(budget: 1) == 1000)
+    }
+}
+
+/// The reference server made to overreach: it tells the client it will keep to an 8-bit window when asked,
+/// but compresses with the full 15 bits (it never sees the parameter). Its back-references then reach past
+/// 256 bytes, which the client's 8-bit inflater must refuse.
+final class WindowOverreachingServer: ServerSession {
+    private let inner = EchoServer(configuration: EchoServerConfiguration())
+    private var upgraded = false
+    private var promised = false
+
+    func receive(_ bytes: [UInt8]) -> [ServerAction] {
+        guard !upgraded else { return inner.receive(bytes) }
+        upgraded = true  // Under seed 0 the opening request arrives in one read.
+        let request = String(decoding: bytes, as: UTF8.self)
+        promised = request.contains("server_max_window_bits=8")
+        let actions = inner.receive(Array(request.replacingOccurrences(of: "; server_max_window_bits=8", with: "").utf8))
+        guard promised else { return actions }
+        return actions.map { action in
+            guard case .write(let head) = action else { return action }
+            let text = String(decoding: head, as: UTF8.self)
+            return .write(Array(text.replacingOccurrences(of: "Sec-WebSocket-Extensions: permessage-deflate",
+                                                          with: "Sec-WebSocket-Extensions: permessage-deflate; server_max_window_bits=8").utf8))
+        }
+    }
+
+    func timerFired(_ timer: ServerTimer) -> [ServerAction] { inner.timerFired(timer) }
+    func transportEnded() -> [ServerAction] { inner.transportEnded() }
+}
+
+extension LoadSectionsTests {
+    @Test("a server that compresses past the window it agreed to fails the cases that ask for 8 bits")
+    func windowOverreachIsCaught() async throws {
+        var parameters = RunParameters(describing: EchoServerConfiguration())
+        parameters.roundTripBudget = 2 << 10
+        let suite = InProcessSuite(parameters: parameters) { WindowOverreachingServer() }
+        // 13.3 asks for an 8-bit window with context takeover, 13.4 for 15 bits; rows 4 on send 1 KiB and more.
+        let results = await suite.run(Catalog.cases(CaseSelection(cases: "13.3.*,13.4.*")), jobs: 2)
+        for result in results {
+            let row = result.id.components[2]
+            if result.id.components[1] == 3 && row >= 4 {
+                #expect(result.verdict == .failed, "\(result.summary)")
+                #expect(result.reasons.contains { $0.contains("too far back") }, "\(result.summary)")
+            } else if result.id.components[1] == 4 {
+                #expect(result.passed, "\(result.summary)")
+            }
+        }
     }
 }
