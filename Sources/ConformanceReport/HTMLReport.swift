@@ -151,6 +151,10 @@ enum HTMLReport {
                 + "<td>\(records.count)</td><td>\(HTMLText.escape(frames.joined(separator: ", ")))</td></tr>"
         }
         html += "</table>\n<h2>Wire log</h2>\n"
+        if record.wire.count >= WireRecord.recordLimit {
+            html += "<p class=\"muted\">The log stops at \(WireRecord.recordLimit) reads and writes once its byte limit is reached; "
+                + "the statistics count those.</p>"
+        }
         html += decoded.notes.map { "<p class=\"muted\">\(HTMLText.escape($0))</p>" }.joined()
         html += "<table class=\"wire\"><thead><tr><th>#</th><th>Dir</th><th>ms</th><th>Octets</th><th>Frames beginning here</th>"
             + "<th>Hex (first 64 octets)</th><th>Text</th></tr></thead><tbody>\n"

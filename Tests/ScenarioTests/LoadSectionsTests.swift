@@ -67,14 +67,18 @@ struct LoadSectionsTests {
 
     @Test("limits cases echo large, fragmented and chopped messages and report their timings")
     func limitsCases() async throws {
-        let ids = "9.1.1,9.2.3,9.3.5,9.4.9,9.5.6,9.7.2,9.8.6"
+        let ids = "9.1.1,9.2.3,9.3.5,9.4.9,9.5.6,9.6.1,9.7.2,9.8.6"
         let results = await Self.suite().run(Catalog.cases(CaseSelection(cases: ids)), jobs: 2)
-        #expect(results.count == 7)
+        #expect(results.count == 8)
         for result in results {
             #expect(result.verdict == .ok && result.closeVerdict == .ok, "\(result.summary)")
             #expect(Self.figure(result, "time") != nil, "\(result.id)")
             #expect(result.permessageDeflate == nil, "9.x offers no extension")
         }
+        // 1 MiB written 64 bytes at a time: the wire log keeps 16 KiB, then lengths, then stops at its record limit.
+        let chopped = try #require(results.first { $0.id.rawValue == "9.6.1" })
+        #expect((WireRecord.recordLimit...WireRecord.recordLimit + 2).contains(chopped.wire.count), "\(chopped.wire.count) records")
+        #expect(chopped.wire.filter { $0.direction == .sent }.reduce(0) { $0 + $1.bytes.count } <= 16 << 10)
         // 9.7.x and 9.8.x are not budgeted: all 1000 round trips run.
         #expect(Self.figure(try #require(results.first { $0.id.rawValue == "9.8.6" }), "messages echoed") == 1000)
     }

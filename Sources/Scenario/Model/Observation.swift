@@ -58,6 +58,9 @@ public struct Observation: Sendable, Hashable, CustomStringConvertible {
 
 /// Bytes that crossed the connection, as the client wrote or read them.
 public struct WireRecord: Sendable, Hashable, Codable {
+    /// Past the byte limit of the wire log, a case keeps records (lengths alone) only up to this many in all.
+    public static let recordLimit = 2_000
+
     public enum Direction: String, Sendable, Hashable, Codable { case sent, received }
     public var time: Duration
     public var direction: Direction

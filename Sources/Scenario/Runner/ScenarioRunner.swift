@@ -208,6 +208,9 @@ final class CaseExecution {
         let room = max(0, wireLogLimit - kept)
         let stored = bytes.count <= room ? bytes : Array(bytes.prefix(room))
         keptWireBytes[direction] = kept + stored.count
+        // Past the byte limit, records of lengths alone stop at a count too: 1 MiB written 64 bytes at a time
+        // would otherwise add 16 384 of them to every report.
+        if stored.isEmpty && wire.count >= WireRecord.recordLimit { return }
         wire.append(WireRecord(time: now, direction: direction, bytes: stored, length: bytes.count))
     }
 
