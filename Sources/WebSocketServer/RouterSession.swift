@@ -196,7 +196,8 @@ final class RouterSession: ServerSession, Sendable {
         guard let (route, parameters) = router.route(for: path) else {
             return refuse(404, "no WebSocket route for \(path)", &state, &actions)
         }
-        let decision = ServerHandshake(subprotocols: route.subprotocols).respond(to: request)
+        let decision = ServerHandshake(subprotocols: route.subprotocols,
+                                       permessageDeflate: router.configuration.permessageDeflate).respond(to: request)
         guard case .accept(_, let negotiated) = decision else {
             state.phase = .finished
             actions += refusal(decision)
@@ -214,7 +215,9 @@ final class RouterSession: ServerSession, Sendable {
             return refuse(500, "the server's host runs no handlers", &state, &actions)
         }
         let (messages, inbox) = AsyncThrowingStream.makeStream(of: WebSocketMessage.self)
-        state.phase = .open(Connection(role: .server, configuration: router.configuration.connection))
+        var connectionConfiguration = router.configuration.connection
+        connectionConfiguration.permessageDeflate = negotiated.permessageDeflate
+        state.phase = .open(Connection(role: .server, configuration: connectionConfiguration))
         state.route = route
         state.inbox = inbox
         actions.append(.write(decision.bytes))

@@ -14,6 +14,9 @@ public struct ServerConfiguration: Sendable, Hashable {
     /// The reason sent with 1011 when a handler throws. Deliberately vague: an error's text may say more
     /// about the server than a client should learn.
     public var handlerFailureReason = "internal error"
+    /// permessage-deflate (RFC 7692): `nil` (the default) declines every offer; a policy accepts the first
+    /// valid one, and handlers then send and receive compressed messages without knowing it.
+    public var permessageDeflate: PerMessageDeflatePolicy?
 
     public init() {}
 }

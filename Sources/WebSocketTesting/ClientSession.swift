@@ -69,6 +69,7 @@ public final class ClientSession: @unchecked Sendable {
                 }
                 var configuration = Connection.Configuration()
                 configuration.autoPong = respondsToPings
+                configuration.permessageDeflate = negotiated.permessageDeflate
                 let session = ClientSession(transport: transport, negotiated: negotiated, connection: Connection(role: .client, configuration: configuration, maskKeys: maskKeys))
                 if !parsed.rest.isEmpty { await session.absorb(parsed.rest) }
                 return session

@@ -15,6 +15,8 @@ public final class TestConnection: Sendable {
 
     /// The subprotocol the server chose, if any.
     public var subprotocol: String? { client.negotiated.subprotocol }
+    /// The permessage-deflate agreement, when the server accepted an offer passed to `connect(extensions:)`.
+    public var permessageDeflate: PerMessageDeflateAgreement? { client.negotiated.permessageDeflate }
 
     // MARK: Sending
 

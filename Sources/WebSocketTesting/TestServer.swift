@@ -58,7 +58,8 @@ public final class TestServer: @unchecked Sendable {
     /// - Parameter respondsToPings: answer the server's pings (as every real client does); false to test a
     ///   ping timeout.
     public func connect(_ path: String, headers: HTTPHeaders = HTTPHeaders(), subprotocols: [String] = [],
-                        respondsToPings: Bool = true, timeout: Duration = .seconds(10)) async throws -> TestConnection {
+                        extensions: [ExtensionOffer] = [], respondsToPings: Bool = true,
+                        timeout: Duration = .seconds(10)) async throws -> TestConnection {
         let client = try drive(timeout: timeout) { [self] in
             connectionCount += 1
             let link = SimulatedLink(simulation: simulation, name: "connection \(connectionCount)", options: linkOptions)
@@ -67,7 +68,7 @@ public final class TestServer: @unchecked Sendable {
             let nonce = (0..<16).map { _ in UInt8.random(in: 0...255, using: &simulation.random) }
             let maskSeed = simulation.random.next()
             let request = ClientHandshakeRequest(target: path, host: "127.0.0.1", nonce: nonce, subprotocols: subprotocols,
-                                                 extraHeaders: headers)
+                                                 extensions: extensions, extraHeaders: headers)
             return { @Sendable in
                 try await ClientSession.connect(over: transport, request: request,
                                                 maskKeys: GeneratorMaskKeySource(SimulationRandom(seed: maskSeed)),
