@@ -11,7 +11,7 @@ enum LoopbackBenchmark {
         var notPassed: Int
         var loopbackSeconds: Double
         var simulatedSeconds: Double
-        /// The longest single case: no number of jobs makes the run shorter (5.7 pauses 1 s twice, by design).
+        /// The longest single case: no number of jobs makes the run shorter (5.19 and 5.20 pause 1 s, as Autobahn does).
         var longestCase: (id: CaseID, seconds: Double)
     }
 
