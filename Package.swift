@@ -109,13 +109,15 @@ let package = Package(
         .target(name: "CWebSocketKernels"),
         // Fuzzing: C shims (slicing, invariants, a UTF-8 reference, a frame mutator; tested with cmocka),
         // the Swift side they call, and one libFuzzer executable per target (scripts/fuzz.sh).
-        .target(name: "CFuzzShims"),
+        .target(name: "CFuzzShims", linkerSettings: [.linkedLibrary("z")]),
         .target(name: "FuzzEntryPoints", dependencies: ["CFuzzShims", "WebSocketCore"], swiftSettings: strictSettings),
         .executableTarget(name: "FuzzFrames", dependencies: ["FuzzEntryPoints"], path: "Sources/Fuzzers/FuzzFrames",
                           swiftSettings: strictSettings),
         .executableTarget(name: "FuzzHandshake", dependencies: ["FuzzEntryPoints"], path: "Sources/Fuzzers/FuzzHandshake",
                           swiftSettings: strictSettings),
         .executableTarget(name: "FuzzUTF8", dependencies: ["FuzzEntryPoints"], path: "Sources/Fuzzers/FuzzUTF8",
+                          swiftSettings: strictSettings),
+        .executableTarget(name: "FuzzDeflate", dependencies: ["FuzzEntryPoints"], path: "Sources/Fuzzers/FuzzDeflate",
                           swiftSettings: strictSettings),
         // Release-built throughput comparison against SwiftNIO's codec and memcpy (scripts/bench.sh).
         .executableTarget(

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Bounded fuzzing of wsspec's parsers with libFuzzer (ASan on).
-#   scripts/fuzz.sh TARGET [SECONDS]    fuzz one target (frames, handshake, utf8) for SECONDS (default 60)
+#   scripts/fuzz.sh TARGET [SECONDS]    fuzz one target (frames, handshake, utf8, deflate) for SECONDS (default 60)
 #   scripts/fuzz.sh --smoke [SECONDS]   every target, SECONDS in all (default 45); CI runs this
 #   scripts/fuzz.sh --replay FILE [TARGET]   run one saved input (a crash) and show what it breaks
 # Seed corpora live in Fixtures/fuzz/TARGET/. New inputs go to a scratch corpus under .build-fuzz/, never
@@ -9,12 +9,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scratch=.build-fuzz
-targets=(frames handshake utf8)
+targets=(frames handshake utf8 deflate)
 
 # The longest input worth trying. Frames: 8 KiB holds multi-frame streams and 16-bit lengths; 64-bit
 # length forms come from non-minimal encodings and truncated announcements, and whole 64 KiB payloads
 # would only add copying (they cut throughput twentyfold). An HTTP head is refused past 16 KiB. UTF-8 needs
-# only enough to cross the validator's 16-byte blocks many times.
+# only enough to cross the validator's 16-byte blocks many times. Deflate: 4 KiB of compressed data already
+# inflates to megabytes, past every limit the target draws.
 max_len() {
     case "$1" in
         frames) echo 8192 ;;
@@ -28,6 +29,7 @@ product() {
         frames) echo FuzzFrames ;;
         handshake) echo FuzzHandshake ;;
         utf8) echo FuzzUTF8 ;;
+        deflate) echo FuzzDeflate ;;
         *) echo "unknown fuzz target '$1' (known: ${targets[*]})" >&2; exit 2 ;;
     esac
 }

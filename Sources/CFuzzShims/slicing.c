@@ -40,8 +40,8 @@ const char *wsspec_result_name(int result) {
     switch (result) {
     case WSSPEC_OK: return "ok";
     case WSSPEC_STREAMED_DIFFERS: return "the streamed result differs from the whole-buffer result";
-    case WSSPEC_ROUND_TRIP_DIFFERS: return "serialize(parse(x)) differs from x";
-    case WSSPEC_ORACLE_DIFFERS: return "the Swift validator disagrees with the C reference";
+    case WSSPEC_ROUND_TRIP_DIFFERS: return "serialize(parse(x)) or decompress(compress(x)) differs from x";
+    case WSSPEC_ORACLE_DIFFERS: return "the Swift code disagrees with the C reference";
     default: return "unknown result";
     }
 }

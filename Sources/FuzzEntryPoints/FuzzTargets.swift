@@ -6,6 +6,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case frames
     case handshake
     case utf8
+    case deflate
 
     /// Checks one input. Returns `WSSPEC_OK` (0), or the broken invariant; inputs shorter than the slice
     /// header are OK (there is nothing to check).
@@ -22,6 +23,9 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .utf8:
             var api = UTF8Target.api
             return wsspec_check_utf8(&slice, &api)
+        case .deflate:
+            var api = DeflateTarget.api
+            return wsspec_check_deflate(&slice, &api)
         }
     }
 

@@ -156,4 +156,47 @@ struct PerMessageDeflateCodecTests {
         pair.pump()
         #expect(pair.serverEvents.first == .failed(.invalidUTF8(offset: 12)))
     }
+
+    /// A stored block that fills the first input block, then a fixed-Huffman block copying 3 bytes from
+    /// 300 back: past an 8-bit window, within a 9-bit one.
+    static var overreachingStream: [UInt8] {
+        let stored = DeflateDecompressor.inputBlockSize - 5
+        var bytes: [UInt8] = [0x00, UInt8(stored & 0xFF), UInt8(stored >> 8), ~UInt8(stored & 0xFF), ~UInt8(stored >> 8)]
+        bytes += (0..<stored).map { UInt8(truncatingIfNeeded: $0) }
+        // BFINAL 0, BTYPE 01; length code 257; distance code 16 with extra bits 43; end of block. Least
+        // significant bit first; Huffman codes reversed.
+        var bits: UInt32 = 0, count: UInt32 = 0
+        for (value, width) in [(0, 1), (1, 2), (0x40, 7), (0x01, 5), (300 - 257, 7), (0, 7)] as [(UInt32, UInt32)] {
+            bits |= value << count
+            count += width
+        }
+        bytes += stride(from: 0, to: count, by: 8).map { UInt8(truncatingIfNeeded: bits >> $0) }
+        return bytes
+    }
+
+    @Test("a sender reaching past the agreed window gets the same verdict however its bytes were split",
+          arguments: [1, 7, 300, 1023, 1024, 4096])
+    func overreachIsIndependentOfSegmentation(pieceSize: Int) throws {
+        // zlib checks distances against the window only across calls: fed as it arrived, the verdict would
+        // depend on where the network cut the message.
+        func inflate(windowBits: Int) -> Result<[UInt8], ProtocolViolation> {
+            let inflater = DeflateDecompressor(DeflateSettings(windowBits: windowBits))
+            let stream = Self.overreachingStream
+            return Result { () throws(ProtocolViolation) -> [UInt8] in
+                var output: [UInt8] = []
+                for start in stride(from: 0, to: stream.count, by: pieceSize) {
+                    output += try inflater.decompress(Array(stream[start..<min(start + pieceSize, stream.count)]), limit: .max)
+                }
+                return output + (try inflater.finishMessage(limit: .max))
+            }
+        }
+        guard case .failure(.invalidCompressedData(let reason)) = inflate(windowBits: 8) else {
+            Issue.record("an 8-bit window must refuse a 300-byte distance, got \(inflate(windowBits: 8))")
+            return
+        }
+        #expect(reason.contains("too far back"))
+        let nine = try inflate(windowBits: 9).get()
+        #expect(nine.count == DeflateDecompressor.inputBlockSize - 5 + 3)
+        #expect(Array(nine.suffix(3)) == Array(nine[nine.count - 303..<nine.count - 300]))
+    }
 }

@@ -1,7 +1,7 @@
 #ifndef WSSPEC_FUZZ_H
 #define WSSPEC_FUZZ_H
-// The C side of wsspec's fuzzing: input slicing, invariant checks, a reference UTF-8 validator and a
-// structure-aware frame mutator. The code under test (Swift, WebSocketCore) is reached only through the
+// The C side of wsspec's fuzzing: input slicing, invariant checks, a reference UTF-8 validator, a
+// reference permessage-deflate inflater and a structure-aware frame mutator. The code under test (Swift, WebSocketCore) is reached only through the
 // function tables below, so these shims are unit-tested on their own (Tests/CFuzzShimsTests, cmocka).
 
 #include <stddef.h>
@@ -10,7 +10,8 @@
 // ---- Slicing -------------------------------------------------------------------------------------------
 // The first bytes of a fuzz input choose how the rest is used: [flags][seed: 8 bytes LE][stream...].
 // flags bit 0: sender role (0 = client frames, 1 = server frames); bit 1: mode (0 strict, 1 diagnostic);
-// bit 2: for the handshake target, 0 = request, 1 = response.
+// bit 2: for the handshake target, 0 = request, 1 = response; for the deflate target, 1 = context takeover
+// in the round trip. The deflate target also draws its window bits and size limit from the seed.
 #define WSSPEC_SLICE_HEADER_SIZE 9
 #define WSSPEC_MAX_CUTS 32
 
@@ -35,8 +36,8 @@ void wsspec_slice_header(int role, int mode, int variant, uint64_t seed, uint8_t
 enum {
     WSSPEC_OK = 0,
     WSSPEC_STREAMED_DIFFERS = 1,   // the streamed result is not the whole-buffer result
-    WSSPEC_ROUND_TRIP_DIFFERS = 2, // serialize(parse(x)) is not x
-    WSSPEC_ORACLE_DIFFERS = 3,     // the Swift validator disagrees with the C reference
+    WSSPEC_ROUND_TRIP_DIFFERS = 2, // serialize(parse(x)) is not x, or decompress(compress(x)) is not x
+    WSSPEC_ORACLE_DIFFERS = 3,     // the Swift code disagrees with the C reference
 };
 const char *wsspec_result_name(int result);
 
@@ -85,6 +86,44 @@ typedef struct {
 } wsspec_utf8_api;
 
 int wsspec_check_utf8(const wsspec_slice *slice, const wsspec_utf8_api *api);
+
+// ---- permessage-deflate decompression -----------------------------------------------------------------
+enum { WSSPEC_INFLATE_OK = 0, WSSPEC_INFLATE_TOO_BIG = 1, WSSPEC_INFLATE_INVALID = 2 };
+typedef struct {
+    int kind;
+    uint64_t size;   // OK: the decompressed size
+    uint64_t digest; // OK: FNV-1a of the decompressed bytes (wsspec_fnv1a from WSSPEC_FNV1A_OFFSET)
+} wsspec_inflate_outcome;
+
+#define WSSPEC_FNV1A_OFFSET 0xcbf29ce484222325ULL
+uint64_t wsspec_fnv1a(uint64_t hash, const uint8_t *data, size_t size);
+
+// The C reference: one message's payload decompressed by zlib's raw inflate, driven directly, with the
+// 00 00 ff ff tail the sender removed put back (RFC 7692 §7.2.2). TOO_BIG when more than `limit` bytes
+// come out before the data ends or turns out invalid; what follows a final block is ignored. zlib checks
+// a distance against the window only for output of earlier calls, so the reference calls it where the
+// Swift decompressor does: input in blocks from the message's start (the rest with the tail), output in
+// fixed pieces.
+#define WSSPEC_INFLATE_INPUT_BLOCK 1024
+#define WSSPEC_INFLATE_OUTPUT_CHUNK 16384
+wsspec_inflate_outcome wsspec_inflate_reference(const uint8_t *data, size_t size, int window_bits, uint64_t limit);
+
+// The target's choices, drawn from the slice's seed: window bits 8-15 and a limit of 256 B to 1 MiB.
+int wsspec_deflate_window_bits(const wsspec_slice *slice);
+uint64_t wsspec_deflate_limit(const wsspec_slice *slice);
+
+typedef struct {
+    void *context;
+    // One message's payload fed to the decompressor in pieces split at `cuts` (none: one piece).
+    wsspec_inflate_outcome (*inflate)(void *context, int window_bits, uint64_t limit, const uint8_t *data,
+                                      size_t size, const size_t *cuts, size_t cut_count);
+    // The pieces as consecutive messages through one compressor and one decompressor: 1 when every
+    // message comes back unchanged, 0 when one does not.
+    int (*round_trip)(void *context, int window_bits, int context_takeover, const uint8_t *data, size_t size,
+                      const size_t *cuts, size_t cut_count);
+} wsspec_deflate_api;
+
+int wsspec_check_deflate(const wsspec_slice *slice, const wsspec_deflate_api *api);
 
 // ---- Structure-aware frame mutation --------------------------------------------------------------------
 typedef struct {
