@@ -5,13 +5,10 @@ import Scenario
 
 /// `wsspec list`: the catalog, as a table or as JSON.
 struct ListCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "list", abstract: "List the conformance cases: id, title, RFC section, requirement level.")
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List the conformance cases (or a scenario file's): id, title, RFC section, requirement level.")
 
-    @Option(help: "Comma-separated globs of the cases to list.")
-    var cases: String?
-
-    @Option(help: "Comma-separated globs of cases to leave out.")
-    var exclude: String?
+    @OptionGroup(title: "Which cases")
+    var source: CaseSourceOptions
 
     @Flag(help: "Print JSON instead of a table.")
     var json = false
@@ -26,7 +23,7 @@ struct ListCommand: ParsableCommand {
     }
 
     func run() throws {
-        let scenarios = Catalog.cases(CaseSelection(cases: cases, exclude: exclude))
+        let scenarios = try source.load()
         if json {
             let entries = scenarios.map { Entry(id: $0.id.rawValue, title: $0.title, rfc: $0.rfcSections, requirement: $0.requirement.rawValue,
                                                 sends: $0.sends, expectation: $0.expectation) }

@@ -20,11 +20,8 @@ struct RunCommand: AsyncParsableCommand {
     @Argument(help: "The ws:// or wss:// URL of the server under test. Without it, the built-in reference server runs on a loopback port.")
     var url: String?
 
-    @Option(help: "Comma-separated globs of the cases to run, e.g. '1.*,6.4.*'.")
-    var cases: String?
-
-    @Option(help: "Comma-separated globs of cases to leave out.")
-    var exclude: String?
+    @OptionGroup(title: "Which cases")
+    var source: CaseSourceOptions
 
     @Option(help: "How many cases run at once, each on its own connection.")
     var jobs = 8
@@ -89,15 +86,13 @@ struct RunCommand: AsyncParsableCommand {
         if let seeds, !(1...10_000).contains(seeds) { throw ValidationError("--seeds must be from 1 to 10000") }
         if insecure && caFile != nil { throw ValidationError("--insecure and --ca-file contradict each other") }
         if let agent, agent.isEmpty { throw ValidationError("--agent must not be empty") }
-        if Catalog.cases(selection).isEmpty { throw ValidationError("no case matches --cases \(cases ?? "*") --exclude \(exclude ?? "")") }
+        _ = try source.load()
     }
-
-    private var selection: CaseSelection { CaseSelection(cases: cases, exclude: exclude) }
 
     private func formats() throws -> Set<ReportFormat> { try ReportFormats.parse(format) }
 
     func run() async throws {
-        var scenarios = Catalog.cases(selection)
+        var scenarios = try source.load()
         if let caseTimeout {
             for index in scenarios.indices { scenarios[index].deadline = min(scenarios[index].deadline, caseTimeout.duration) }
         }

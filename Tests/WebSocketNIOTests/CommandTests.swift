@@ -64,6 +64,9 @@ extension LiveTests {
             ["run", "ws://127.0.0.1:1/", "--sim"],
             ["run", "--header", "no colon"],
             ["run", "--case-timeout", "soon"],
+            ["run", "--scenarios", "/nonexistent/cases.wsspec"],
+            ["run", "--with-catalog"],
+            ["list", "--scenarios", "/nonexistent/cases.wsspec"],
             ["frobnicate"],
         ])
         func usageErrorsExitWithTwo(arguments: [String]) async {
@@ -72,6 +75,31 @@ extension LiveTests {
 
         @Test func simulatedRunsSweepSeeds() async {
             #expect(await Self.run(["run", "--sim", "--cases", "1.*,5.*", "--seeds", "3", "--format", ""]) == 0)
+        }
+
+        @Test func runsTheCasesOfScenarioFiles() async throws {
+            let directory = temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let files = ["--scenarios", Fixtures.path("scenarios/echo-basics.wsspec"), "--scenarios", Fixtures.path("scenarios/fail-fast.wsspec")]
+            #expect(await Self.run(["run"] + files + ["--cases", "100.*,101.1,1.1.1", "--report-dir", directory.path, "--format", "json"]) == 0)
+            let index = try JSONSerialization.jsonObject(with: Data(contentsOf: directory.appendingPathComponent("index.json"))) as? [String: [String: [String: Any]]]
+            // Only the files' cases: 1.1.1 is the catalog's, which --scenarios leaves out unless --with-catalog.
+            #expect(index?["wsspec-reference"].map { Set($0.keys) } == ["100.1", "100.2", "100.3", "101.1"])
+            #expect(await Self.run(["list"] + files + ["--with-catalog", "--cases", "1.1.1,100.1"]) == 0)
+        }
+
+        @Test("a scenario file that is malformed or redefines a catalog case is a usage error", arguments: [
+            "case 1.1.1 \"mine\"\n  send text \"a\"\n  expect text \"a\"\nend\n",
+            "case 200.1 \"x\"\n  wait soon\nend\n",
+            "# no cases\n",
+        ])
+        func badScenarioFilesExitWithTwo(source: String) async throws {
+            let directory = temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: directory) }
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            let file = directory.appendingPathComponent("cases.wsspec")
+            try source.write(to: file, atomically: true, encoding: .utf8)
+            #expect(await Self.run(["run", "--scenarios", file.path, "--with-catalog", "--format", ""]) == 2)
         }
 
         @Test func listsTheCatalog() async {

@@ -5,5 +5,6 @@ public struct ScenarioFileError: Error, Sendable, Hashable, CustomStringConverti
     public var column: Int
     public var message: String
 
-    public var description: String { "\(file):\(line):\(column): \(message)" }
+    /// Line 0 is the file as a whole (it could not be read).
+    public var description: String { line == 0 ? "\(file): \(message)" : "\(file):\(line):\(column): \(message)" }
 }

@@ -10,9 +10,9 @@ public enum ScenarioFileParser {
         do {
             text = try String(contentsOf: url, encoding: .utf8)
         } catch {
-            throw ScenarioFileError(file: url.path, line: 0, column: 0, message: "cannot read the file: \(error.localizedDescription)")
+            throw ScenarioFileError(file: url.relativePath, line: 0, column: 0, message: "cannot read the file: \(error.localizedDescription)")
         }
-        return try parse(text, file: url.lastPathComponent)
+        return try parse(text, file: url.relativePath)
     }
 
     public static func parse(_ text: String, file: String = "<input>") throws(ScenarioFileError) -> [ScenarioCase] {

@@ -1,0 +1,53 @@
+import ArgumentParser
+import ConformanceSuite
+import Foundation
+import Scenario
+
+/// Which cases a command takes: the catalog's, the cases of scenario files, or both; then the globs.
+struct CaseSourceOptions: ParsableArguments {
+    @Option(help: "Comma-separated globs of the cases to take, e.g. '1.*,6.4.*'.")
+    var cases: String?
+
+    @Option(help: "Comma-separated globs of cases to leave out.")
+    var exclude: String?
+
+    @Option(name: .customLong("scenarios"), help: ArgumentHelp(
+        "A scenario file (docs/scenario-files.md) whose cases are taken instead of the catalog's (repeatable).",
+        valueName: "file"))
+    var scenarioFiles: [String] = []
+
+    @Flag(name: .customLong("with-catalog"), help: "With --scenarios: take the catalog's cases too.")
+    var withCatalog = false
+
+    var selection: CaseSelection { CaseSelection(cases: cases, exclude: exclude) }
+
+    /// The selected cases, in id order. A file that cannot be read or parsed, an id defined twice, or a
+    /// selection that matches nothing is a usage error that names the cause.
+    func load() throws -> [ScenarioCase] {
+        if withCatalog && scenarioFiles.isEmpty { throw ValidationError("--with-catalog adds the catalog to --scenarios files; give at least one") }
+        var all = scenarioFiles.isEmpty || withCatalog ? Catalog.all : []
+        var origin = Dictionary(uniqueKeysWithValues: all.map { ($0.id, "the catalog") })
+        for path in scenarioFiles {
+            let cases: [ScenarioCase]
+            do {
+                cases = try ScenarioFileParser.load(URL(fileURLWithPath: path))
+            } catch {
+                throw ValidationError("\(error)")
+            }
+            if cases.isEmpty { throw ValidationError("\(path): no cases in the file") }
+            for scenario in cases {
+                if let earlier = origin[scenario.id] {
+                    throw ValidationError("\(path): case \(scenario.id) is already defined in \(earlier)")
+                }
+                origin[scenario.id] = path
+            }
+            all += cases
+        }
+        let selected = all.filter { selection.contains($0.id) }.sorted { $0.id < $1.id }
+        if selected.isEmpty {
+            let source = scenarioFiles.isEmpty ? "the catalog" : scenarioFiles.joined(separator: ", ")
+            throw ValidationError("no case of \(source) matches --cases \(cases ?? "*") --exclude \(exclude ?? "")")
+        }
+        return selected
+    }
+}
