@@ -153,8 +153,9 @@ private struct ParserState {
             default: throw error("unknown closing '\(mode.text)' (normal, fails, informational)", mode)
             }
         case "open":
-            try expectCount(arguments, 0, keyword)
-            draft!.steps.append(.open(HandshakeSpec()))
+            draft!.steps.append(.open(try parseOpen(arguments, keyword)))
+        case "round-trips":
+            draft!.steps.append(.roundTrips(try parseRoundTrips(arguments, keyword)))
         case "send":
             draft!.steps.append(try parseSend(arguments, keyword))
         case "chop":
@@ -176,6 +177,70 @@ private struct ParserState {
         default:
             throw error("unknown keyword '\(keyword.text)'", keyword)
         }
+    }
+
+    /// `open [subprotocol "NAME"]… [extension "OFFER"]… [origin "ORIGIN"]`
+    func parseOpen(_ arguments: [ScenarioToken], _ keyword: ScenarioToken) throws(ScenarioFileError) -> HandshakeSpec {
+        var spec = HandshakeSpec()
+        var index = 0
+        while index < arguments.count {
+            let name = arguments[index]
+            guard index + 1 < arguments.count, arguments[index + 1].kind == .string else {
+                throw error("expected: open [subprotocol \"NAME\"]… [extension \"OFFER\"]… [origin \"ORIGIN\"]", name)
+            }
+            let value = arguments[index + 1]
+            switch name.text {
+            case "subprotocol": spec.subprotocols.append(value.text)
+            case "origin": spec.origin = value.text
+            case "extension":
+                guard let offers = ExtensionOffer.parse([value.text]), !offers.isEmpty else {
+                    throw error("'\(value.text)' is not an extension offer (e.g. \"permessage-deflate; client_max_window_bits\")", value)
+                }
+                spec.extensions += offers
+            default: throw error("unknown open field '\(name.text)' (subprotocol, extension, origin)", name)
+            }
+            index += 2
+        }
+        return spec
+    }
+
+    /// `round-trips text|binary PAYLOAD SIZE COUNT [fragment N] [compressed] [timeout DURATION]`: COUNT
+    /// messages of SIZE bytes cut from PAYLOAD (repeated as needed), each sent after the previous echo.
+    func parseRoundTrips(_ arguments: [ScenarioToken], _ keyword: ScenarioToken) throws(ScenarioFileError) -> RoundTrips {
+        let usage = "expected: round-trips text|binary PAYLOAD SIZE COUNT [fragment N] [compressed] [timeout DURATION]"
+        guard arguments.count >= 4 else { throw error(usage, arguments.first ?? keyword) }
+        guard let opcode = ["text": Opcode.text, "binary": .binary][arguments[0].text] else { throw error("expected text or binary", arguments[0]) }
+        let payload = try data([arguments[1]], arguments[1])
+        guard !payload.isEmpty else { throw error("the payload must not be empty", arguments[1]) }
+        // Messages are slices of the payload, so text must be ASCII for every slice to be valid UTF-8.
+        if opcode == .text && !payload.allSatisfy({ $0 < 0x80 }) {
+            throw error("a text payload for round trips must be ASCII (messages are slices of it)", arguments[1])
+        }
+        func positive(_ token: ScenarioToken, _ what: String, most: Int) throws(ScenarioFileError) -> Int {
+            guard let value = Int(token.text), value > 0, value <= most else { throw error("\(what) is a whole number from 1 to \(most)", token) }
+            return value
+        }
+        var trips = RoundTrips(opcode, size: try positive(arguments[2], "SIZE", most: 64 << 20),
+                               count: try positive(arguments[3], "COUNT", most: 1_000_000), corpus: MessageCorpus(name: "scenario file payload", bytes: payload))
+        var index = 4
+        while index < arguments.count {
+            let option = arguments[index]
+            switch option.text {
+            case "compressed":
+                trips.compressed = true
+                index += 1
+            case "fragment", "timeout":
+                guard index + 1 < arguments.count else { throw error("'\(option.text)' needs a value", option) }
+                if option.text == "fragment" {
+                    trips.fragmentSize = try positive(arguments[index + 1], "the fragment size", most: 64 << 20)
+                } else {
+                    trips.timeout = try duration(arguments[index + 1])
+                }
+                index += 2
+            default: throw error("unknown round-trips option '\(option.text)' (fragment, compressed, timeout)", option)
+            }
+        }
+        return trips
     }
 
     func parseSend(_ arguments: [ScenarioToken], _ keyword: ScenarioToken) throws(ScenarioFileError) -> Step {
