@@ -46,7 +46,8 @@ struct CaseSourceOptions: ParsableArguments {
         let selected = all.filter { selection.contains($0.id) }.sorted { $0.id < $1.id }
         if selected.isEmpty {
             let source = scenarioFiles.isEmpty ? "the catalog" : scenarioFiles.joined(separator: ", ")
-            throw ValidationError("no case of \(source) matches --cases \(cases ?? "*") --exclude \(exclude ?? "")")
+            let excluded = exclude.map { " --exclude \($0)" } ?? ""
+            throw ValidationError("no case of \(source) matches --cases \(cases ?? "*")\(excluded)")
         }
         return selected
     }
