@@ -14,11 +14,12 @@ for sanitizer in "${@:-address thread}"; do
     for selection in "--skip WebSocketNIOTests" "${live_filter[*]}"; do
       echo "== swift test --sanitize=$s $selection"
       # LeakSanitizer is on. scripts/lsan-suppressions.txt is where a leak outside our code would be listed
-      # (none is needed today: see docs/fuzzing.md).
+      # (none is needed today: see docs/fuzzing.md). scripts/tsan-suppressions.txt does the same for
+      # ThreadSanitizer reports that come from the concurrency runtime rather than from our code.
       # shellcheck disable=SC2086
       SWIFT_BACKTRACE=enable=no \
       ASAN_OPTIONS="detect_leaks=1" LSAN_OPTIONS="suppressions=$here/scripts/lsan-suppressions.txt:print_suppressions=0" \
-      TSAN_OPTIONS="halt_on_error=1" \
+      TSAN_OPTIONS="halt_on_error=1:suppressions=$here/scripts/tsan-suppressions.txt" \
           swift test --sanitize="$s" --scratch-path ".build-$s" --disable-xctest -Xswiftc -use-ld=lld $selection 2>&1 \
           | grep -vE "^(◇|􀟈)|started\.$|^\[[0-9]+/[0-9]+\]|^Compiling|^Building|^Write"
     done
