@@ -13,9 +13,8 @@ for sanitizer in "${@:-address thread}"; do
     [ "$s" = thread ] && live_filter+=(--skip 'LoopbackConformanceTests|CommandTests')
     for selection in "--skip WebSocketNIOTests" "${live_filter[*]}"; do
       echo "== swift test --sanitize=$s $selection"
-      # LeakSanitizer is on. scripts/lsan-suppressions.txt is where a leak outside our code would be listed
-      # (none is needed today: see docs/fuzzing.md). scripts/tsan-suppressions.txt does the same for
-      # ThreadSanitizer reports that come from the concurrency runtime rather than from our code.
+      # LeakSanitizer is on. scripts/lsan-suppressions.txt and scripts/tsan-suppressions.txt list the reports
+      # that come from outside our code, each with its reason (see docs/fuzzing.md).
       # shellcheck disable=SC2086
       SWIFT_BACKTRACE=enable=no \
       ASAN_OPTIONS="detect_leaks=1" LSAN_OPTIONS="suppressions=$here/scripts/lsan-suppressions.txt:print_suppressions=0" \
