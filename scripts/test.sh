@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The one test command: builds everything (failing on any warning in wsspec's own code) and runs every test:
 # the C shims' cmocka tests, a short fuzz smoke of every target, the Swift suite under AddressSanitizer and
-# ThreadSanitizer, and the Swift suite itself. `--quick` skips the fuzz smoke and the sanitizer runs.
-# Installs what it needs when it is missing, so it works on a fresh machine.
+# ThreadSanitizer, the Swift suite itself, and the peer matrix (wsspec against six real WebSocket servers,
+# every verdict checked against Fixtures/peers). `--quick` skips the fuzz smoke and the sanitizer runs.
+# Installs what it needs when it is missing (apt packages; the peers' pinned venv), so it works on a fresh machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 quick=0
@@ -68,6 +69,9 @@ echo "== swift test (live suites over loopback)"
 swift test --skip-build --disable-xctest --filter WebSocketNIOTests 2>&1 | grep -vE "^(◇|􀟈)|started\.$"
 status=${PIPESTATUS[0]}
 [ "$status" -eq 0 ] || exit "$status"
+
+echo "== the peer matrix: wsspec against real servers, every verdict against its golden file (Fixtures/peers)"
+WSSPEC="$(swift build --show-bin-path)/wsspec" scripts/peer-matrix.sh
 
 echo "== the main job end to end: wsspec run against the built-in reference server over loopback"
 reports=$(mktemp -d)

@@ -73,6 +73,7 @@ enum AutobahnJSON {
         var requirement: String
         var rfc: [String]
         var reasons: [String]
+        var advisories: [Advisory]
         var observed: [String]
         var seed: UInt64?
         var wirelogTruncated: Bool
@@ -117,7 +118,7 @@ enum AutobahnJSON {
             },
             rxOctetStats: octetStats(result.wire, .received), txOctetStats: octetStats(result.wire, .sent),
             title: result.title, sends: result.sends, requirement: result.requirement.rawValue, rfc: result.rfcSections, reasons: result.reasons,
-            observed: result.observed.map(\.description), seed: result.seed,
+            advisories: result.advisories ?? [], observed: result.observed.map(\.description), seed: result.seed,
             wirelogTruncated: result.wire.contains(where: \.isTruncated),
             measurements: result.measurements, permessageDeflate: result.permessageDeflate)
     }

@@ -19,6 +19,9 @@ public struct CaseRecord: Sendable, Hashable, Codable {
     public var verdict: Verdict
     public var closeVerdict: CloseVerdict
     public var reasons: [String]
+    /// SHOULDs the peer did not follow that fail the case only under `--strict`; optional so that older
+    /// runs still load.
+    public var advisories: [Advisory]?
     public var acceptableOutcomes: [String]
     public var observed: [Event]
     public var handshake: HandshakeRecord?
@@ -41,6 +44,7 @@ public struct CaseRecord: Sendable, Hashable, Codable {
         verdict = result.verdict
         closeVerdict = result.closeVerdict
         reasons = result.reasons
+        advisories = result.advisories.isEmpty ? nil : result.advisories
         acceptableOutcomes = result.acceptableOutcomes
         observed = result.observed.map { Event(time: $0.time, text: $0.event.description, description: $0.description) }
         handshake = result.handshake
@@ -52,8 +56,11 @@ public struct CaseRecord: Sendable, Hashable, Codable {
         permessageDeflate = result.permessageDeflate
     }
 
-    /// Whether this result fails a run: FAILED behaviour or close, or NON-STRICT when the run is strict.
-    public func fails(strict: Bool) -> Bool { Verdict.failsRun(verdict, closeVerdict, strict: strict) }
+    /// Whether this result fails a run: FAILED behaviour or close, or (when the run is strict) NON-STRICT or
+    /// an advisory.
+    public func fails(strict: Bool) -> Bool {
+        Verdict.failsRun(verdict, closeVerdict, advisories: advisories ?? [], strict: strict)
+    }
 
     /// Plainly OK: OK behaviour, and a close that is OK or only recorded.
     public var isOK: Bool { verdict == .ok && [.ok, .informational].contains(closeVerdict) }

@@ -86,8 +86,9 @@ enum HTMLReport {
         guard let record else { return "<td class=\"cell v-none\">–</td>" }
         let code = record.closing.sentByServer.map { $0.code.map(String.init) ?? "no code" } ?? "no close"
         let close = record.closeVerdict == .ok || record.closeVerdict == .informational ? "" : " · \(record.closeVerdict)"
+        let advisories = (record.advisories ?? []).isEmpty ? "" : " · advisory"
         return "<td class=\"cell v-\(record.verdict.rawValue)\"><a href=\"\(casePagePath(agent: agent, id: record.id))\">"
-            + "\(record.verdict)</a><small>\(HTMLText.escape(code))\(close) · \(AutobahnJSON.milliseconds(record.duration)) ms</small></td>"
+            + "\(record.verdict)</a><small>\(HTMLText.escape(code))\(close)\(advisories) · \(AutobahnJSON.milliseconds(record.duration)) ms</small></td>"
     }
 
     // MARK: Case pages
@@ -113,6 +114,12 @@ enum HTMLReport {
         html += "<h2>Acceptable outcomes</h2><ul>" + record.acceptableOutcomes.map { "<li>\(HTMLText.escape($0))</li>" }.joined() + "</ul>\n"
         html += "<h2>Why this verdict</h2>"
         html += record.reasons.isEmpty ? "<p>As expected.</p>\n" : "<ul>" + record.reasons.map { "<li>\(HTMLText.escape($0))</li>" }.joined() + "</ul>\n"
+        if let advisories = record.advisories, !advisories.isEmpty {
+            html += "<h2>Advisories</h2><p class=\"muted\">SHOULDs the peer did not follow. They do not fail the case; "
+                + "under <code>--strict</code> they do.</p><ul>"
+                + advisories.map { "<li>\(HTMLText.escape($0.finding)) <span class=\"muted\">(\(HTMLText.escape($0.rule)), SHOULD)</span></li>" }.joined()
+                + "</ul>\n"
+        }
         html += "<h2>What was observed</h2>"
         html += record.observed.isEmpty ? "<p>Nothing.</p>\n"
             : "<ol>" + record.observed.map { "<li><span class=\"muted\">\(Self.milliseconds($0.time)) ms</span> \(HTMLText.escape($0.text))</li>" }.joined() + "</ol>\n"

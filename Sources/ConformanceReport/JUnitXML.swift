@@ -32,11 +32,13 @@ enum JUnitXML {
         var xml = "    <testcase classname=\"\(escape("wsspec.\(run.agent).\(result.id.section)"))\" name=\"\(name)\" "
             + "time=\"\(result.duration.secondsText)\""
         if result.fails(strict: run.strict) {
-            let message = "\(result.verdict)/\(result.closeVerdict): \(result.reasons.first ?? "")"
+            let advisories = result.advisories ?? []
+            let message = "\(result.verdict)/\(result.closeVerdict): \(result.reasons.first ?? advisories.first?.description ?? "")"
             let body = """
                 Requirement: \(result.requirement) (\(result.rfcSections.joined(separator: ", ")))
                 Expected: \(result.acceptableOutcomes.joined(separator: " | Or: "))
                 Actual: \(result.reasons.joined(separator: " "))
+                Advisories: \(advisories.isEmpty ? "none" : advisories.map(\.description).joined(separator: "; "))
                 Observed: \(result.observed.map(\.description).joined(separator: "; "))
                 """
             xml += ">\n      <failure type=\"\(escape(result.verdict.rawValue))\" message=\"\(escape(message))\">\(escape(body))</failure>\n    </testcase>\n"

@@ -14,20 +14,21 @@ enum ReservedBitsSection {
             Send.frame(rsv3: true, opcode: .text, payload: Array("Hello, world!".utf8))
             Expect.failure([1002])
         }]
-        for (number, value, how) in [(2, 2, "in one write"), (3, 3, "one frame per write, 100 ms apart"),
-                                     (4, 4, "one byte per write")] {
+        for (number, value, how) in [(2, 2, "the last two in one write"),
+                                     (3, 3, "the last two 100 ms apart"), (4, 4, "one byte per write")] {
             let (r1, r2, r3) = bits(value)
             cases.append(ScenarioCase(CaseID(stringLiteral: "3.\(number)"), "Text, then text with RSV = \(value), then ping, \(how)",
-                                      sends: "A valid text message, a text frame with RSV = \(value), then a ping; \(how).",
-                                      expectation: "The first message is echoed; then the peer fails the connection with 1002 and answers no ping.",
+                                      sends: "A valid text message; once it is echoed (or 2 s passed), a text frame with "
+                                        + "RSV = \(value), then a ping; \(how).",
+                                      expectation: "The peer fails the connection with 1002 and answers no ping; echoing the first "
+                                        + "message before that is OK, not echoing it NON-STRICT.",
                                       rfc: rfc, checks: ["reserved-bits"], closing: .peerFails(codes: [1002])) {
                 if number == 4 { Chop.writes(into: 1, delay: .milliseconds(1)) }
                 Send.text("Hello, world!")
-                if number == 3 { Wait.for(.milliseconds(100)) }
+                EchoBeforeFailure.awaitEcho("Hello, world!")
                 Send.frame(rsv1: r1, rsv2: r2, rsv3: r3, opcode: .text, payload: Array("Hello, world!".utf8))
                 if number == 3 { Wait.for(.milliseconds(100)) }
                 Send.ping()
-                Expect.text("Hello, world!")
                 Expect.failure([1002])
             })
         }

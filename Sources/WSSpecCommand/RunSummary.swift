@@ -14,11 +14,23 @@ enum RunSummary {
                 Console.out("      actual:   \(result.reasons.joined(separator: " "))")
             }
         }
+        let advised = run.results.filter { !($0.advisories ?? []).isEmpty }
+        if !advised.isEmpty {
+            // Grouped by finding: the same SHOULD is usually missed the same way in many cases.
+            var byFinding: [Advisory: [CaseID]] = [:]
+            for result in advised { for advisory in result.advisories ?? [] { byFinding[advisory, default: []].append(result.id) } }
+            Console.out("Advisories (SHOULDs not followed; they fail the run only under --strict):")
+            for (advisory, ids) in byFinding.sorted(by: { $0.value.count > $1.value.count }) {
+                let shown = ids.prefix(8).map(\.rawValue).joined(separator: ", ") + (ids.count > 8 ? ", …" : "")
+                Console.out("  \(advisory.description): \(ids.count) case\(ids.count == 1 ? "" : "s") (\(shown))")
+            }
+        }
         let counts = run.counts.filter { $0.count > 0 }.map { "\($0.count) \($0.verdict)" }.joined(separator: ", ")
-        let closeFailures = run.results.count { $0.verdict != .unimplemented && [.wrongCode, .unclean, .failedByClient].contains($0.closeVerdict) }
+        let closeFailures = run.results.count { $0.verdict != .unimplemented && $0.closeVerdict.isFailure }
         Console.out("\(run.results.count) cases against \(run.target) in \(run.duration.secondsText) s: \(counts)"
-                    + (closeFailures > 0 ? "; \(closeFailures) failed closing handshakes" : ""))
+                    + (closeFailures > 0 ? "; \(closeFailures) failed closing handshakes" : "")
+                    + (advised.isEmpty ? "" : "; \(advised.count) with advisories"))
         Console.out(run.failures.isEmpty ? "PASS" : "FAIL: \(run.failures.count) case\(run.failures.count == 1 ? "" : "s") failed"
-                    + (run.strict ? " (NON-STRICT counts, --strict)" : ""))
+                    + (run.strict ? " (NON-STRICT and advisories count, --strict)" : ""))
     }
 }

@@ -7,16 +7,28 @@ final class DefectiveEchoServer: ServerSession {
     enum Defect: String, CaseIterable, Sendable {
         case noUTF8Check, noFailFast, acceptsReservedBits, acceptsReservedOpcodes, neverAnswersPings
         case wrongCloseCodes, echoesLongCloseReason, skipsAcceptKey, ignoresVersion
+        // Defects the real peers showed (Fixtures/peers): echoing an invalid close code (tornado), a close
+        // between fragments taken for an error (websockets), upgrading HTTP/1.0 or a request without Host
+        // (ws, websockets), refusing a version without saying which it speaks (ws), failing the connection by
+        // dropping TCP without a close frame (tornado, autobahn-python: a SHOULD, so an advisory only).
+        case echoesInvalidCloseCodes, closeMidMessageIsAnError, upgradesHTTP10, upgradesWithoutHost
+        case refusesVersionSilently, dropsWithoutCloseFrame
+        // Defects that Autobahn|Testsuite's exact event lists catch: every message echoed twice, and frames that
+        // follow a close frame still answered before the close is.
+        case echoesTwice, answersAfterClose
     }
 
-    let defect: Defect
+    /// `nil`: no defect at all (the baseline the defects are measured against).
+    let defect: Defect?
     private var headParser: HTTPHeadParser? = HTTPHeadParser()
     private var parser = FrameParser(.init(senderRole: .client, mode: .diagnostic))
     private var frame: (header: FrameHeader, payload: [UInt8])?
     private var message: (opcode: Opcode, payload: [UInt8], validator: UTF8Validator)?
     private var finished = false
+    /// `answersAfterClose`: the close answer waits until the rest of the input that came with it is handled.
+    private var pendingCloseAnswer: [UInt8]?
 
-    init(_ defect: Defect) { self.defect = defect }
+    init(_ defect: Defect?) { self.defect = defect }
 
     func receive(_ bytes: [UInt8]) -> [ServerAction] {
         guard !finished else { return [] }
@@ -44,6 +56,10 @@ final class DefectiveEchoServer: ServerSession {
                 actions += fail(error.closeCode)  // Only an announced length over the limit stops diagnostic parsing.
             }
         }
+        if let answer = pendingCloseAnswer, !finished {
+            finished = true
+            actions += [.write(answer), .closeTransport]
+        }
         return actions
     }
 
@@ -58,8 +74,14 @@ final class DefectiveEchoServer: ServerSession {
             return refuse(ServerHandshake.refusal(status: 400, reason: "not HTTP"))
         }
         if defect == .ignoresVersion { request.headers.replaceOrAdd(name: "Sec-WebSocket-Version", value: "13") }
+        if defect == .upgradesHTTP10 { request.version = "HTTP/1.1" }
+        if defect == .upgradesWithoutHost { request.headers.replaceOrAdd(name: "Host", value: "127.0.0.1") }
         let decision = ServerHandshake(subprotocols: ["wsspec.echo"]).respond(to: request)
-        guard case .accept(var response, _) = decision else { return refuse(decision) }
+        guard case .accept(var response, _) = decision else {
+            guard defect == .refusesVersionSilently, case .reject(var refusal, let reason) = decision else { return refuse(decision) }
+            refusal.headers.remove(name: "Sec-WebSocket-Version")
+            return refuse(.reject(response: refusal, reason: reason))
+        }
         if defect == .skipsAcceptKey { response.headers.remove(name: "Sec-WebSocket-Accept") }
         return [.write(HTTPSerializer.serialize(response))]
     }
@@ -108,8 +130,8 @@ final class DefectiveEchoServer: ServerSession {
                 && UTF8Validator.validate(finished.payload) != .valid {
                 return fail(.invalidFramePayloadData)
             }
-            let echo = Frame(opcode: finished.opcode, payload: finished.payload)
-            return [.write(try! FrameSerializer.serialize(echo))]
+            let echo = try! FrameSerializer.serialize(Frame(opcode: finished.opcode, payload: finished.payload))
+            return [.write(defect == .echoesTwice ? echo + echo : echo)]
         }
     }
 
@@ -121,22 +143,31 @@ final class DefectiveEchoServer: ServerSession {
         case .pong:
             return []
         default:
+            if pendingCloseAnswer != nil { return [] }
+            if defect == .closeMidMessageIsAnError && message != nil { return fail(.protocolError) }
             let answer: [UInt8]
             do {
                 answer = ClosePayload(code: try ClosePayload.parse(payload).code).bytes
             } catch .invalidUTF8 where defect == .noUTF8Check {
                 answer = Array(payload.prefix(2))
+            } catch .invalidCloseCode where defect == .echoesInvalidCloseCodes {
+                answer = Array(payload.prefix(2))
             } catch {
                 return fail(error.closeCode)
             }
+            let echoed = try! FrameSerializer.serialize(Frame(opcode: .close, payload: defect == .echoesLongCloseReason ? payload : answer))
+            if defect == .answersAfterClose {
+                pendingCloseAnswer = echoed
+                return []
+            }
             finished = true
-            let echoed = defect == .echoesLongCloseReason ? payload : answer
-            return [.write(try! FrameSerializer.serialize(Frame(opcode: .close, payload: echoed))), .closeTransport]
+            return [.write(echoed), .closeTransport]
         }
     }
 
     private func fail(_ code: CloseCode) -> [ServerAction] {
         finished = true
+        if defect == .dropsWithoutCloseFrame { return [.closeTransport] }
         let sent = defect == .wrongCloseCodes ? CloseCode.normalClosure : code
         return [.write(try! FrameSerializer.serialize(Frame(opcode: .close, payload: ClosePayload(code: sent).bytes))), .closeTransport]
     }

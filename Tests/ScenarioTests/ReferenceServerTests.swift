@@ -13,7 +13,8 @@ struct ReferenceServerTests {
         #expect(results.count == Catalog.protocolCases.count)
         for result in results {
             let scenario = Catalog.case(result.id)!
-            #expect(result.verdict == .ok, "\(result.summary)")
+            // What the RFC leaves open is recorded, whatever a server does.
+            #expect(result.verdict == (scenario.requirement == .may ? .informational : .ok), "\(result.summary)")
             #expect(result.closeVerdict == (scenario.closing == .informational ? .informational : .ok), "\(result.summary)")
         }
     }

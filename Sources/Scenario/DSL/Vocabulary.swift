@@ -45,6 +45,9 @@ public enum Chop {
 
 public enum Wait {
     public static func `for`(_ duration: Duration) -> Step { .wait(duration) }
+    /// Writes what is queued and takes in what arrived, without pausing: the next send leaves in a write of
+    /// its own (consecutive sends otherwise leave together, in one write).
+    public static var turn: Step { .wait(.zero) }
 }
 
 /// What the scripted client expects of the peer.

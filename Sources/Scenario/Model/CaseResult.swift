@@ -45,6 +45,8 @@ public struct CaseResult: Sendable, Hashable {
     public var closeVerdict: CloseVerdict
     /// Why the verdicts are what they are, one sentence each.
     public var reasons: [String]
+    /// SHOULDs the peer did not follow that do not fail the case (they do under `--strict`).
+    public var advisories: [Advisory] = []
     /// The outcomes the case accepts, in words.
     public var acceptableOutcomes: [String]
     public var observed: [Observation]
@@ -75,12 +77,16 @@ public struct CaseResult: Sendable, Hashable {
     }
 
     /// Whether this result fails a run (`Verdict.failsRun`).
-    public func fails(strict: Bool) -> Bool { Verdict.failsRun(verdict, closeVerdict, strict: strict) }
+    public func fails(strict: Bool) -> Bool { Verdict.failsRun(verdict, closeVerdict, advisories: advisories, strict: strict) }
 
-    /// One line: `6.4.1 OK/OK` plus the first reason when something is off.
+    /// One line: `6.4.1 OK/OK` plus the first reason when something is off, or the first advisory.
     public var summary: String {
         var line = "\(id) \(verdict)/\(closeVerdict)"
-        if !passed, let reason = reasons.first { line += ": \(reason)" }
+        if !passed, let reason = reasons.first {
+            line += ": \(reason)"
+        } else if let advisory = advisories.first {
+            line += " (advisory: \(advisory))"
+        }
         return line
     }
 }

@@ -19,6 +19,8 @@ public struct HandshakeSpec: Sendable, Hashable {
 
     /// Stands for the run's supported subprotocol (`RunParameters.subprotocol`) in `subprotocols`.
     public static let supportedSubprotocol = "{supported}"
+    /// Stands, as `origin`, for the server's own origin: `http://` and the run's `Host`.
+    public static let sameOrigin = "{same-origin}"
 
     public init() {}
 }
@@ -40,9 +42,22 @@ public struct HandshakeExpectation: Sendable, Hashable {
     public var onRefusal: Verdict?
     /// Refusal statuses that earn `onRefusal`; any other 4xx earns NON-STRICT (`nil`: every 4xx).
     public var refusalStatuses: Set<Int>?
-    /// A refusal must carry `Sec-WebSocket-Version: 13` (RFC 6455 §4.4).
+    /// Refusal statuses that earn a verdict of their own (e.g. 403 for an Origin the server does not accept).
+    public var statusVerdicts: [Int: Verdict] = [:]
+    /// A refusal must carry `Sec-WebSocket-Version: 13` (RFC 6455 §4.4)...
     public var refusalOffersVersion = false
+    /// ...or it earns this verdict.
+    public var refusalWithoutVersion: Verdict = .failed
+    /// What asks for an HTTP answer to a request the server refuses, for the reason given when it closes the
+    /// connection without one (graded NON-STRICT: the request was refused either way).
+    public var noResponseRule = "RFC 6455 §4.2.1 asks for an HTTP error response"
     public var subprotocol: SubprotocolRule = .any
+    /// The verdict of an upgrade whose subprotocol does not follow `subprotocol` (a valid choice among the
+    /// offers, just not the expected one: the server may choose as it is willing, §4.2.2).
+    public var subprotocolMismatch: Verdict = .failed
+    /// The request's key is deliberately broken (two of them, say), so a server's Sec-WebSocket-Accept may
+    /// follow a reading of it as good as ours: a 101 whose Accept differs is judged as an upgrade.
+    public var keyIsBroken = false
     /// Extension names an upgrade must not accept.
     public var declinedExtensions: [String] = []
 

@@ -10,6 +10,9 @@ public struct RoundTrips: Sendable {
     public var count: Int
     /// Cut each message into frames of this many payload bytes (after compression); `nil`: one frame.
     public var fragmentSize: Int?
+    /// End each fragmented message with an empty final continuation frame (the others then all have FIN
+    /// clear), as Autobahn|Testsuite's fragmenter does when the fragment size divides the message.
+    public var emptyFinalFragment = false
     /// Where the payloads come from: consecutive slices, wrapping around.
     public var corpus: MessageCorpus
     /// Compress the messages; the case is UNIMPLEMENTED when the server declined permessage-deflate.

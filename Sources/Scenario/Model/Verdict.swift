@@ -15,26 +15,31 @@ public enum Verdict: String, Sendable, Hashable, Comparable, CaseIterable, Codab
     public static func < (lhs: Verdict, rhs: Verdict) -> Bool { lhs.severity < rhs.severity }
 
     /// Whether a case with these verdicts fails a run (and the exit status): FAILED behaviour, a failed
-    /// close (wrong code, unclean, failed by the client) unless the case was UNIMPLEMENTED, and NON-STRICT
-    /// when the run is strict.
-    public static func failsRun(_ verdict: Verdict, _ close: CloseVerdict, strict: Bool) -> Bool {
-        if verdict == .failed || (strict && verdict == .nonStrict) { return true }
-        return verdict != .unimplemented && [.wrongCode, .unclean, .failedByClient].contains(close)
+    /// close unless the case was UNIMPLEMENTED, and, when the run is strict, NON-STRICT or any advisory.
+    public static func failsRun(_ verdict: Verdict, _ close: CloseVerdict, advisories: [Advisory] = [], strict: Bool) -> Bool {
+        if verdict == .failed || (strict && (verdict == .nonStrict || !advisories.isEmpty)) { return true }
+        return verdict != .unimplemented && close.isFailure
     }
 }
 
 /// How the connection ended, judged apart from the behaviour (as Autobahn|Testsuite reports it).
 public enum CloseVerdict: String, Sendable, Hashable, CaseIterable, Codable, CustomStringConvertible {
     case ok = "OK"
+    /// The closing handshake was started by the wrong endpoint (the peer did not fail the connection where it
+    /// must, or closed where the client was to).
+    case failed = "FAILED"
     /// The peer's close code is not one the case accepts.
     case wrongCode = "WRONG CODE"
     /// The closing handshake did not complete: no close frame from the peer, or the TCP connection was reset.
     case unclean = "UNCLEAN"
-    /// Our client had to fail the connection because the peer sent something invalid.
+    /// Our client had to end the connection: the peer sent something invalid, or did not close TCP.
     case failedByClient = "FAILED BY CLIENT"
     case informational = "INFORMATIONAL"
 
     public var description: String { rawValue }
+
+    /// Whether this close fails the case.
+    public var isFailure: Bool { ![.ok, .informational].contains(self) }
 }
 
 /// How strongly RFC 6455 states the rule a case checks: it decides the verdict of a mismatch.

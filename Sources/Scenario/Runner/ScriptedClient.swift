@@ -46,8 +46,10 @@ struct ScriptedClient {
     }
 
     /// The frames of a whole message: compressed when permessage-deflate is on and `compress` holds (RSV1 on
-    /// the first frame), then cut into frames of at most `fragmentSize` payload bytes.
-    mutating func message(_ opcode: Opcode, _ payload: [UInt8], fragmentSize: Int?, compress: Bool = true) -> [UInt8] {
+    /// the first frame), then cut into frames of at most `fragmentSize` payload bytes; with
+    /// `emptyFinalFragment`, every one of those has FIN clear and an empty final continuation ends the message.
+    mutating func message(_ opcode: Opcode, _ payload: [UInt8], fragmentSize: Int?, compress: Bool = true,
+                          emptyFinalFragment: Bool = false) -> [UInt8] {
         var payload = payload
         let compressed = compress && compressor != nil
         if compressed, let compressor {
@@ -62,13 +64,17 @@ struct ScriptedClient {
         var start = 0
         repeat {
             let end = start + min(payload.count - start, size)
-            let frame = Frame(fin: end == payload.count, rsv1: compressed && start == 0,
+            let frame = Frame(fin: end == payload.count && !emptyFinalFragment, rsv1: compressed && start == 0,
                               opcode: start == 0 ? opcode : .continuation, maskKey: maskKeys.nextMaskKey(),
                               payload: start == 0 && end == payload.count ? payload : Array(payload[start..<end]))
             // Cannot fail: every frame uses the minimal length form.
             try? FrameSerializer.append(frame, lengthEncoding: nil, to: &bytes)
             start = end
         } while start < payload.count
+        if emptyFinalFragment {
+            try? FrameSerializer.append(Frame(fin: true, opcode: .continuation, maskKey: maskKeys.nextMaskKey(), payload: []),
+                                        lengthEncoding: nil, to: &bytes)
+        }
         return bytes
     }
 
@@ -81,7 +87,9 @@ struct ScriptedClient {
         case .key(let key): frame.maskKey = key
         }
         let bytes = try FrameSerializer.serialize(frame, lengthEncoding: spec.lengthEncoding)
-        if frame.opcode == .close { noteSentClose(frame.payload) }
+        // A close frame with reserved bits set is a broken frame, not the start of the closing handshake: the
+        // client still answers the peer's close after it (3.7).
+        if frame.opcode == .close && !(frame.rsv1 || frame.rsv2 || frame.rsv3) { noteSentClose(frame.payload) }
         return bytes
     }
 

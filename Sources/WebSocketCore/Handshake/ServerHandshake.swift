@@ -94,6 +94,8 @@ public struct ServerHandshake: Sendable {
         headers.add(name: "Content-Length", value: String(reason.utf8.count))
         headers.add(name: "Connection", value: "close")
         if offerVersion { headers.add(name: "Sec-WebSocket-Version", value: "13") }
+        // RFC 9110 §15.5.22: "The server MUST send an Upgrade header field in a 426 response".
+        if status == 426 { headers.add(name: "Upgrade", value: "websocket") }
         let phrase = switch status {
         case 401: "Unauthorized"
         case 403: "Forbidden"

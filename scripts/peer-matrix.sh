@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# The peer matrix: wsspec against six real WebSocket servers (scripts/peers.sh), every verdict checked
+# against the golden file of that peer (Fixtures/peers/NAME.json, see scripts/peer_golden.py).
+#
+#   scripts/peer-matrix.sh            run and check; exit 1 on any verdict that differs from the golden files
+#   scripts/peer-matrix.sh --update   run and rewrite the golden files (reasons of unchanged verdicts are kept;
+#                                     new non-OK verdicts get a TODO that the check refuses until written)
+#
+# Each peer runs with the arguments its golden file names (all sections but 9, 12 and 13, at short timers).
+# Each peer runs twice, one case at a time and 16 at once: verdicts must not depend on concurrency.
+# WSSPEC names the wsspec binary (default: the debug build, built when missing); JOBS the job counts
+# ("1 16"; --update takes the first).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mode=check
+[ "${1:-}" = "--update" ] && mode=update
+
+wsspec=${WSSPEC:-}
+if [ -z "$wsspec" ]; then
+    wsspec="$(swift build --show-bin-path)/wsspec"
+    [ -x "$wsspec" ] || swift build --product wsspec >/dev/null
+fi
+
+work=$(mktemp -d)
+trap 'scripts/peers.sh stop "$work/peers"; rm -rf "$work"' EXIT
+scripts/peers.sh start "$work/peers"
+
+jobs=${JOBS:-1 16}
+[ "$mode" = update ] && jobs=${jobs%% *}
+status=0
+for count in $jobs; do
+    while read -r name url; do
+        # The run's arguments live in the golden file, so that the file says how its verdicts were made.
+        mapfile -t arguments < <(python3 -c 'import json,sys; print("\n".join(json.load(open(sys.argv[1]))["arguments"]))' \
+            "Fixtures/peers/$name.json")
+        set +e
+        "$wsspec" run "$url" "${arguments[@]}" --jobs "$count" --agent "$name" --format json \
+            --report-dir "$work/runs-$count/$name" >"$work/$name-$count.out" 2>&1
+        code=$?
+        set -e
+        if [ $code -gt 1 ]; then
+            echo "wsspec could not run against $name ($url), status $code:" >&2
+            tail -5 "$work/$name-$count.out" >&2
+            status=1
+        fi
+    done < <(scripts/peers.sh urls "$work/peers")
+    [ $status -eq 0 ] || exit $status
+    echo "-- --jobs $count"
+    python3 scripts/peer_golden.py "$mode" Fixtures/peers "$work/runs-$count" $(scripts/peers.sh names) || status=$?
+done
+if [ "$mode" = check ] && [ $status -eq 0 ]; then
+    # The gate must be able to fail: with one golden verdict changed, the same runs must not pass.
+    altered="$work/altered"
+    mkdir -p "$altered"
+    cp Fixtures/peers/*.json "$altered/"
+    python3 - "$altered/websockets.json" <<'EOF'
+import json, sys
+path = sys.argv[1]
+document = json.load(open(path))
+case = document["cases"]["1.1.1"]
+case["behavior"] = "FAILED" if case["behavior"] != "FAILED" else "OK"
+json.dump(document, open(path, "w"))
+EOF
+    if python3 scripts/peer_golden.py check "$altered" "$work/runs-${jobs%% *}" websockets >/dev/null; then
+        echo "the golden check passed a run against an altered golden file" >&2
+        status=1
+    fi
+fi
+exit $status

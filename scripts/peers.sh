@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# The peer matrix's servers: echo servers on loopback built on six widely used WebSocket implementations
+# (Tests/Peers/*), for checking wsspec's verdicts against real third-party code.
+#
+#   scripts/peers.sh install        the pinned venv (Tests/Peers/requirements.txt) and Debian's node-ws
+#   scripts/peers.sh start DIR      starts every peer on a free port; writes DIR/NAME.port, .pid and .log
+#   scripts/peers.sh urls DIR       one line a peer: NAME ws://127.0.0.1:PORT/
+#   scripts/peers.sh stop DIR       stops what start started
+#   scripts/peers.sh names          the peers' names
+#
+# NAME-keepalive is the same server with its own keepalive on (pings every second, short timeouts), for 11.x.
+# PEERS_VENV chooses the venv's folder (default .build-peers/venv); PEERS chooses a subset (space-separated).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+venv=${PEERS_VENV:-.build-peers/venv}
+all_peers="websockets aiohttp tornado autobahn wsproto ws websockets-keepalive aiohttp-keepalive tornado-keepalive autobahn-keepalive"
+peers=${PEERS:-$all_peers}
+
+usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+
+install() {
+    if ! command -v node >/dev/null || [ ! -f /usr/share/nodejs/ws/package.json ]; then
+        echo "installing: node-ws (Debian)"
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq node-ws >/dev/null
+    fi
+    if ! python3 -c 'import venv, ensurepip' 2>/dev/null; then
+        echo "installing: python3-venv (Debian)"
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
+    fi
+    if [ ! -x "$venv/bin/python" ] || ! cmp -s Tests/Peers/requirements.txt "$venv/requirements.txt"; then
+        echo "installing: the peers' Python packages into $venv"
+        python3 -m venv "$venv"
+        "$venv/bin/pip" install -q --disable-pip-version-check -r Tests/Peers/requirements.txt
+        cp Tests/Peers/requirements.txt "$venv/requirements.txt"
+    fi
+}
+
+command_for() {
+    case "$1" in
+        ws) echo "env NODE_PATH=/usr/share/nodejs node Tests/Peers/ws_echo.js 0" ;;
+        websockets|aiohttp|tornado|autobahn|wsproto) echo "$venv/bin/python -u Tests/Peers/$1_echo.py 0" ;;
+        *-keepalive) echo "$venv/bin/python -u Tests/Peers/${1%-keepalive}_echo.py 0 keepalive" ;;
+        *) echo "unknown peer: $1" >&2; exit 2 ;;
+    esac
+}
+
+start() {
+    local dir=$1
+    mkdir -p "$dir"
+    for name in $peers; do
+        # shellcheck disable=SC2046
+        setsid $(command_for "$name") >"$dir/$name.log" 2>&1 &
+        echo $! >"$dir/$name.pid"
+    done
+    # Each peer prints its port as its first line once it listens; wait for that, 20 s at most each.
+    for name in $peers; do
+        local port=""
+        for _ in $(seq 200); do
+            port=$(head -1 "$dir/$name.log" 2>/dev/null | tr -dc 0-9)
+            [ -n "$port" ] && break
+            kill -0 "$(cat "$dir/$name.pid")" 2>/dev/null || break
+            sleep 0.1
+        done
+        if [ -z "$port" ]; then
+            echo "peer $name did not start; its log:" >&2; cat "$dir/$name.log" >&2; stop "$dir"; exit 1
+        fi
+        echo "$port" >"$dir/$name.port"
+    done
+}
+
+stop() {
+    local dir=$1
+    for pidfile in "$dir"/*.pid; do
+        [ -f "$pidfile" ] || continue
+        kill -- -"$(cat "$pidfile")" 2>/dev/null || kill "$(cat "$pidfile")" 2>/dev/null || true
+        rm -f "$pidfile"
+    done
+}
+
+urls() {
+    for name in $peers; do echo "$name ws://127.0.0.1:$(cat "$1/$name.port")/"; done
+}
+
+case "${1:-}" in
+    install) install ;;
+    start) [ $# -eq 2 ] || usage; install; start "$2" ;;
+    stop) [ $# -eq 2 ] || usage; stop "$2" ;;
+    urls) [ $# -eq 2 ] || usage; urls "$2" ;;
+    names) echo "$peers" ;;
+    *) usage ;;
+esac
