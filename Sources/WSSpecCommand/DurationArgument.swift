@@ -1,4 +1,5 @@
 import ArgumentParser
+import Scenario
 
 /// A duration on the command line: `250ms`, `5s`, `2m`, or a bare number of seconds (`1.5`).
 struct DurationArgument: ExpressibleByArgument, Sendable, Hashable {
@@ -19,4 +20,7 @@ struct DurationArgument: ExpressibleByArgument, Sendable, Hashable {
     }
 
     static var defaultCompletionKind: CompletionKind { .default }
+
+    /// As the help shows a default: `5s`, not the structure.
+    var defaultValueDescription: String { duration.formatted }
 }

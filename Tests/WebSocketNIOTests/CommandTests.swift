@@ -2,7 +2,7 @@ import Foundation
 import ReferenceServer
 import Testing
 import WebSocketNIO
-import WSSpecCommand
+@testable import WSSpecCommand
 
 extension LiveTests {
     @Suite("The wsspec command: exit codes and reports")
@@ -118,5 +118,18 @@ extension LiveTests {
             #expect(trusted == 0)
             #expect(untrusted == 2)
         }
+    }
+}
+
+@Suite("Peer text in the terminal and in CI logs")
+struct InertConsoleTextTests {
+    @Test func controlCharactersAndWorkflowCommandsAreDefused() {
+        let hostile = "400 x\u{1B}]0;pwned\u{07}\n::error::all passed\r\u{9B}2J"
+        let shown = Console.inert(hostile)
+        #expect(shown == "400 x\\u{1B}]0;pwned\\u{7}\n\\::error::all passed\\u{D}\\u{9B}2J")
+        #expect(!shown.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" })
+        #expect(!shown.split(separator: "\n").contains { $0.drop { $0 == " " }.hasPrefix("::") })
+        #expect(Console.inert("  ::warning::x") == "  \\::warning::x")
+        #expect(Console.inert("plain text: κόσμε, tabs\tstay") == "plain text: κόσμε, tabs\tstay")
     }
 }

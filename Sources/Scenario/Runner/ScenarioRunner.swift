@@ -30,6 +30,8 @@ final class CaseExecution {
     private var clientClosedTransport = false
     private var pendingWrite: [UInt8] = []
     private var flushing = false
+    /// The payloads of the pings the script sent: a pong that carries one answers the client.
+    private var sentPings: Set<[UInt8]> = []
     /// The peer had not closed when the case ended, so the client sent the first close frame.
     private var clientClosedAtCaseEnd = false
     private var segmentSize: Int?
@@ -93,6 +95,7 @@ final class CaseExecution {
         case .open(let spec):
             await open(spec)
         case .send(let spec):
+            if spec.frame.opcode == .ping { sentPings.insert(spec.frame.payload) }
             do {
                 write(try client.serialize(spec))
             } catch {
@@ -176,16 +179,19 @@ final class CaseExecution {
         stopped = true
     }
 
-    /// Messages and pongs that no expectation took, up to the end of the connection, fail the case: a peer
-    /// that echoes twice, or answers what it received after a close, is not conforming however the
-    /// expected part went (Autobahn|Testsuite compares every event up to the end in the same way).
+    /// Messages, and pongs to the client's pings, that no expectation took up to the end of the connection
+    /// fail the case: a peer that echoes twice, or answers what it received after a close, is not conforming
+    /// however the expected part went (Autobahn|Testsuite compares every event up to the end in the same
+    /// way). Other pongs pass: §5.5.3 lets a peer send them unsolicited, as a heartbeat.
     private func checkNothingUnexpected() {
         guard opened, !stopped, verdict != .unimplemented, scenario.closing != .informational else { return }
         for observation in log[min(cursor, log.count)...] {
             switch observation.event {
-            case .message, .pong:
+            case .message:
                 return mismatch("at \(observation.time.formatted) the peer sent a \(observation.event) that the case does not expect")
-            case .ping, .close, .violation, .disconnected: continue
+            case .pong(let payload) where sentPings.contains(payload):
+                return mismatch("at \(observation.time.formatted) the peer sent a \(observation.event) that the case does not expect")
+            case .pong, .ping, .close, .violation, .disconnected: continue
             }
         }
     }
