@@ -4,8 +4,10 @@
 # docs/agreement.md (scripts/agreement.py explains every difference, or exits 1 naming the unexplained).
 #
 #   scripts/agreement.sh                        sections 1-7, 9 and 10 (a few minutes)
-#   scripts/agreement.sh --compression          12.x and 13.x as well (Autobahn sends 1000 messages a case:
-#                                               about an hour on two cores; wsspec runs them with --full-load)
+#   scripts/agreement.sh --compression          12.x and 13.x as well (Autobahn sends 1000 messages a case,
+#                                               11 GB per peer: most of an hour per Python server on two cores;
+#                                               wsspec stops each case at its 2 MiB budget unless --full-load)
+#   scripts/agreement.sh --full-load            with --compression: wsspec sends all 1000 messages too
 #   scripts/agreement.sh --autobahn-reports DIR reuse Autobahn reports kept from an earlier run (its ports
 #                                               differ, its verdicts do not)
 #
@@ -14,12 +16,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 compression=0
+full_load=""
 reuse=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --compression) compression=1 ;;
+        --full-load) full_load=--full-load ;;
         --autobahn-reports) reuse=$2; shift ;;
-        *) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+        *) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
     esac
     shift
 done
@@ -55,16 +59,16 @@ json.dump({"outdir": work + "/autobahn", "servers": servers, "cases": sections, 
     reuse="$work/autobahn"
 fi
 
-# The compression sections move 11 GB under --full-load: those want a release build.
+# The compression sections move 11 GB under --full-load: that wants a release build.
 configuration=debug
-[ $compression -eq 1 ] && configuration=release
+[ -n "$full_load" ] && configuration=release
 wsspec=${WSSPEC:-"$(swift build -c $configuration --show-bin-path)/wsspec"}
 [ -x "$wsspec" ] || swift build -c $configuration --product wsspec >/dev/null
 echo "== wsspec, sections: $sections"
 selection=$(echo "$sections" | tr ' ' ',')
 while read -r name url; do
     set +e
-    "$wsspec" run "$url" --cases "$selection" $([ $compression -eq 1 ] && echo --full-load) --agent "$name" \
+    "$wsspec" run "$url" --cases "$selection" $full_load --agent "$name" \
         --format json --report-dir "$work/wsspec/$name" >"$work/wsspec-$name.log" 2>&1
     code=$?
     set -e
