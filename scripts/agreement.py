@@ -4,7 +4,8 @@ differ where they do.
 
     agreement.py AUTOBAHN_DIR WSSPEC_DIR OUT.md PEER...
 
-AUTOBAHN_DIR holds fuzzingclient reports (one index.json per run folder below it, every agent in it);
+AUTOBAHN_DIR holds fuzzingclient reports (one index.json per run folder below it, every agent in it; several
+folders may be given, comma-separated);
 WSSPEC_DIR/PEER/ holds `wsspec run --format json --agent PEER` reports. Both are read through the same gate,
 the one projects run on Autobahn's index.json: a case fails when its behavior is FAILED or its behaviorClose
 is FAILED, WRONG CODE, UNCLEAN or FAILED BY CLIENT (an UNIMPLEMENTED case never fails).
@@ -58,9 +59,10 @@ def section(case_id):
     return {"9": "9.x", "12": "12.x/13.x", "13": "12.x/13.x"}.get(first, "1-7, 10")
 
 
-def load_autobahn(folder):
+def load_autobahn(folders):
     merged = {}
-    for path in glob.glob(os.path.join(folder, "**", "index.json"), recursive=True):
+    paths = [path for folder in folders.split(",") for path in glob.glob(os.path.join(folder, "**", "index.json"), recursive=True)]
+    for path in paths:
         with open(path, encoding="utf-8") as handle:
             for agent, cases in json.load(handle).items():
                 merged.setdefault(agent, {}).update(cases)

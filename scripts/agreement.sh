@@ -8,8 +8,8 @@
 #                                               11 GB per peer: most of an hour per Python server on two cores;
 #                                               wsspec stops each case at its 2 MiB budget unless --full-load)
 #   scripts/agreement.sh --full-load            with --compression: wsspec sends all 1000 messages too
-#   scripts/agreement.sh --autobahn-reports DIR reuse Autobahn reports kept from an earlier run (its ports
-#                                               differ, its verdicts do not)
+#   scripts/agreement.sh --autobahn-reports DIR reuse Autobahn reports kept from earlier runs (repeatable;
+#                                               their ports differ, their verdicts do not)
 #
 # A documentation tool, not a CI step: Autobahn|Testsuite needs Python 2.7 (pyenv's 2.7.18 here, or set
 # PYTHON27); it is installed into .build-agreement/ with pip. KEEP=DIR keeps both suites' reports in DIR.
@@ -22,7 +22,7 @@ while [ $# -gt 0 ]; do
     case "$1" in
         --compression) compression=1 ;;
         --full-load) full_load=--full-load ;;
-        --autobahn-reports) reuse=$2; shift ;;
+        --autobahn-reports) reuse="${reuse:+$reuse,}$2"; shift ;;
         *) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
     esac
     shift

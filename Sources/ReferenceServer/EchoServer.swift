@@ -4,24 +4,22 @@ public import WebSocketCore
 /// message, answers pings, pings on its own when configured, and closes on a pong timeout. It is the
 /// testee of the in-process suite and what `wsspec serve` will run over TCP.
 public final class EchoServer: ServerSession {
-    public static let pingTimer = ServerTimer(rawValue: "ping")
-    public static let pongTimer = ServerTimer(rawValue: "pong timeout")
     public static let closeTimer = ServerTimer(rawValue: "close timeout")
 
     private enum State {
-        case awaitingRequest(HTTPHeadParser)
+        case awaitingRequest(ServerUpgrade)
         case open(Connection)
         case finished
     }
 
     public let configuration: EchoServerConfiguration
     private var state: State
-    private var pingsSent = 0
-    private var awaitingPong = false
+    private var keepalive: Keepalive?
 
     public init(configuration: EchoServerConfiguration = EchoServerConfiguration()) {
         self.configuration = configuration
-        state = .awaitingRequest(HTTPHeadParser(maxHeadSize: configuration.maxHeadSize))
+        state = .awaitingRequest(ServerUpgrade(maxHeadSize: configuration.maxHeadSize))
+        keepalive = configuration.pingInterval.map { Keepalive(interval: $0, timeout: configuration.pongTimeout) }
     }
 
     public func receive(_ bytes: [UInt8]) -> [ServerAction] {
@@ -31,35 +29,20 @@ public final class EchoServer: ServerSession {
         case .open(var connection):
             connection.append(bytes)
             state = .open(connection)
-            // Any bytes show the peer is alive: a client busy sending a 16 MiB message cannot answer a ping
-            // before the message ends, so the pong timeout runs from the last bytes received.
-            let stillAlive: [ServerAction] = awaitingPong ? [.startTimer(Self.pongTimer, after: configuration.pongTimeout)] : []
-            return stillAlive + answerEvents()
-        case .awaitingRequest(var parser):
-            let head: (head: [UInt8], rest: [UInt8])?
-            do {
-                head = try parser.append(bytes)
-            } catch {
-                state = .finished
-                return refuse(ServerHandshake.refusal(status: 431, reason: error.description))
-            }
-            guard let head else {
-                state = .awaitingRequest(parser)
+            return (keepalive?.peerIsAlive() ?? []) + answerEvents()
+        case .awaitingRequest(var upgrade):
+            let handshake = ServerHandshake(subprotocols: configuration.subprotocols, permessageDeflate: configuration.permessageDeflate)
+            switch upgrade.receive(bytes, configuration: configuration.connection, decide: handshake.respond(to:)) {
+            case .needMore:
+                state = .awaitingRequest(upgrade)
                 return []
-            }
-            let decision = ServerHandshake(subprotocols: configuration.subprotocols,
-                                           permessageDeflate: configuration.permessageDeflate).respond(toRequestBytes: head.head)
-            guard case .accept(_, let negotiated) = decision else {
+            case .refused(let response):
                 state = .finished
-                return refuse(decision)
+                return [.write(response), .closeTransport]
+            case .upgraded(let response, let connection, _):
+                state = .open(connection)
+                return [.write(response)] + (keepalive?.start() ?? []) + answerEvents()
             }
-            var connectionConfiguration = configuration.connection
-            connectionConfiguration.permessageDeflate = negotiated.permessageDeflate
-            state = .open(Connection(role: .server, configuration: connectionConfiguration))
-            var actions: [ServerAction] = [.write(decision.bytes)]
-            if let interval = configuration.pingInterval { actions.append(.startTimer(Self.pingTimer, after: interval)) }
-            if !head.rest.isEmpty { actions += receive(head.rest) }
-            return actions
         }
     }
 
@@ -83,25 +66,16 @@ public final class EchoServer: ServerSession {
         guard case .open(var connection) = state else { return [] }
         var actions: [ServerAction] = []
         var events: [ConnectionEvent] = []
-        switch timer {
-        case Self.pingTimer:
-            guard connection.state == .open, let interval = configuration.pingInterval else { return [] }
-            pingsSent += 1
-            try? connection.ping(Array("wsspec ping \(pingsSent)".utf8))
-            if !awaitingPong {
-                awaitingPong = true
-                actions.append(.startTimer(Self.pongTimer, after: configuration.pongTimeout))
-            }
-            actions.append(.startTimer(Self.pingTimer, after: interval))
-        case Self.pongTimer:
-            guard awaitingPong, connection.state == .open else { return [] }
-            awaitingPong = false
-            actions.append(.cancelTimer(Self.pingTimer))
-            events = (try? connection.close(code: .goingAway, reason: "no pong within \(configuration.pongTimeout)")) ?? []
-        case Self.closeTimer:
+        if timer == Self.closeTimer {
             events = connection.closeTimerExpired()
-        default:
-            return []
+        } else {
+            guard connection.state == .open, let (timerActions, command) = keepalive?.fired(timer) else { return [] }
+            actions = timerActions
+            switch command {
+            case .ping(let payload): try? connection.ping(payload)
+            case .close(let code, let reason): events = (try? connection.close(code: code, reason: reason)) ?? []
+            case nil: break
+            }
         }
         actions += flush(&connection)
         state = .open(connection)
@@ -118,10 +92,6 @@ public final class EchoServer: ServerSession {
         return handle(events)
     }
 
-    private func refuse(_ decision: ServerHandshake.Decision) -> [ServerAction] {
-        [.write(decision.bytes), .closeTransport]
-    }
-
     private func flush(_ connection: inout Connection) -> [ServerAction] {
         connection.hasOutbound ? [.write(connection.takeOutbound())] : []
     }
@@ -135,17 +105,14 @@ public final class EchoServer: ServerSession {
             case .binary(let bytes):
                 actions += perform { try $0.send(binary: bytes) }
             case .pong:
-                if awaitingPong {
-                    awaitingPong = false
-                    actions.append(.cancelTimer(Self.pongTimer))
-                }
+                actions += keepalive?.pongReceived() ?? []
             case .startCloseTimer:
                 actions.append(.startTimer(Self.closeTimer, after: configuration.closeTimeout))
             case .closeTransport:
                 actions.append(.closeTransport)
             case .closed:
                 state = .finished
-                actions += [.cancelTimer(Self.pingTimer), .cancelTimer(Self.pongTimer), .cancelTimer(Self.closeTimer)]
+                actions += (keepalive?.stop() ?? []) + [.cancelTimer(Self.closeTimer)]
             case .ping, .closeReceived, .failed:
                 break
             }

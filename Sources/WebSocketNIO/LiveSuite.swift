@@ -43,28 +43,26 @@ public struct LiveSuite: Sendable {
                                              nonce: (0..<16).map { _ in UInt8.random(in: 0...255) },
                                              origin: parameters.origin, extraHeaders: parameters.extraHeaders)
         await transport.write(request.serialize())
-        var parser = HTTPHeadParser()
+        var upgrade = ClientUpgrade(request: request)
         let deadline = transport.elapsed + parameters.handshakeTimeout
         while true {
             switch await transport.read(until: deadline) {
             case .bytes(let bytes):
-                let head: [UInt8]
-                do {
-                    guard let received = try parser.append(bytes) else { continue }
-                    head = received.head
-                } catch {
-                    return notWebSocket("the answer is not an HTTP response head (\(error))")
-                }
-                guard let response = try? HTTPHeadParser.parseResponse(head) else {
-                    return notWebSocket("the answer is not an HTTP response")
-                }
-                guard response.status == 101 else {
+                switch upgrade.receive(bytes, configuration: Connection.Configuration(), maskKeys: FixedMaskKeySource(.zero)) {
+                case .needMore:
+                    continue
+                case .upgraded(_, _, var connection):
+                    // Leave politely: a normal closure, masked as a client must.
+                    if (try? connection.close(code: .normalClosure)) != nil { await transport.write(connection.takeOutbound()) }
+                    return .success(())
+                case .refused(let response, _):
                     return notWebSocket("the opening request was answered \(response.status) \(response.reasonPhrase)")
+                case .invalid(.notHTTP(let error)):
+                    return notWebSocket("the answer is not an HTTP response (\(error))")
+                case .invalid(.invalidResponse):
+                    // A WebSocket endpoint, if a broken one: its cases will say how (FAILED, not unreachable).
+                    return .success(())
                 }
-                // Leave politely: a normal closure, masked as a client must.
-                let close = Frame(opcode: .close, maskKey: MaskKey(0, 0, 0, 0), payload: [0x03, 0xE8])
-                if let bytes = try? FrameSerializer.serialize(close) { await transport.write(bytes) }
-                return .success(())
             case .endOfStream, .reset:
                 return notWebSocket("the server closed the connection without answering the opening request")
             case .timedOut:

@@ -5,12 +5,10 @@ import WebSocketCore
 /// host's world. Everything it decides goes out through the host's `perform`, in order, so that a
 /// handler's send, a pong and the close frame reach the wire in the order they were decided.
 final class RouterSession: ServerSession, Sendable {
-    static let pingTimer = ServerTimer(rawValue: "ping")
-    static let pongTimer = ServerTimer(rawValue: "pong timeout")
     static let closeTimer = ServerTimer(rawValue: "close timeout")
 
     private enum Phase {
-        case awaitingRequest(HTTPHeadParser)
+        case awaitingRequest(ServerUpgrade)
         case open(Connection)
         case finished
     }
@@ -19,8 +17,7 @@ final class RouterSession: ServerSession, Sendable {
         var phase: Phase
         var host: (any ServerSessionHost)?
         var route: Route?
-        var awaitingPong = false
-        var pingsSent = 0
+        var keepalive: Keepalive?
         var inbox: AsyncThrowingStream<WebSocketMessage, any Error>.Continuation?
         /// Payload bytes delivered to the inbox and not yet taken by the handler; reading pauses above the limit.
         var queuedBytes = 0
@@ -34,7 +31,7 @@ final class RouterSession: ServerSession, Sendable {
 
     init(router: WebSocketRouter) {
         self.router = router
-        state = LockedState(State(phase: .awaitingRequest(HTTPHeadParser(maxHeadSize: router.configuration.maxHeadSize))))
+        state = LockedState(State(phase: .awaitingRequest(ServerUpgrade(maxHeadSize: router.configuration.maxHeadSize))))
     }
 
     // MARK: ServerSession
@@ -50,25 +47,11 @@ final class RouterSession: ServerSession, Sendable {
             case .open(var connection):
                 connection.append(bytes)
                 state.phase = .open(connection)
+                actions += state.keepalive?.peerIsAlive() ?? []
                 answerEvents(&state, &actions)
-            case .awaitingRequest(var parser):
-                let head: (head: [UInt8], rest: [UInt8])?
-                do {
-                    head = try parser.append(bytes)
-                } catch {
-                    state.phase = .finished
-                    return emit(refusal(ServerHandshake.refusal(status: 431, reason: "\(error)")), &state)
-                }
-                guard let head else {
-                    state.phase = .awaitingRequest(parser)
-                    return []
-                }
-                upgrade(head.head, &state, &actions)
-                if case .open(var connection) = state.phase, !head.rest.isEmpty {
-                    connection.append(head.rest)
-                    state.phase = .open(connection)
-                    answerEvents(&state, &actions)
-                }
+            case .awaitingRequest(var upgrade):
+                self.upgrade(&upgrade, bytes, &state, &actions)
+                if case .open = state.phase { answerEvents(&state, &actions) }
             }
             return emit(actions, &state)
         }
@@ -79,25 +62,16 @@ final class RouterSession: ServerSession, Sendable {
             guard case .open(var connection) = state.phase else { return [] }
             var actions: [ServerAction] = []
             var events: [ConnectionEvent] = []
-            switch timer {
-            case Self.pingTimer:
-                guard connection.state == .open, let ping = state.route?.ping else { return [] }
-                state.pingsSent += 1
-                try? connection.ping(Array(String(state.pingsSent).utf8))
-                if !state.awaitingPong {
-                    state.awaitingPong = true
-                    actions.append(.startTimer(Self.pongTimer, after: ping.timeout))
-                }
-                actions.append(.startTimer(Self.pingTimer, after: ping.interval))
-            case Self.pongTimer:
-                guard state.awaitingPong, connection.state == .open, let ping = state.route?.ping else { return [] }
-                state.awaitingPong = false
-                actions.append(.cancelTimer(Self.pingTimer))
-                events = (try? connection.close(code: ping.closeCode, reason: "no pong within \(ping.timeout)")) ?? []
-            case Self.closeTimer:
+            if timer == Self.closeTimer {
                 events = connection.closeTimerExpired()
-            default:
-                return []
+            } else {
+                guard connection.state == .open, let (timerActions, command) = state.keepalive?.fired(timer) else { return [] }
+                actions = timerActions
+                switch command {
+                case .ping(let payload): try? connection.ping(payload)
+                case .close(let code, let reason): events = (try? connection.close(code: code, reason: reason)) ?? []
+                case nil: break
+                }
             }
             flush(&connection, into: &actions)
             state.phase = .open(connection)
@@ -184,57 +158,55 @@ final class RouterSession: ServerSession, Sendable {
 
     // MARK: Upgrade
 
-    private func upgrade(_ head: [UInt8], _ state: inout State, _ actions: inout [ServerAction]) {
-        let request: HTTPRequestHead
-        do {
-            request = try HTTPHeadParser.parseRequest(head)
-        } catch {
-            return refuse(400, error.description, &state, &actions)
+    /// Routing, the handshake and the route's guards decide on the request; an accepted one starts the
+    /// route's handler.
+    private func upgrade(_ upgrade: inout ServerUpgrade, _ bytes: [UInt8], _ state: inout State, _ actions: inout [ServerAction]) {
+        var accepted: (route: Route, request: WebSocketRequest)?
+        let hasHost = state.host != nil
+        let step = upgrade.receive(bytes, configuration: router.configuration.connection) { request in
+            let target = request.target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
+            let path = String(target[0])
+            guard let (route, parameters) = router.route(for: path) else {
+                return ServerHandshake.refusal(status: 404, reason: "no WebSocket route for \(path)")
+            }
+            let decision = ServerHandshake(subprotocols: route.subprotocols,
+                                           permessageDeflate: router.configuration.permessageDeflate).respond(to: request)
+            guard case .accept(_, let negotiated) = decision else { return decision }
+            var upgradeRequest = WebSocketRequest(path: path, query: target.count > 1 ? String(target[1]) : nil,
+                                                  headers: request.headers, parameters: parameters,
+                                                  subprotocol: negotiated.subprotocol)
+            do throws(UpgradeRefusal) {
+                for middleware in route.middleware { try middleware.prepare(&upgradeRequest) }
+            } catch {
+                return ServerHandshake.refusal(status: error.status, reason: error.reason)
+            }
+            guard hasHost else { return ServerHandshake.refusal(status: 500, reason: "the server's host runs no handlers") }
+            accepted = (route, upgradeRequest)
+            return decision
         }
-        let target = request.target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
-        let path = String(target[0])
-        guard let (route, parameters) = router.route(for: path) else {
-            return refuse(404, "no WebSocket route for \(path)", &state, &actions)
-        }
-        let decision = ServerHandshake(subprotocols: route.subprotocols,
-                                       permessageDeflate: router.configuration.permessageDeflate).respond(to: request)
-        guard case .accept(_, let negotiated) = decision else {
+        switch step {
+        case .needMore:
+            state.phase = .awaitingRequest(upgrade)
+        case .refused(let response):
             state.phase = .finished
-            actions += refusal(decision)
-            return
+            actions += [.write(response), .closeTransport]
+        case .upgraded(let response, let connection, _):
+            guard let (route, upgradeRequest) = accepted, let host = state.host else {
+                state.phase = .finished  // Cannot happen: only an accepted request upgrades, and only with a host.
+                return actions.append(.closeTransport)
+            }
+            let (messages, inbox) = AsyncThrowingStream.makeStream(of: WebSocketMessage.self)
+            state.phase = .open(connection)
+            state.route = route
+            state.inbox = inbox
+            state.keepalive = route.ping.map { Keepalive(interval: $0.interval, timeout: $0.timeout, closeCode: $0.closeCode) }
+            actions.append(.write(response))
+            actions += state.keepalive?.start() ?? []
+            let webSocket = WebSocketConnection(session: self, request: upgradeRequest, mode: route.mode,
+                                                messages: WebSocketMessages(base: messages, session: self),
+                                                handlerFailureReason: router.configuration.handlerFailureReason)
+            host.startTask { await HandlerDriver.run(route, on: webSocket) }
         }
-        var upgradeRequest = WebSocketRequest(path: path, query: target.count > 1 ? String(target[1]) : nil,
-                                              headers: request.headers, parameters: parameters,
-                                              subprotocol: negotiated.subprotocol)
-        do {
-            for middleware in route.middleware { try middleware.prepare(&upgradeRequest) }
-        } catch {
-            return refuse(error.status, error.reason, &state, &actions)
-        }
-        guard let host = state.host else {
-            return refuse(500, "the server's host runs no handlers", &state, &actions)
-        }
-        let (messages, inbox) = AsyncThrowingStream.makeStream(of: WebSocketMessage.self)
-        var connectionConfiguration = router.configuration.connection
-        connectionConfiguration.permessageDeflate = negotiated.permessageDeflate
-        state.phase = .open(Connection(role: .server, configuration: connectionConfiguration))
-        state.route = route
-        state.inbox = inbox
-        actions.append(.write(decision.bytes))
-        if let ping = route.ping { actions.append(.startTimer(Self.pingTimer, after: ping.interval)) }
-        let connection = WebSocketConnection(session: self, request: upgradeRequest, mode: route.mode,
-                                             messages: WebSocketMessages(base: messages, session: self),
-                                             handlerFailureReason: router.configuration.handlerFailureReason)
-        host.startTask { await HandlerDriver.run(route, on: connection) }
-    }
-
-    private func refuse(_ status: Int, _ reason: String, _ state: inout State, _ actions: inout [ServerAction]) {
-        state.phase = .finished
-        actions += refusal(ServerHandshake.refusal(status: status, reason: reason))
-    }
-
-    private func refusal(_ decision: ServerHandshake.Decision) -> [ServerAction] {
-        [.write(decision.bytes), .closeTransport]
     }
 
     // MARK: Events
@@ -261,10 +233,7 @@ final class RouterSession: ServerSession, Sendable {
         case .ping:
             break  // Answered by the connection's auto-pong.
         case .pong:
-            if state.awaitingPong {
-                state.awaitingPong = false
-                actions.append(.cancelTimer(Self.pongTimer))
-            }
+            actions += state.keepalive?.pongReceived() ?? []
         case .closeReceived:
             // No data can follow the client's close frame.
             state.inbox?.finish()
@@ -283,7 +252,7 @@ final class RouterSession: ServerSession, Sendable {
             state.closure = closure
             for waiter in state.closureWaiters { waiter.resume(returning: closure) }
             state.closureWaiters = []
-            actions += [.cancelTimer(Self.pingTimer), .cancelTimer(Self.pongTimer), .cancelTimer(Self.closeTimer)]
+            actions += (state.keepalive?.stop() ?? []) + [.cancelTimer(Self.closeTimer)]
         }
     }
 

@@ -39,40 +39,33 @@ public final class ClientSession: @unchecked Sendable {
                                maskKeys: any MaskKeySource, respondsToPings: Bool = true,
                                timeout: Duration = .seconds(10)) async throws(ClientSessionError) -> ClientSession {
         await transport.write(request.serialize())
-        var parser = HTTPHeadParser()
+        var upgrade = ClientUpgrade(request: request)
+        var configuration = Connection.Configuration()
+        configuration.autoPong = respondsToPings
         let deadline = transport.elapsed + timeout
         while true {
             let input = await transport.read(until: deadline)
             switch input {
             case .bytes(let bytes):
-                let parsed: (head: [UInt8], rest: [UInt8])?
-                do { parsed = try parser.append(bytes) } catch {
-                    await transport.abort()
-                    throw .invalidHandshake(.notSwitchingProtocols(status: 0, reasonPhrase: error.description))
-                }
-                guard let parsed else { continue }
-                let response: HTTPResponseHead
-                do { response = try HTTPHeadParser.parseResponse(parsed.head) } catch {
-                    await transport.abort()
-                    throw .invalidHandshake(.notSwitchingProtocols(status: 0, reasonPhrase: error.description))
-                }
-                guard response.status == 101 else {
+                switch upgrade.receive(bytes, configuration: configuration, maskKeys: maskKeys) {
+                case .needMore:
+                    continue
+                case .upgraded(_, let negotiated, let connection):
+                    let session = ClientSession(transport: transport, negotiated: negotiated, connection: connection)
+                    await session.absorb([])
+                    return session
+                case .refused(let response, let body):
                     // The body (the refusal's reason) may trail the head a little: take what is here.
-                    let body = await readBody(after: parsed.rest, from: transport, deadline: transport.elapsed + .milliseconds(100))
+                    let reason = await readBody(after: body, from: transport, deadline: transport.elapsed + .milliseconds(100))
                     await transport.close()
-                    throw .upgradeRefused(status: response.status, reason: body)
-                }
-                let negotiated: NegotiatedHandshake
-                do { negotiated = try ClientHandshakeValidator.validate(response, for: request) } catch {
+                    throw .upgradeRefused(status: response.status, reason: reason)
+                case .invalid(.notHTTP(let error)):
                     await transport.abort()
-                    throw .invalidHandshake(error)
+                    throw .invalidHandshake(.notSwitchingProtocols(status: 0, reasonPhrase: error.description))
+                case .invalid(.invalidResponse(let failure)):
+                    await transport.abort()
+                    throw .invalidHandshake(failure)
                 }
-                var configuration = Connection.Configuration()
-                configuration.autoPong = respondsToPings
-                configuration.permessageDeflate = negotiated.permessageDeflate
-                let session = ClientSession(transport: transport, negotiated: negotiated, connection: Connection(role: .client, configuration: configuration, maskKeys: maskKeys))
-                if !parsed.rest.isEmpty { await session.absorb(parsed.rest) }
-                return session
             case .endOfStream, .reset:
                 throw .closed(closeFrame: nil, closure: nil)
             case .timedOut:
