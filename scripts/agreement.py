@@ -13,6 +13,7 @@ is FAILED, WRONG CODE, UNCLEAN or FAILED BY CLIENT (an UNIMPLEMENTED case never 
 Every difference is explained by a note below, found by case id and the two verdicts; a difference that no
 note explains is listed as unexplained and makes the script exit 1.
 """
+import datetime
 import fnmatch
 import glob
 import json
@@ -29,6 +30,13 @@ NOTES = [
      "Autobahn then sees no echo (NON-STRICT; run it again and it may say OK). wsspec waits for the echo before it "
      "sends the bad frame, so its verdict does not depend on scheduling; a server that never echoes is NON-STRICT "
      "in both. Both pass."),
+    ("ignored-offer", "13.2.* 13.5.* 13.6.*", "OK/OK", "FAILED/INFORMATIONAL",
+     "Autobahn is wrong by RFC 7692. These offers ask for server_no_context_takeover; the server accepts them with a "
+     "bare `permessage-deflate`, which means it keeps its context (§7.1.1.1: \"absence of this extension parameter in "
+     "an extension negotiation response indicates that the server can use context takeover\"). A server that does not "
+     "support the offered configuration MUST decline the offer (§7); accepting it while ignoring the parameter is what "
+     "Python `websockets`' client also refuses. Autobahn's client does not compare the response with its offer; "
+     "wsspec's does, and fails the handshake."),
 ]
 
 
@@ -120,6 +128,8 @@ def main(arguments):
             lines.append("Every shared case has the same behaviour and close verdict in both suites.")
     with open(out, "w", encoding="utf-8") as handle:
         handle.write(HEADER)
+        handle.write(f"Peers: {', '.join(peers)} (versions in `Tests/Peers/requirements.txt` and Debian's node-ws 8.11); "
+                     f"written on {datetime.date.today().isoformat()}.\n\n")
         handle.write("| peer | sections | cases | Autobahn fails | wsspec fails | same pass/fail | same verdicts |\n")
         handle.write("| --- | --- | --- | --- | --- | --- | --- |\n")
         handle.write("\n".join(summary) + "\n")
@@ -170,6 +180,9 @@ BY_DESIGN = """
   wsspec compares the bytes. In 9.3.x and 9.4.x both end the message with an empty final continuation frame,
   Autobahn's fragmenter does (the frame count decides 9.3.3 against Python `websockets`, which caps a message
   at 4096 fragments).
+- **Load.** Autobahn sends 1000 messages in every 12.x/13.x case; wsspec stops a case at 2 MiB (never fewer than two
+  messages) unless `--full-load`. Its 13.x offers use the same window sizes as Autobahn's (9 and 15 bits; RFC 7692
+  allows 8, which zlib cannot make).
 - **Cases only wsspec has.** 0.x (the opening handshake), 7.3.7 (a 200-byte close reason), 7.7.14-16 (close codes
   1012-1014, registered with IANA after RFC 6455; Autobahn 0.8.2 treats them as protocol errors, wsspec accepts
   them and grades a peer that does not know them NON-STRICT) and 11.x (keepalive). No other suite gives a second

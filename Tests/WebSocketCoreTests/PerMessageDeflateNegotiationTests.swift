@@ -87,6 +87,14 @@ struct PerMessageDeflateNegotiationTests {
         }
     }
 
+    /// Without the parameter the server may use the largest window, which a limit of 15 already allows.
+    @Test("a response without server_max_window_bits keeps a limit of 15")
+    func responseWithoutServerLimitKeepsFifteen() throws {
+        let offered = try PerMessageDeflateParameters(element("permessage-deflate; server_max_window_bits=15"), as: .offer)
+        let agreement = try PerMessageDeflateAgreement.validate(response: element("permessage-deflate"), offers: [offered])
+        #expect(agreement.receiving(as: .client).windowBits == 15)
+    }
+
     @Test("the client keeps to its own window limit when the response leaves it out")
     func clientKeepsItsLimit() throws {
         let offered = try PerMessageDeflateParameters(element("permessage-deflate; client_max_window_bits=9"), as: .offer)

@@ -20,7 +20,7 @@ final class CaseExecution {
     private var random: SplitMix64
     private var client: ScriptedClient
     private var log: [Observation] = []
-    private var wire: [WireRecord] = []
+    private var wire: WireLog
     private var cursor = 0
     private var verdict: Verdict = .ok
     private var reasons: [String] = []
@@ -41,11 +41,7 @@ final class CaseExecution {
     private var outgoingFrames = FrameBoundaryTracker()
     private var trackingOutgoingFrames = false
     private var deferredReply: [UInt8] = []
-    private var keptWireBytes: [WireRecord.Direction: Int] = [:]
     private var measurements: [CaseMeasurement] = []
-    /// The wire log's room each way: the run's limit, lowered for round trips (megabytes of echoes would
-    /// otherwise fill every report).
-    private lazy var wireLogLimit = parameters.wireLogLimit
     /// While round trips run, received messages wait here for the loop instead of going to the log.
     private var takingEchoes = false
     private var echoes: [(opcode: Opcode, payload: [UInt8])] = []
@@ -55,6 +51,7 @@ final class CaseExecution {
         self.transport = transport
         self.parameters = parameters
         random = SplitMix64(seed: seed)
+        wire = WireLog(byteLimit: parameters.wireLogLimit)
         client = ScriptedClient(maskSeed: random.next())
     }
 
@@ -247,17 +244,7 @@ final class CaseExecution {
         if outgoingFrames.atBoundary { await writeNow(bytes) } else { deferredReply += bytes }
     }
 
-    /// Keeps the wire log within `wireLogLimit` bytes each way; past it, records keep only their length.
-    private func logWire(_ direction: WireRecord.Direction, _ bytes: [UInt8]) {
-        let kept = keptWireBytes[direction, default: 0]
-        let room = max(0, wireLogLimit - kept)
-        let stored = bytes.count <= room ? bytes : Array(bytes.prefix(room))
-        keptWireBytes[direction] = kept + stored.count
-        // Past the byte limit, records of lengths alone stop at a count too: 1 MiB written 64 bytes at a time
-        // would otherwise add 16 384 of them to every report.
-        if stored.isEmpty && wire.count >= WireRecord.recordLimit { return }
-        wire.append(WireRecord(time: now, direction: direction, bytes: stored, length: bytes.count))
-    }
+    private func logWire(_ direction: WireRecord.Direction, _ bytes: [UInt8]) { wire.record(direction, bytes, at: now) }
 
     /// Whether the peer has sent more than a case may hold in memory; if so the case FAILS and the
     /// connection is dropped.
@@ -333,7 +320,7 @@ final class CaseExecution {
             return
         }
         let count = trips.effectiveCount(budget: parameters.roundTripBudget)
-        wireLogLimit = min(wireLogLimit, 16 << 10)
+        wire.byteLimit = min(wire.byteLimit, 16 << 10)
         let start = now
         let deadline = min(scenario.deadline, start + trips.timeout)
         let statisticsBefore = client.compression
@@ -445,129 +432,46 @@ final class CaseExecution {
                 do {
                     received = try parser.append(chunk)
                 } catch {
-                    return judgeNoUpgrade(spec.expect, "the response head is unreadable: \(error)")
+                    return await apply(HandshakeGrading.noResponse("the response head is unreadable: \(error)", spec.expect, requirement: scenario.requirement))
                 }
             case .endOfStream, .reset:
                 record(client.transportEnded(reset: input == .reset))
-                return judgeNoUpgrade(spec.expect, "the server closed the connection without an HTTP response")
+                return await apply(HandshakeGrading.noResponse("the server closed the connection without an HTTP response", spec.expect, requirement: scenario.requirement))
             case .timedOut:
                 break reading
             }
         }
         guard let received else {
-            return judgeNoUpgrade(spec.expect, "no HTTP response within \(parameters.handshakeTimeout.formatted)")
+            return await apply(HandshakeGrading.noResponse("no HTTP response within \(parameters.handshakeTimeout.formatted)", spec.expect, requirement: scenario.requirement))
         }
         handshake?.response = String(decoding: received.head, as: UTF8.self)
         let response: HTTPResponseHead
         do {
             response = try HTTPHeadParser.parseResponse(received.head)
         } catch {
-            return judgeNoUpgrade(spec.expect, "the response is not HTTP: \(error)")
+            return await apply(HandshakeGrading.noResponse("the response is not HTTP: \(error)", spec.expect, requirement: scenario.requirement))
         }
         handshake?.status = response.status
         if response.status == 101 {
-            await judgeUpgrade(response, to: request, spec.expect, leftover: received.rest)
+            await apply(HandshakeGrading.upgrade(response, to: request, spec.expect, requirement: scenario.requirement, supportedSubprotocol: parameters.subprotocol),
+                        leftover: received.rest)
         } else {
-            judgeRefusal(response, spec.expect)
+            await apply(HandshakeGrading.refusal(response, spec.expect, requirement: scenario.requirement))
         }
     }
 
-    private func judgeUpgrade(_ response: HTTPResponseHead, to request: ClientHandshakeRequest,
-                              _ expectation: HandshakeExpectation, leftover: [UInt8]) async {
-        // An extension the server must decline but accepted fails the case, however the rest of the answer looks.
-        let answered = response.headers.listElements("Sec-WebSocket-Extensions").map {
-            String($0.prefix { $0 != ";" }.filter { $0 != " " && $0 != "\t" }).lowercased()
+    /// Takes the handshake's verdict; an opened connection is set up, and the bytes that followed the 101 are
+    /// read unless the case stops here.
+    private func apply(_ outcome: HandshakeGrading.Outcome, leftover: [UInt8] = []) async {
+        verdict = max(verdict, outcome.verdict)
+        reasons += outcome.reasons
+        if outcome.stops { stopped = true }
+        if let negotiated = outcome.negotiated {
+            opened = true
+            handshake?.subprotocol = negotiated.subprotocol
+            if let deflate = negotiated.permessageDeflate { client.enableCompression(deflate) }
         }
-        for name in expectation.declinedExtensions where answered.contains(name.lowercased()) {
-            return mismatch("the server accepted extension \(name), whose offer it must decline")
-        }
-        let negotiated: NegotiatedHandshake
-        do {
-            negotiated = try ClientHandshakeValidator.validate(response, for: request)
-        } catch {
-            guard let earned = expectation.onUpgrade else {
-                return mismatch("the server upgraded a request it must refuse (and its 101 is not valid either: \(error))")
-            }
-            // Where the key was broken on purpose, the server's Accept may follow its own reading of it.
-            if case .wrongAccept = error, expectation.keyIsBroken {
-                verdict = max(verdict, earned)
-                reasons.append("the server upgraded the request (\(earned)), with an Accept computed from its own reading of the key")
-            } else {
-                verdict = .failed
-                reasons.append("the 101 response is not a valid upgrade: \(error)")
-            }
-            stopped = true
-            return
-        }
-        opened = true
-        handshake?.subprotocol = negotiated.subprotocol
-        if let deflate = negotiated.permessageDeflate { client.enableCompression(deflate) }
-        // The connection is open either way, so that it ends with a proper closing handshake.
-        guard let earned = expectation.onUpgrade else {
-            return mismatch("the server upgraded a request it must refuse")
-        }
-        if earned > .ok {
-            verdict = max(verdict, earned)
-            reasons.append("the server upgraded the request (\(earned))")
-        }
-        func subprotocolMismatch(_ reason: String) {
-            if expectation.subprotocolMismatch == .failed { return mismatch(reason) }
-            verdict = max(verdict, expectation.subprotocolMismatch)
-            reasons.append(reason)
-        }
-        switch expectation.subprotocol {
-        case .any: break
-        case .none:
-            if let chosen = negotiated.subprotocol { subprotocolMismatch("the server chose subprotocol \(chosen.debugDescription), none was acceptable") }
-        case .exactly(let name):
-            if negotiated.subprotocol != name {
-                subprotocolMismatch("the server chose \(negotiated.subprotocol.map(\.debugDescription) ?? "no subprotocol"), expected \(name.debugDescription)")
-            }
-        case .supported:
-            if negotiated.subprotocol != parameters.subprotocol {
-                subprotocolMismatch("the server chose \(negotiated.subprotocol.map(\.debugDescription) ?? "no subprotocol"), "
-                    + "expected \(parameters.subprotocol.map(\.debugDescription) ?? "?")")
-            }
-        }
-        if !leftover.isEmpty && !stopped { await take(.bytes(leftover)) }
-    }
-
-    private func judgeRefusal(_ response: HTTPResponseHead, _ expectation: HandshakeExpectation) {
-        stopped = true
-        let status = "\(response.status) \(response.reasonPhrase)"
-        guard let earned = expectation.onRefusal else {
-            mismatch("the server refused a valid opening request: \(status)")
-            return
-        }
-        if let own = expectation.statusVerdicts[response.status] {
-            verdict = max(verdict, own)
-            if own > .ok { reasons.append("refused with \(status) (\(own))") }
-        } else if let statuses = expectation.refusalStatuses, !statuses.contains(response.status) {
-            verdict = max(verdict, .nonStrict)
-            reasons.append("refused with \(status); expected \(statuses.sorted().map(String.init).joined(separator: " or "))")
-        } else if expectation.refusalStatuses == nil && !(400..<500).contains(response.status) {
-            verdict = max(verdict, .nonStrict)
-            reasons.append("refused with \(status); expected a 4xx status")
-        } else if earned > .ok {
-            reasons.append("the server refused the request: \(status) (\(earned))")
-        }
-        if expectation.refusalOffersVersion && !response.headers.listContains("Sec-WebSocket-Version", token: "13") {
-            verdict = max(verdict, expectation.refusalWithoutVersion)
-            reasons.append("the refusal does not carry Sec-WebSocket-Version: 13 (§4.4)")
-        }
-        verdict = max(verdict, earned)
-    }
-
-    /// No HTTP answer at all: where a refusal is the case's better outcome, a lesser refusal (NON-STRICT);
-    /// where an upgrade is, the server did not do what the case needs.
-    private func judgeNoUpgrade(_ expectation: HandshakeExpectation, _ reason: String) {
-        stopped = true
-        if let refusal = expectation.onRefusal, expectation.onUpgrade.map({ refusal <= $0 }) ?? true {
-            verdict = max(verdict, .nonStrict)
-            reasons.append("\(reason) (\(expectation.noResponseRule))")
-        } else {
-            mismatch(reason)
-        }
+        if opened && !stopped && !leftover.isEmpty { await take(.bytes(leftover)) }
     }
 
     // MARK: The closing handshake
@@ -624,7 +528,7 @@ final class CaseExecution {
                           rfcSections: scenario.rfcSections, verdict: verdict, closeVerdict: close.verdict, reasons: allReasons,
                           advisories: close.advisories,
                           acceptableOutcomes: OutcomeDescription.describe(scenario), observed: log, handshake: handshake,
-                          closing: closing, wire: wire, duration: now, seed: nil, measurements: measurements,
+                          closing: closing, wire: wire.records, duration: now, seed: nil, measurements: measurements,
                           permessageDeflate: client.compressionAgreement?.description)
     }
 }

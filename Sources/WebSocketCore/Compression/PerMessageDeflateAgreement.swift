@@ -109,8 +109,13 @@ extension PerMessageDeflateAgreement {
             return "server_no_context_takeover was asked for and not granted"
         }
         if let asked = offer.serverMaxWindowBits {
-            guard let granted = response.serverMaxWindowBits else { return "server_max_window_bits=\(asked) was asked for and not granted" }
-            if granted > asked { return "server_max_window_bits=\(granted) is above the \(asked) asked for" }
+            // A response without the parameter leaves the server the largest window, 15 bits: within a limit
+            // of 15, so no mismatch; above any smaller one.
+            let granted = response.serverMaxWindowBits ?? 15
+            if granted > asked {
+                return response.serverMaxWindowBits == nil ? "server_max_window_bits=\(asked) was asked for and not granted"
+                    : "server_max_window_bits=\(granted) is above the \(asked) asked for"
+            }
         }
         if let granted = response.clientMaxWindowBits {
             guard offer.clientMaxWindowBitsAccepted else { return "client_max_window_bits was not offered" }
