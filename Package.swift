@@ -46,7 +46,7 @@ let package = Package(
         // The mock-connection API for users' test targets: a TestServer hosting routes over WireSim.
         .target(
             name: "WebSocketTesting",
-            dependencies: ["WebSocketServer", "Scenario", "WireSim", "WebSocketCore"],
+            dependencies: ["WebSocketServer", "Transport", "WireSim", "WebSocketCore"],
             swiftSettings: strictSettings
         ),
         // The example application (a chat room, a keepalive route, a send-only route), and its server on NIO.
@@ -56,16 +56,20 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .executableTarget(name: "chat-example", dependencies: ["ChatExample", "WebSocketNIO"], swiftSettings: strictSettings),
+        // A connection as a byte stream (the transport the runner and the test client drive), and its simulated
+        // form: the client end of a WireSim link, and a host for sans-IO server sessions at the other end.
+        .target(name: "Transport", dependencies: ["WebSocketCore", "WireSim"], swiftSettings: strictSettings),
         // The scenario DSL, verdict rules and the runner over a transport (in-process over WireSim first).
-        .target(name: "Scenario", dependencies: ["WebSocketCore", "WireSim", "ReferenceServer"], swiftSettings: strictSettings),
-        // The conformance catalog, one file per section, written in the DSL.
-        .target(name: "ConformanceSuite", dependencies: ["Scenario", "WebSocketCore"], swiftSettings: strictSettings),
+        .target(name: "Scenario", dependencies: ["WebSocketCore", "WireSim", "Transport"], swiftSettings: strictSettings),
+        // The conformance catalog, one file per section, written in the DSL, and the reference server run against it.
+        .target(name: "ConformanceSuite", dependencies: ["Scenario", "ReferenceServer", "WebSocketCore"], swiftSettings: strictSettings),
         // Live runs: the runner's transport over TCP/TLS, and a host for sans-IO server sessions (the reference
         // echo server). The only library that imports NIO.
         .target(
             name: "WebSocketNIO",
             dependencies: [
                 "Scenario",
+                "Transport",
                 "WebSocketServer",
                 "ReferenceServer",
                 "WebSocketCore",
@@ -94,6 +98,7 @@ let package = Package(
                 "Scenario",
                 "ReferenceServer",
                 "WebSocketNIO",
+                "WebSocketCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -184,7 +189,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ChatExampleTests",
-            dependencies: ["ChatExample", "WebSocketTesting"],
+            dependencies: ["ChatExample", "WebSocketTesting", "WebSocketServer"],
             swiftSettings: strictSettings
         ),
         .testTarget(

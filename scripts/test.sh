@@ -37,8 +37,9 @@ if grep -E "^${here}/(Sources|Tests)/.*warning:" "$log" >/dev/null; then
     exit 1
 fi
 
-echo "== WebSocketCore is sans-IO"
+echo "== WebSocketCore is sans-IO, and modules depend only downwards"
 scripts/check-core-purity.sh
+python3 scripts/check-module-dependencies.py
 
 echo "== fixtures are up to date"
 python3 scripts/fixtures/make_utf8_vectors.py >/dev/null

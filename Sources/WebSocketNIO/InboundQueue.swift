@@ -1,7 +1,7 @@
 import NIOCore
 import NIOSSL
 import NIOTLS
-import Scenario
+import Transport
 
 /// The client end of a live connection, as the runner reads it: inbound bytes and the end of the
 /// connection queue up until the runner asks, and a read waits on an event-loop timer for its deadline.

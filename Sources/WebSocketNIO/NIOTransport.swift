@@ -1,7 +1,7 @@
 public import NIOCore
 public import NIOPosix
 public import NIOSSL
-public import Scenario
+public import Transport
 
 #if canImport(Glibc)
 import Glibc
@@ -11,7 +11,7 @@ import Darwin
 
 /// The runner's connection to a live server: TCP, or TLS over TCP. Writes go out as the runner makes
 /// them (no coalescing, Nagle off) so that a case's segmentation reaches the wire as written.
-public final class NIOTransport: ScenarioTransport {
+public final class NIOTransport: ByteTransport {
     private let channel: any Channel
     private let queue: NIOLoopBound<InboundQueue>
     private let start: NIODeadline
@@ -98,7 +98,7 @@ public final class NIOTransport: ScenarioTransport {
         }
     }
 
-    // MARK: ScenarioTransport
+    // MARK: ByteTransport
 
     public var elapsed: Duration { Duration(NIODeadline.now() - start) }
 

@@ -1,8 +1,8 @@
-public import Scenario
+public import Transport
 public import WebSocketCore
 public import WebSocketServer
 
-/// A WebSocket client over any `ScenarioTransport`: the simulated link of a `TestServer`, or TCP. It does
+/// A WebSocket client over any `ByteTransport`: the simulated link of a `TestServer`, or TCP. It does
 /// the opening handshake, then speaks through a client-role `Connection`, answering pings (unless told
 /// not to) and the server's close frame, and queues what arrives for the test to take.
 ///
@@ -22,20 +22,20 @@ public final class ClientSession: @unchecked Sendable {
     /// What broke the protocol, when the server did.
     public private(set) var violation: ProtocolViolation?
 
-    private let transport: any ScenarioTransport
+    private let transport: any ByteTransport
     private var connection: Connection
     private var messages: [WebSocketMessage] = []
     private var closeDeadline: Duration?
     private var transportEnded = false
 
-    private init(transport: any ScenarioTransport, negotiated: NegotiatedHandshake, connection: Connection) {
+    private init(transport: any ByteTransport, negotiated: NegotiatedHandshake, connection: Connection) {
         self.transport = transport
         self.connection = connection
         self.negotiated = negotiated
     }
 
     /// Performs the opening handshake over `transport`.
-    public static func connect(over transport: any ScenarioTransport, request: ClientHandshakeRequest,
+    public static func connect(over transport: any ByteTransport, request: ClientHandshakeRequest,
                                maskKeys: any MaskKeySource, respondsToPings: Bool = true,
                                timeout: Duration = .seconds(10)) async throws(ClientSessionError) -> ClientSession {
         await transport.write(request.serialize())
@@ -75,7 +75,7 @@ public final class ClientSession: @unchecked Sendable {
         }
     }
 
-    private static func readBody(after bytes: [UInt8], from transport: any ScenarioTransport, deadline: Duration) async -> String {
+    private static func readBody(after bytes: [UInt8], from transport: any ByteTransport, deadline: Duration) async -> String {
         var body = bytes
         while body.count < 4096, case .bytes(let more) = await transport.read(until: deadline) { body += more }
         return String(decoding: body, as: UTF8.self)

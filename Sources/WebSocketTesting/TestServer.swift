@@ -1,4 +1,4 @@
-import Scenario
+import Transport
 import Synchronization
 public import WebSocketServer
 public import WireSim

@@ -1,10 +1,11 @@
+public import Transport
 import WebSocketCore
 
 /// Runs one case over one connection and judges it. The same runner drives the simulated network and
-/// live servers: it sees only a `ScenarioTransport`.
+/// live servers: it sees only a `ByteTransport`.
 public enum ScenarioRunner {
     /// - Parameter seed: where the handshake nonce and the mask keys come from.
-    public static func run(_ scenario: ScenarioCase, on transport: any ScenarioTransport,
+    public static func run(_ scenario: ScenarioCase, on transport: any ByteTransport,
                            parameters: RunParameters = RunParameters(), seed: UInt64) async -> CaseResult {
         let execution = CaseExecution(scenario: scenario, transport: transport, parameters: parameters, seed: seed)
         await execution.run()
@@ -15,7 +16,7 @@ public enum ScenarioRunner {
 /// The state of one case while it runs.
 final class CaseExecution {
     let scenario: ScenarioCase
-    let transport: any ScenarioTransport
+    let transport: any ByteTransport
     let parameters: RunParameters
     private var random: SplitMix64
     private var client: ScriptedClient
@@ -46,7 +47,7 @@ final class CaseExecution {
     private var takingEchoes = false
     private var echoes: [(opcode: Opcode, payload: [UInt8])] = []
 
-    init(scenario: ScenarioCase, transport: any ScenarioTransport, parameters: RunParameters, seed: UInt64) {
+    init(scenario: ScenarioCase, transport: any ByteTransport, parameters: RunParameters, seed: UInt64) {
         self.scenario = scenario
         self.transport = transport
         self.parameters = parameters

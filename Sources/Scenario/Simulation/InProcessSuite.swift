@@ -1,6 +1,6 @@
-public import ReferenceServer
 public import WebSocketCore
 public import WireSim
+import Transport
 
 /// Runs cases in-process against a server session over the simulated network: deterministic, and fast
 /// because every wait is virtual.
@@ -17,11 +17,6 @@ public struct InProcessSuite: Sendable {
         self.makeServer = makeServer
         self.parameters = parameters
         self.linkOptions = linkOptions
-    }
-
-    /// The reference echo server, with the run parameters that describe it.
-    public static func referenceServer(_ configuration: EchoServerConfiguration = EchoServerConfiguration()) -> InProcessSuite {
-        InProcessSuite(parameters: RunParameters(describing: configuration)) { EchoServer(configuration: configuration) }
     }
 
     /// Seed 0 is an ideal link (whole writes, no delay); every other seed draws segment sizes of 1–512
@@ -94,18 +89,5 @@ public struct InProcessSuite: Sendable {
             }
         }
         return (baseline, changes)
-    }
-}
-
-extension RunParameters {
-    /// What a run must know about the reference echo server with `configuration`: its subprotocol and
-    /// keepalive timings. An idle period of three ping intervals keeps 11.5.1 short when the server pings.
-    public init(describing configuration: EchoServerConfiguration) {
-        self.init()
-        subprotocol = configuration.subprotocols.first
-        serverPingInterval = configuration.pingInterval
-        serverPongTimeout = configuration.pongTimeout
-        serverCloseTimeout = configuration.closeTimeout
-        if let interval = configuration.pingInterval { idlePeriod = min(idlePeriod, interval * 3) }
     }
 }

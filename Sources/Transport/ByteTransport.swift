@@ -1,4 +1,4 @@
-/// What the scripted client reads from its connection.
+/// What a client reads from its connection.
 public enum TransportInput: Sendable, Hashable {
     case bytes([UInt8])
     /// The peer closed its side: nothing more will arrive.
@@ -9,9 +9,9 @@ public enum TransportInput: Sendable, Hashable {
     case timedOut
 }
 
-/// One client connection to the server under test, as the runner drives it: in-process over the simulated
-/// network, or live over TCP/TLS. Times are measured from when the connection was made.
-public protocol ScenarioTransport: AnyObject {
+/// One connection as a byte stream, as the scenario runner and the test client drive it: in-process over the
+/// simulated network, or live over TCP/TLS. Times are measured from when the connection was made.
+public protocol ByteTransport: AnyObject {
     var elapsed: Duration { get }
     /// Writes bytes; after `close()` or the end of the connection it does nothing.
     func write(_ bytes: [UInt8]) async

@@ -3,7 +3,7 @@ package import WireSim
 /// The client end of a simulated link, as the runner's transport. Everything runs on the simulation's
 /// driving thread; reads wait on virtual time.
 // Unchecked: confined to the simulation's driving thread, like everything the simulation runs.
-package final class SimulatedTransport: ScenarioTransport, LinkEndpoint, @unchecked Sendable {
+package final class SimulatedTransport: ByteTransport, LinkEndpoint, @unchecked Sendable {
     private let link: SimulatedLink
     private let start: VirtualInstant
     private var inbox: [TransportInput] = []

@@ -1,0 +1,79 @@
+#!/usr/bin/env python3
+"""The layering of wsspec's modules: arrows point down only (docs/decisions.md, DESIGN.md).
+
+Checks, from `swift package dump-package`:
+- every library target depends only on what LAYERS allows it (a new arrow is a decision: add it here, with why);
+- every source file imports only modules its target declares (or the system's), so that no dependency hides
+  behind another target's re-export.
+Exits 1 naming each breach.
+"""
+import json
+import os
+import re
+import subprocess
+import sys
+
+# What each library may depend on. Executables, fuzzers, benchmarks and tests sit above everything.
+LAYERS = {
+    "CWebSocketKernels": set(),
+    "CZlib": set(),
+    "WireSim": set(),
+    # The sans-IO core: swift-crypto (SHA-1), zlib and its own vector kernel, nothing else.
+    "WebSocketCore": {"CWebSocketKernels", "CZlib", "Crypto"},
+    "Transport": {"WebSocketCore", "WireSim"},
+    "ReferenceServer": {"WebSocketCore"},
+    # A lock that ThreadSanitizer can see (docs/decisions.md), not NIO's networking.
+    "WebSocketServer": {"WebSocketCore", "NIOConcurrencyHelpers"},
+    # What a handler test needs: the handler API and the simulated network, not the scenario DSL.
+    "WebSocketTesting": {"WebSocketServer", "Transport", "WireSim", "WebSocketCore"},
+    "Scenario": {"WebSocketCore", "WireSim", "Transport"},
+    "ConformanceSuite": {"Scenario", "ReferenceServer", "WebSocketCore"},
+    "ConformanceReport": {"Scenario", "WebSocketCore", "Crypto"},
+    # The only library that speaks NIO's networking.
+    "WebSocketNIO": {"Scenario", "Transport", "WebSocketServer", "ReferenceServer", "WebSocketCore", "NIOCore",
+                     "NIOConcurrencyHelpers", "NIOPosix", "NIOTLS", "NIOSSL", "Logging"},
+    "WSSpecCommand": {"ConformanceSuite", "ConformanceReport", "Scenario", "ReferenceServer", "WebSocketNIO",
+                      "WebSocketCore", "ArgumentParser", "Logging", "NIOSSL"},
+    "ChatExample": {"WebSocketServer", "NIOConcurrencyHelpers"},
+    "CFuzzShims": set(),
+    "FuzzEntryPoints": {"CFuzzShims", "WebSocketCore"},
+}
+
+SYSTEM = {"Foundation", "FoundationEssentials", "Glibc", "Darwin", "Dispatch", "Synchronization", "Testing", "XCTest",
+          "Swift", "_Concurrency", "os", "Musl"}
+
+IMPORT = re.compile(r"^\s*(?:@testable\s+|@_exported\s+)?(?:public\s+|package\s+|internal\s+|private\s+|fileprivate\s+)?"
+                    r"import\s+(?:struct\s+|class\s+|enum\s+|protocol\s+|func\s+|var\s+|let\s+|typealias\s+)?(\w+)")
+
+
+def main():
+    package = json.loads(subprocess.run(["swift", "package", "dump-package"], capture_output=True, text=True,
+                                        check=True).stdout)
+    problems = []
+    for target in package["targets"]:
+        name, kind = target["name"], target["type"]
+        declared = {next(iter(dependency.values()))[0] for dependency in target["dependencies"]}
+        if kind in ("regular", "system"):
+            allowed = LAYERS.get(name)
+            if allowed is None:
+                problems.append(f"{name}: a library target the layering does not know yet (add it to LAYERS)")
+            elif declared - allowed:
+                problems.append(f"{name} depends on {sorted(declared - allowed)}, which its layer may not")
+        path = target.get("path") or os.path.join("Tests" if kind == "test" else "Sources", name)
+        for folder, _, files in os.walk(path):
+            for file in files:
+                if not file.endswith(".swift"):
+                    continue
+                with open(os.path.join(folder, file), encoding="utf-8") as handle:
+                    for number, line in enumerate(handle, 1):
+                        match = IMPORT.match(line)
+                        if match and match.group(1) not in declared | SYSTEM | {name}:
+                            problems.append(f"{os.path.join(folder, file)}:{number}: imports {match.group(1)}, "
+                                            f"which {name} does not declare")
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
