@@ -128,7 +128,7 @@ enum FragmentationSection {
         let rest = expectations()
         return ScenarioCase(id, title, sends: sends, expectation: expectation, rfc: rfc, checks: checks,
                             closing: closing, deadline: .seconds(60)) {
-            if pacing == .byteWise { Chop.writes(into: 1, delay: .milliseconds(1)) }
+            if pacing == .byteWise { Chop.writes(ofSize: 1, delay: .milliseconds(1)) }
             for (index, frame) in frames.enumerated() {
                 if pacing == .paused && index > 0 { Wait.for(.milliseconds(100)) }
                 Send.frame(fin: frame.fin, opcode: frame.opcode, payload: Array(frame.payload.utf8))

@@ -277,7 +277,7 @@ enum HandshakeSection {
             ScenarioCase("0.8.2", "The request written one byte at a time", sends: "The standard request, one byte per write, 1 ms apart.",
                          expectation: "101 Switching Protocols; then an echo.", rfc: rfcRequest, checks: ["handshake"],
                          deadline: .seconds(60)) {
-                Chop.writes(into: 1, delay: .milliseconds(1))
+                Chop.writes(ofSize: 1, delay: .milliseconds(1))
                 Open.handshake { $0.expect.onRefusal = refusedValidRequest }
                 Chop.off
                 Send.text("after a slow request")

@@ -18,7 +18,7 @@ enum OpcodeSection {
                                         + (afterMessage ? " and answers no ping; echoing the message before that is OK, not echoing it NON-STRICT." : "."),
                                     rfc: [Payloads.rfc("5.2")], checks: ["reserved-opcodes"], closing: .peerFails(codes: [1002])) {
                     // The fifth case of each group writes its frames one byte at a time, as Autobahn|Testsuite does.
-                    if index == 4 { Chop.writes(into: 1, delay: .milliseconds(1)) }
+                    if index == 4 { Chop.writes(ofSize: 1, delay: .milliseconds(1)) }
                     if afterMessage {
                         Send.text("Hello, world!")
                         EchoBeforeFailure.awaitEcho("Hello, world!")

@@ -43,7 +43,7 @@ enum PingPongSection {
                                       sends: "Ten pings with payloads \"payload-0\" … \"payload-9\".",
                                       expectation: "Ten pongs, in order, each with its ping's payload.",
                                       rfc: rfc, checks: ["ping"], deadline: .seconds(60)) {
-                if chopped { Chop.writes(into: 1, delay: .milliseconds(1)) }
+                if chopped { Chop.writes(ofSize: 1, delay: .milliseconds(1)) }
                 for index in 0..<10 { Send.ping(Array("payload-\(index)".utf8)) }
                 for index in 0..<10 { Expect.pong(Array("payload-\(index)".utf8)) }
             })
@@ -54,7 +54,7 @@ enum PingPongSection {
     private static func pinged(_ id: CaseID, _ title: String, _ payload: [UInt8], chopped: Bool = false) -> ScenarioCase {
         ScenarioCase(id, title, sends: "A ping with a \(payload.count)-byte payload\(chopped ? ", one byte per write" : "").",
                      expectation: "A pong with the same payload; then a normal close.", rfc: rfc, checks: ["ping"]) {
-            if chopped { Chop.writes(into: 1, delay: .milliseconds(1)) }
+            if chopped { Chop.writes(ofSize: 1, delay: .milliseconds(1)) }
             Send.ping(payload)
             Expect.pong(payload)
         }

@@ -23,7 +23,7 @@ enum ReservedBitsSection {
                                       expectation: "The peer fails the connection with 1002 and answers no ping; echoing the first "
                                         + "message before that is OK, not echoing it NON-STRICT.",
                                       rfc: rfc, checks: ["reserved-bits"], closing: .peerFails(codes: [1002])) {
-                if number == 4 { Chop.writes(into: 1, delay: .milliseconds(1)) }
+                if number == 4 { Chop.writes(ofSize: 1, delay: .milliseconds(1)) }
                 Send.text("Hello, world!")
                 EchoBeforeFailure.awaitEcho("Hello, world!")
                 Send.frame(rsv1: r1, rsv2: r2, rsv3: r3, opcode: .text, payload: Array("Hello, world!".utf8))

@@ -57,14 +57,14 @@ enum UTF8Section {
                          sends: "\(Payloads.mixedText) as text fragments of one byte each: some end inside a character.",
                          expectation: "The text is echoed: validity is a property of the whole message.",
                          rfc: rfc, checks: ["utf8", "fragmentation"]) {
-                Send.fragmented(.text, mixed, into: mixed.count)
+                Send.fragmented(.text, mixed, inFrames: mixed.count)
                 Expect.text(Payloads.mixedText)
             },
             ScenarioCase("6.2.4", "Valid UTF-8 in one-byte fragments, split inside characters",
                          sends: "κόσμε as eleven text fragments of one byte each: most end inside a character.",
                          expectation: "The text is echoed: validity is a property of the whole message.",
                          rfc: rfc, checks: ["utf8", "fragmentation"]) {
-                Send.fragmented(.text, Payloads.kosme, into: Payloads.kosme.count)
+                Send.fragmented(.text, Payloads.kosme, inFrames: Payloads.kosme.count)
                 Expect.message(echoed(Payloads.kosme))
             },
             ScenarioCase("6.3.1", "Invalid UTF-8 in one frame", sends: "κόσμε, a UTF-16 surrogate (ED A0 80), then \"edited\".",
@@ -77,7 +77,7 @@ enum UTF8Section {
                          sends: "The 6.3.1 payload as text fragments of one byte each.",
                          expectation: "The peer fails the connection with 1007.", rfc: rfc, checks: ["utf8", "invalid-utf8", "fragmentation"],
                          closing: .peerFails(codes: [1007])) {
-                Send.fragmented(.text, Payloads.kosmeWithSurrogate, into: Payloads.kosmeWithSurrogate.count)
+                Send.fragmented(.text, Payloads.kosmeWithSurrogate, inFrames: Payloads.kosmeWithSurrogate.count)
                 Expect.failure([1007])
             },
         ]

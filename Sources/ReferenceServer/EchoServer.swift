@@ -113,7 +113,7 @@ public final class EchoServer: ServerSession {
             case .closed:
                 state = .finished
                 actions += (keepalive?.stop() ?? []) + [.cancelTimer(Self.closeTimer)]
-            case .ping, .closeReceived, .failed:
+            case .ping, .closeReceived, .invalidCloseReceived, .failed:
                 break
             }
         }

@@ -11,6 +11,11 @@ public struct Connection {
         public var maxMessageLength: UInt64 = 16 << 20
         /// Answer every ping with a pong carrying the same payload.
         public var autoPong = true
+        /// Answer the peer's close frame with ours. Off, the caller decides (a test peer that must not answer).
+        public var answersClose = true
+        /// Send a close frame with the violation's code when the peer breaks a rule. Off, the caller decides;
+        /// the connection is failed either way (nothing more is decoded).
+        public var closesOnViolation = true
         /// RSV bits a negotiated extension gives meaning to (RSV1 is added when `permessageDeflate` is set).
         public var allowedReservedBits: FrameParser.ReservedBits = []
         /// permessage-deflate as the opening handshake agreed it: data messages sent with `send(text:)`,
@@ -167,10 +172,14 @@ public struct Connection {
     }
 
     /// Sends a message split into frames of at most `fragmentSize` payload bytes; under permessage-deflate
-    /// the message is compressed first and the compressed bytes are split (RSV1 on the first frame only).
-    public mutating func send(_ opcode: Opcode, payload: [UInt8], fragmentSize: Int) throws(CommandError) {
+    /// the message is compressed first (unless `compress` is false) and the compressed bytes are split (RSV1 on
+    /// the first frame only). With `emptyFinalFragment`, every one of those frames has FIN clear and an empty
+    /// final continuation ends the message.
+    public mutating func send(_ opcode: Opcode, payload: [UInt8], fragmentSize: Int, compress: Bool = true,
+                              emptyFinalFragment: Bool = false) throws(CommandError) {
         guard state == .open else { throw .notOpen(state) }
         var payload = payload
+        let compressor = compress ? compressor : nil
         let compressed = compressor != nil
         if let compressor {
             let plainCount = payload.count
@@ -183,11 +192,12 @@ public struct Connection {
         var start = 0
         repeat {
             let end = start + min(payload.count - start, size)
-            try send(Frame(fin: end == payload.count, rsv1: compressed && start == 0,
+            try send(Frame(fin: end == payload.count && !emptyFinalFragment, rsv1: compressed && start == 0,
                            opcode: start == 0 ? opcode : .continuation,
                            payload: start == 0 && end == payload.count ? payload : Array(payload[start..<end])))
             start = end
         } while start < payload.count
+        if emptyFinalFragment { try send(Frame(opcode: .continuation, payload: [])) }
     }
 
     public mutating func ping(_ payload: [UInt8] = []) throws(CommandError) {
@@ -256,13 +266,19 @@ public struct Connection {
         case .control(.pong, let payload):
             events.append(.pong(payload))
         case .control(_, let payload):  // close
-            let close = try ClosePayload.parse(payload)
+            let close: ClosePayload
+            do {
+                close = try ClosePayload.parse(payload)
+            } catch {
+                events.append(.invalidCloseReceived(payload))
+                throw error
+            }
             receivedClose = close
             events.append(.closeReceived(close))
             if state == .open {
                 closeInitiator = role.peer
                 // Echo the code (RFC 6455 §5.5.1); an empty close is answered with an empty one.
-                queue(Frame(opcode: .close, payload: ClosePayload(code: close.code).bytes))
+                if configuration.answersClose { queue(Frame(opcode: .close, payload: ClosePayload(code: close.code).bytes)) }
             }
             state = .closing
             // The server ends the TCP connection first (§7.1.1); a client waits for it, on a timer.
@@ -271,7 +287,7 @@ public struct Connection {
     }
 
     private mutating func fail(_ violation: ProtocolViolation, into events: inout [ConnectionEvent]) {
-        if state == .open {
+        if state == .open && configuration.closesOnViolation {
             queue(Frame(opcode: .close, payload: ClosePayload(code: violation.closeCode, reason: violation.description)
                 .truncatingReason.bytes))
             closeInitiator = role

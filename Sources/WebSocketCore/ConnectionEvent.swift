@@ -7,6 +7,9 @@ public enum ConnectionEvent: Sendable, Hashable {
     case pong([UInt8])
     /// The peer's close frame arrived (`code` is nil when it carried none).
     case closeReceived(ClosePayload)
+    /// The peer's close frame arrived with a payload RFC 6455 forbids (one byte, a code that may not be sent,
+    /// a reason that is not UTF-8), as it came; `failed` follows.
+    case invalidCloseReceived([UInt8])
     /// The connection is over: after a completed closing handshake, a lost transport or a close timeout.
     case closed(ConnectionClosure)
     /// The peer broke a rule; the connection has been failed with `violation.closeCode` (RFC 6455 §7.1.7).

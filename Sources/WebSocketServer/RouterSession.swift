@@ -234,6 +234,8 @@ final class RouterSession: ServerSession, Sendable {
             break  // Answered by the connection's auto-pong.
         case .pong:
             actions += state.keepalive?.pongReceived() ?? []
+        case .invalidCloseReceived:
+            break  // `failed` follows.
         case .closeReceived:
             // No data can follow the client's close frame.
             state.inbox?.finish()

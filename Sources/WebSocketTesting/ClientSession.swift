@@ -184,6 +184,7 @@ public final class ClientSession: @unchecked Sendable {
             case .ping(let payload): pingsReceived.append(payload)
             case .pong(let payload): pongsReceived.append(payload)
             case .closeReceived(let payload): closeFrame = payload
+            case .invalidCloseReceived: break  // `failed` follows, with the violation.
             case .failed(let violation): self.violation = violation
             case .closed(let closure): self.closure = closure
             case .startCloseTimer, .closeTransport: await handleInternal([event])

@@ -155,8 +155,41 @@ struct ConnectionTests {
             var server = Connection(role: .server)
             var client = Connection(role: .client, maskKeys: SeededMaskKeySource(seed: 5))
             try client.send(Frame(opcode: .close, payload: payload))
-            #expect(server.receive(client.takeOutbound()).first == .failed(violation))
+            // The frame is reported as it came, then the connection fails for it.
+            #expect(Array(server.receive(client.takeOutbound()).prefix(2)) == [.invalidCloseReceived(payload), .failed(violation)])
         }
+    }
+
+    /// A test peer decodes with the connection and decides every answer itself.
+    @Test func aConnectionCanLeaveEveryAnswerToItsCaller() throws {
+        var configuration = Connection.Configuration()
+        configuration.autoPong = false
+        configuration.answersClose = false
+        configuration.closesOnViolation = false
+        var client = Connection(role: .client, configuration: configuration)
+        var server = Connection(role: .server)
+        try server.ping(Array("hi".utf8))
+        _ = try server.close(code: .normalClosure)
+        #expect(client.receive(server.takeOutbound()) == [.ping(Array("hi".utf8)), .closeReceived(ClosePayload(code: .normalClosure)),
+                                                          .startCloseTimer])
+        #expect(!client.hasOutbound)  // no pong, no close answer
+        var silent = Connection(role: .client, configuration: configuration)
+        #expect(silent.receive([0x89, 0x7E, 0x00, 0x7E]) == [.failed(.controlFrameTooLong(length: 126)), .closeTransport])
+        #expect(!silent.hasOutbound)  // failed, and no close frame of its own
+    }
+
+    @Test func aMessageCanEndWithAnEmptyFinalFragment() throws {
+        var client = Connection(role: .client, maskKeys: SeededMaskKeySource(seed: 3))
+        try client.send(.text, payload: Array("abcd".utf8), fragmentSize: 2, emptyFinalFragment: true)
+        var server = Connection(role: .server)
+        var parser = FrameParser(.init(senderRole: .client))
+        parser.append(client.takeOutbound())
+        var frames: [Frame] = []
+        while let parsed = try parser.nextFrame() { frames.append(parsed.frame) }
+        #expect(frames.map(\.fin) == [false, false, true])
+        #expect(frames.last?.payload == [])
+        try client.send(.text, payload: Array("abcd".utf8), fragmentSize: 2, emptyFinalFragment: true)
+        #expect(server.receive(client.takeOutbound()) == [.text("abcd")])
     }
 
     @Test func lostTransportIsAnAbnormalClosure() {

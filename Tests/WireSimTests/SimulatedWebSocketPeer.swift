@@ -147,6 +147,7 @@ final class SimulatedWebSocketPeer: LinkEndpoint, @unchecked Sendable {
         case .ping(let payload): "ping \(payload)"
         case .pong(let payload): "pong \(payload)"
         case .closeReceived(let close): "close received \(close)"
+        case .invalidCloseReceived(let payload): "invalid close received \(payload)"
         case .closed(let closure): "closed \(closure)"
         case .failed(let violation): "failed \(violation.closeCode.rawValue): \(violation)"
         case .startCloseTimer: "start close timer"

@@ -26,8 +26,9 @@ public enum Send {
                         masking: masking, lengthEncoding: lengthEncoding))
     }
     public static func raw(_ bytes: [UInt8]) -> Step { .sendRaw(bytes) }
-    public static func fragmented(_ opcode: Opcode, _ payload: [UInt8], into fragments: Int) -> Step {
-        .sendFragmented(opcode, payload, fragments: fragments)
+    /// A message in `frames` frames of near-equal size.
+    public static func fragmented(_ opcode: Opcode, _ payload: [UInt8], inFrames frames: Int) -> Step {
+        .sendFragmented(opcode, payload, fragments: frames)
     }
     public static func ping(_ payload: [UInt8] = []) -> Step { .send(FrameSpec(opcode: .ping, payload: payload)) }
     public static func pong(_ payload: [UInt8] = []) -> Step { .send(FrameSpec(opcode: .pong, payload: payload)) }
@@ -39,7 +40,7 @@ public enum Send {
 /// Segmenting the client's writes.
 public enum Chop {
     /// Split every following write into `size`-byte segments, `delay` apart.
-    public static func writes(into size: Int, delay: Duration = .zero) -> Step { .segmentWrites(size: size, delay: delay) }
+    public static func writes(ofSize size: Int, delay: Duration = .zero) -> Step { .segmentWrites(size: size, delay: delay) }
     public static var off: Step { .segmentWrites(size: nil, delay: .zero) }
 }
 
