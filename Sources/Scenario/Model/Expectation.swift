@@ -9,7 +9,8 @@ public enum MessageMatcher: Sendable, CustomStringConvertible {
 
     public func matches(opcode: Opcode, payload: [UInt8]) -> Bool {
         switch self {
-        case .text(let text): opcode == .text && payload == Array(text.utf8)
+        // Compared in place: alternatives re-evaluate as input arrives, and a copy of a 256 KiB text each time adds up.
+        case .text(let text): opcode == .text && payload.count == text.utf8.count && payload.elementsEqual(text.utf8)
         case .binary(let bytes): opcode == .binary && payload == bytes
         case .matching(_, let predicate): predicate(opcode, payload)
         }

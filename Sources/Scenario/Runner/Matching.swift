@@ -15,7 +15,8 @@ struct Matching {
 
     func evaluate(_ expectation: Expectation, from cursor: Int, start: Duration) -> MatchState {
         let end = start + expectation.deadline
-        func waitOr(_ reason: String) -> MatchState { now >= end ? .failed(reason) : .pending(until: end) }
+        // The reason is built only when it is used: describing a large expected message copies it.
+        func waitOr(_ reason: @autoclosure () -> String) -> MatchState { now >= end ? .failed(reason()) : .pending(until: end) }
         func late(_ observation: Observation) -> Bool { observation.time > end }
 
         switch expectation {
