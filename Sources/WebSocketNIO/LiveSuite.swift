@@ -55,11 +55,11 @@ public struct LiveSuite: Sendable {
                     // Leave politely: a normal closure, masked as a client must.
                     if (try? connection.close(code: .normalClosure)) != nil { await transport.write(connection.takeOutbound()) }
                     return .success(())
-                case .refused(let response, _):
-                    return notWebSocket("the opening request was answered \(response.status) \(response.reasonPhrase)")
-                case .invalid(.notHTTP(let error)):
+                case .refused(let answer):
+                    return notWebSocket("the opening request was answered \(answer.response.status) \(answer.response.reasonPhrase)")
+                case .notHTTP(let error, _):
                     return notWebSocket("the answer is not an HTTP response (\(error))")
-                case .invalid(.invalidResponse):
+                case .invalidUpgrade:
                     // A WebSocket endpoint, if a broken one: its cases will say how (FAILED, not unreachable).
                     return .success(())
                 }

@@ -54,15 +54,15 @@ public final class ClientSession: @unchecked Sendable {
                     let session = ClientSession(transport: transport, negotiated: negotiated, connection: connection)
                     await session.absorb([])
                     return session
-                case .refused(let response, let body):
+                case .refused(let answer):
                     // The body (the refusal's reason) may trail the head a little: take what is here.
-                    let reason = await readBody(after: body, from: transport, deadline: transport.elapsed + .milliseconds(100))
+                    let reason = await readBody(after: answer.rest, from: transport, deadline: transport.elapsed + .milliseconds(100))
                     await transport.close()
-                    throw .upgradeRefused(status: response.status, reason: reason)
-                case .invalid(.notHTTP(let error)):
+                    throw .upgradeRefused(status: answer.response.status, reason: reason)
+                case .notHTTP(let error, _):
                     await transport.abort()
                     throw .invalidHandshake(.notSwitchingProtocols(status: 0, reasonPhrase: error.description))
-                case .invalid(.invalidResponse(let failure)):
+                case .invalidUpgrade(_, let failure):
                     await transport.abort()
                     throw .invalidHandshake(failure)
                 }

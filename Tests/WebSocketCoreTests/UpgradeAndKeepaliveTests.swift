@@ -66,18 +66,26 @@ struct UpgradeAndKeepaliveTests {
         var forged = response
         forged.headers.replaceOrAdd(name: "Sec-WebSocket-Accept", value: "AAAAAAAAAAAAAAAAAAAAAAAAAAA=")
         var wrongKey = ClientUpgrade(request: Self.request)
-        guard case .invalid(.invalidResponse(.wrongAccept)) = wrongKey.receive(HTTPSerializer.serialize(forged), configuration: .init(),
-                                                                                 maskKeys: FixedMaskKeySource(.zero)) else {
+        guard case .invalidUpgrade(_, .wrongAccept) = wrongKey.receive(HTTPSerializer.serialize(forged), configuration: .init(),
+                                                                         maskKeys: FixedMaskKeySource(.zero)) else {
             Issue.record("a wrong Sec-WebSocket-Accept was taken")
             return
         }
         var refused = ClientUpgrade(request: Self.request)
-        guard case .refused(let head, let body) = refused.receive(Array("HTTP/1.1 426 Upgrade Required\r\nContent-Length: 2\r\n\r\nno".utf8),
-                                                                   configuration: .init(), maskKeys: FixedMaskKeySource(.zero)) else {
+        guard case .refused(let answer) = refused.receive(Array("HTTP/1.1 426 Upgrade Required\r\nContent-Length: 2\r\n\r\nno".utf8),
+                                                           configuration: .init(), maskKeys: FixedMaskKeySource(.zero)) else {
             Issue.record("a refusal was not reported as one")
             return
         }
-        #expect(head.status == 426 && body == Array("no".utf8))
+        #expect(answer.response.status == 426 && answer.rest == Array("no".utf8))
+        #expect(answer.head == Array("HTTP/1.1 426 Upgrade Required\r\nContent-Length: 2\r\n\r\n".utf8))
+        var garbage = ClientUpgrade(request: Self.request)
+        guard case .notHTTP(_, let head) = garbage.receive(Array("\u{1}\u{2}garbage\r\n\r\n".utf8), configuration: .init(),
+                                                          maskKeys: FixedMaskKeySource(.zero)) else {
+            Issue.record("garbage was taken for a response")
+            return
+        }
+        #expect(head != nil)
     }
 
     @Test func keepalivePingsAndGivesUpOnASilentPeer() throws {

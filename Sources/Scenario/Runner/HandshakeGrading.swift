@@ -19,9 +19,9 @@ enum HandshakeGrading {
         }
     }
 
-    /// A 101 answer.
-    static func upgrade(_ response: HTTPResponseHead, to request: ClientHandshakeRequest, _ expectation: HandshakeExpectation,
-                        requirement: Requirement, supportedSubprotocol: String?) -> Outcome {
+    /// A 101 answer, and whether it opens a connection for the request (`ClientUpgrade` validated it).
+    static func upgrade(_ response: HTTPResponseHead, validation: Result<NegotiatedHandshake, HandshakeResponseFailure>,
+                        _ expectation: HandshakeExpectation, requirement: Requirement, supportedSubprotocol: String?) -> Outcome {
         var outcome = Outcome()
         // An extension the server must decline but accepted fails the case, however the rest of the answer looks.
         let answered = response.headers.listElements("Sec-WebSocket-Extensions").map {
@@ -32,9 +32,10 @@ enum HandshakeGrading {
             return outcome
         }
         let negotiated: NegotiatedHandshake
-        do {
-            negotiated = try ClientHandshakeValidator.validate(response, for: request)
-        } catch {
+        switch validation {
+        case .success(let valid):
+            negotiated = valid
+        case .failure(let error):
             outcome.stops = true
             guard let earned = expectation.onUpgrade else {
                 outcome.mismatch("the server upgraded a request it must refuse (and its 101 is not valid either: \(error))", requirement)

@@ -286,11 +286,7 @@ final class CaseExecution {
             logWire(.received, bytes)
             receivedBytes += bytes.count
             guard opened, !(await overReceiveBudget()) else { return }
-            let output = client.receive(bytes)
-            record(output.events)
-            if await overReceiveBudget() { return }
-            if !output.reply.isEmpty && !clientClosedTransport { await reply(output.reply) }
-            if output.closeTransport { await closeOurSide() }
+            await takeDecoded(bytes)
         case .endOfStream:
             record(client.transportEnded(reset: false))
         case .reset:
@@ -298,6 +294,15 @@ final class CaseExecution {
         case .timedOut:
             break
         }
+    }
+
+    /// Hands received bytes to the client and acts on what they meant (answers, failing the connection).
+    private func takeDecoded(_ bytes: [UInt8] = []) async {
+        let output = client.receive(bytes)
+        record(output.events)
+        if await overReceiveBudget() { return }
+        if !output.reply.isEmpty && !clientClosedTransport { await reply(output.reply) }
+        if output.closeTransport { await closeOurSide() }
     }
 
     private func record(_ events: [ObservedEvent]) {
@@ -422,57 +427,64 @@ final class CaseExecution {
         await flush()
         trackingOutgoingFrames = true
 
-        var parser = HTTPHeadParser()
+        var upgrade = ClientUpgrade(request: request)
         let deadline = now + parameters.handshakeTimeout
-        var received: (head: [UInt8], rest: [UInt8])?
-        reading: while received == nil {
+        let grade = scenario.requirement, expectation = spec.expect
+        while true {
             let input = await transport.read(until: deadline)
             switch input {
             case .bytes(let chunk):
                 logWire(.received, chunk)
-                do {
-                    received = try parser.append(chunk)
-                } catch {
-                    return await apply(HandshakeGrading.noResponse("the response head is unreadable: \(error)", spec.expect, requirement: scenario.requirement))
+                let step = upgrade.receive(chunk, configuration: ScriptedClient.decoding, maskKeys: client.messageMaskKeys)
+                switch step {
+                case .needMore:
+                    continue
+                case .notHTTP(let error, let head):
+                    handshake?.response = head.map { String(decoding: $0, as: UTF8.self) }
+                    let what = head == nil ? "the response head is unreadable" : "the response is not HTTP"
+                    return await apply(HandshakeGrading.noResponse("\(what): \(error)", expectation, requirement: grade))
+                case .refused(let answer):
+                    record(answer)
+                    return await apply(HandshakeGrading.refusal(answer.response, expectation, requirement: grade))
+                case .invalidUpgrade(let answer, let failure):
+                    record(answer)
+                    return await apply(HandshakeGrading.upgrade(answer.response, validation: .failure(failure), expectation,
+                                                                requirement: grade, supportedSubprotocol: parameters.subprotocol))
+                case .upgraded(let answer, let negotiated, let connection):
+                    record(answer)
+                    let outcome = HandshakeGrading.upgrade(answer.response, validation: .success(negotiated), expectation,
+                                                           requirement: grade, supportedSubprotocol: parameters.subprotocol)
+                    if outcome.negotiated != nil { client.adopt(connection, agreement: negotiated.permessageDeflate) }
+                    return await apply(outcome)
                 }
             case .endOfStream, .reset:
                 record(client.transportEnded(reset: input == .reset))
-                return await apply(HandshakeGrading.noResponse("the server closed the connection without an HTTP response", spec.expect, requirement: scenario.requirement))
+                return await apply(HandshakeGrading.noResponse("the server closed the connection without an HTTP response", expectation,
+                                                               requirement: grade))
             case .timedOut:
-                break reading
+                return await apply(HandshakeGrading.noResponse("no HTTP response within \(parameters.handshakeTimeout.formatted)",
+                                                               expectation, requirement: grade))
             }
-        }
-        guard let received else {
-            return await apply(HandshakeGrading.noResponse("no HTTP response within \(parameters.handshakeTimeout.formatted)", spec.expect, requirement: scenario.requirement))
-        }
-        handshake?.response = String(decoding: received.head, as: UTF8.self)
-        let response: HTTPResponseHead
-        do {
-            response = try HTTPHeadParser.parseResponse(received.head)
-        } catch {
-            return await apply(HandshakeGrading.noResponse("the response is not HTTP: \(error)", spec.expect, requirement: scenario.requirement))
-        }
-        handshake?.status = response.status
-        if response.status == 101 {
-            await apply(HandshakeGrading.upgrade(response, to: request, spec.expect, requirement: scenario.requirement, supportedSubprotocol: parameters.subprotocol),
-                        leftover: received.rest)
-        } else {
-            await apply(HandshakeGrading.refusal(response, spec.expect, requirement: scenario.requirement))
         }
     }
 
-    /// Takes the handshake's verdict; an opened connection is set up, and the bytes that followed the 101 are
-    /// read unless the case stops here.
-    private func apply(_ outcome: HandshakeGrading.Outcome, leftover: [UInt8] = []) async {
+    /// Keeps the answer's head, as text, for the report.
+    private func record(_ answer: ClientUpgrade.Answer) {
+        handshake?.response = String(decoding: answer.head, as: UTF8.self)
+        handshake?.status = answer.response.status
+    }
+
+    /// Takes the handshake's verdict. Unless the case stops here, what came right behind the 101 (already in the
+    /// adopted connection) is taken in.
+    private func apply(_ outcome: HandshakeGrading.Outcome) async {
         verdict = max(verdict, outcome.verdict)
         reasons += outcome.reasons
         if outcome.stops { stopped = true }
         if let negotiated = outcome.negotiated {
             opened = true
             handshake?.subprotocol = negotiated.subprotocol
-            if let deflate = negotiated.permessageDeflate { client.enableCompression(deflate) }
         }
-        if opened && !stopped && !leftover.isEmpty { await take(.bytes(leftover)) }
+        if opened && !stopped { await takeDecoded() }
     }
 
     // MARK: The closing handshake

@@ -31,32 +31,32 @@ struct ScriptedClient {
     private(set) var compressionAgreement: PerMessageDeflateAgreement?
 
     private var connection: Connection
-    /// Mask keys for the frames the scenario sends; the connection draws its own for messages.
+    /// Mask keys for the frames the scenario sends; the connection draws its own (`messageMaskKeys`) for messages.
     private var maskKeys: SeededMaskKeySource
-    private let maskSeed: UInt64
+    let messageMaskKeys: SeededMaskKeySource
 
     init(maskSeed: UInt64) {
-        self.maskSeed = maskSeed
         maskKeys = SeededMaskKeySource(seed: maskSeed)
-        connection = Self.decoder(agreement: nil, maskSeed: maskSeed)
+        messageMaskKeys = SeededMaskKeySource(seed: ~maskSeed)
+        connection = Connection(role: .client, configuration: Self.decoding, maskKeys: messageMaskKeys)
     }
 
     /// A client connection that decodes and reports, and leaves every answer to the scripted client.
-    private static func decoder(agreement: PerMessageDeflateAgreement?, maskSeed: UInt64) -> Connection {
+    static var decoding: Connection.Configuration {
         var configuration = Connection.Configuration()
         configuration.maxFramePayloadLength = maxMessageLength
         configuration.maxMessageLength = maxMessageLength
         configuration.autoPong = false
         configuration.answersClose = false
         configuration.closesOnViolation = false
-        configuration.permessageDeflate = agreement
-        return Connection(role: .client, configuration: configuration, maskKeys: SeededMaskKeySource(seed: ~maskSeed))
+        return configuration
     }
 
-    /// Turns permessage-deflate on (before any frame arrives): RSV1 marks compressed messages from now on, both ways.
-    mutating func enableCompression(_ agreement: PerMessageDeflateAgreement) {
+    /// Takes over the connection the opening handshake opened (configured as `decoding` says, holding what came
+    /// right behind the 101); with permessage-deflate, RSV1 marks compressed messages from now on, both ways.
+    mutating func adopt(_ connection: Connection, agreement: PerMessageDeflateAgreement?) {
+        self.connection = connection
         compressionAgreement = agreement
-        connection = Self.decoder(agreement: agreement, maskSeed: maskSeed)
     }
 
     /// Bytes on the wire against message bytes, for compressed messages each way.

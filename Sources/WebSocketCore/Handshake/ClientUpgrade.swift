@@ -1,29 +1,28 @@
 /// The client's side of the opening handshake up to an open `Connection`, sans-IO and written once for every
 /// client: after the request is sent, it reads the response head (bounded), validates a 101 against the
 /// request as sent, and turns it into a connection that already holds the bytes that followed the head.
+/// Every other answer comes back whole, so that a harness can judge it.
 public struct ClientUpgrade {
+    /// A response head as it came, parsed, and the bytes that followed it so far.
+    public struct Answer: Sendable, Hashable {
+        public var head: [UInt8]
+        public var response: HTTPResponseHead
+        public var rest: [UInt8]
+    }
+
     public enum Step {
         /// The response head is not complete yet.
         case needMore
-        /// Speak WebSocket on `connection`: the bytes after the head are in it, so the next `nextEvent()` may
-        /// already return one.
-        case upgraded(response: HTTPResponseHead, negotiated: NegotiatedHandshake, connection: Connection)
-        /// The server answered with another status; `body` holds what followed the head so far.
-        case refused(response: HTTPResponseHead, body: [UInt8])
-        /// The answer is not an HTTP response, or its 101 does not open a connection for this request.
-        case invalid(Failure)
-    }
-
-    public enum Failure: Error, Sendable, Hashable, CustomStringConvertible {
-        case notHTTP(HTTPParseError)
-        case invalidResponse(HandshakeResponseFailure)
-
-        public var description: String {
-            switch self {
-            case .notHTTP(let error): "the answer is not an HTTP response (\(error))"
-            case .invalidResponse(let failure): "the 101 response is not a valid upgrade: \(failure)"
-            }
-        }
+        /// A 101 that opens the connection: the bytes after the head are in `connection`, so its next
+        /// `nextEvent()` may already return one.
+        case upgraded(Answer, negotiated: NegotiatedHandshake, connection: Connection)
+        /// Another status: the server refused.
+        case refused(Answer)
+        /// A 101 that does not open a connection for this request (its Accept, Upgrade, Connection,
+        /// subprotocol or extensions).
+        case invalidUpgrade(Answer, HandshakeResponseFailure)
+        /// No HTTP response: `head` holds the bytes when a head was complete but is not HTTP.
+        case notHTTP(HTTPParseError, head: [UInt8]?)
     }
 
     public let request: ClientHandshakeRequest
@@ -38,26 +37,31 @@ public struct ClientUpgrade {
     /// says, with the permessage-deflate agreement the response made and mask keys from `maskKeys`.
     public mutating func receive(_ bytes: [UInt8], configuration: Connection.Configuration,
                                  maskKeys: any MaskKeySource) -> Step {
-        let response: HTTPResponseHead
-        let rest: [UInt8]
+        let received: (head: [UInt8], rest: [UInt8])
         do {
-            guard let received = try parser.append(bytes) else { return .needMore }
-            response = try HTTPHeadParser.parseResponse(received.head)
-            rest = received.rest
+            guard let complete = try parser.append(bytes) else { return .needMore }
+            received = complete
         } catch {
-            return .invalid(.notHTTP(error))
+            return .notHTTP(error, head: nil)
         }
-        guard response.status == 101 else { return .refused(response: response, body: rest) }
+        let response: HTTPResponseHead
+        do {
+            response = try HTTPHeadParser.parseResponse(received.head)
+        } catch {
+            return .notHTTP(error, head: received.head)
+        }
+        let answer = Answer(head: received.head, response: response, rest: received.rest)
+        guard response.status == 101 else { return .refused(answer) }
         let negotiated: NegotiatedHandshake
         do {
             negotiated = try ClientHandshakeValidator.validate(response, for: request)
         } catch {
-            return .invalid(.invalidResponse(error))
+            return .invalidUpgrade(answer, error)
         }
         var configuration = configuration
         configuration.permessageDeflate = negotiated.permessageDeflate
         var connection = Connection(role: .client, configuration: configuration, maskKeys: maskKeys)
-        if !rest.isEmpty { connection.append(rest) }
-        return .upgraded(response: response, negotiated: negotiated, connection: connection)
+        if !received.rest.isEmpty { connection.append(received.rest) }
+        return .upgraded(answer, negotiated: negotiated, connection: connection)
     }
 }
