@@ -15,15 +15,6 @@ enum HTMLReport {
         "cases/\(AutobahnJSON.safeFileName(agent))_\(id.rawValue.replacingOccurrences(of: ".", with: "_")).html"
     }
 
-    /// The pages, by path relative to the report directory.
-    static func pages(_ runs: [ConformanceRun]) -> [(path: String, html: String)] {
-        var pages = [("index.html", index(runs))]
-        for run in runs {
-            for record in run.results { pages.append((casePagePath(agent: run.agent, id: record.id), casePage(record, run: run))) }
-        }
-        return pages
-    }
-
     // MARK: index.html
 
     static func index(_ runs: [ConformanceRun]) -> String {

@@ -30,46 +30,56 @@ public enum ReportWriter {
     /// missing, and returns the files written. Files of an earlier report there are replaced.
     @discardableResult
     public static func write(_ runs: [ConformanceRun], formats: Set<ReportFormat>, to directory: URL) throws(ReportError) -> [URL] {
-        var written: [URL] = []
-        func put(_ data: Data, _ name: String) throws(ReportError) {
-            let url = directory.appendingPathComponent(name)
-            do {
-                try data.write(to: url, options: .atomic)
-            } catch {
-                throw ReportError(description: "cannot write \(url.path): \(error.localizedDescription)")
-            }
-            written.append(url)
-        }
-        func encoded(_ value: some Encodable) throws(ReportError) -> Data {
-            do {
-                return try AutobahnJSON.encode(value)
-            } catch {
-                throw ReportError(description: "cannot encode the report: \(error)")
-            }
-        }
         do {
             let folder = formats.contains(.html) ? directory.appendingPathComponent("cases") : directory
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         } catch {
             throw ReportError(description: "cannot create the report directory \(directory.path): \(error.localizedDescription)")
         }
-        try put(try encoded(runs), runFileName)
+        // Every file is independent of the others: each is one job, and the jobs run on every core (a load-section
+        // run writes a few hundred megabytes of JSON and HTML, which took as long as the run itself on one).
+        var jobs: [(name: String, contents: @Sendable () throws -> Data)] = [(runFileName, { try AutobahnJSON.encode(runs) })]
         if formats.contains(.json) {
-            try put(try encoded(AutobahnJSON.index(runs)), "index.json")
+            jobs.append(("index.json", { try AutobahnJSON.encode(AutobahnJSON.index(runs)) }))
             for run in runs {
                 for result in run.results {
-                    try put(try encoded(AutobahnJSON.caseReport(result, agent: run.agent)),
-                            AutobahnJSON.caseFileName(agent: run.agent, id: result.id))
+                    jobs.append((AutobahnJSON.caseFileName(agent: run.agent, id: result.id),
+                                 { try AutobahnJSON.encode(AutobahnJSON.caseReport(result, agent: run.agent)) }))
                 }
             }
         }
         if formats.contains(.junit) {
-            try put(Data(JUnitXML.document(runs).utf8), "junit.xml")
+            jobs.append(("junit.xml", { Data(JUnitXML.document(runs).utf8) }))
         }
         if formats.contains(.html) {
-            for page in HTMLReport.pages(runs) { try put(Data(page.html.utf8), page.path) }
+            jobs.append(("index.html", { Data(HTMLReport.index(runs).utf8) }))
+            for run in runs {
+                for record in run.results {
+                    jobs.append((HTMLReport.casePagePath(agent: run.agent, id: record.id),
+                                 { Data(HTMLReport.casePage(record, run: run).utf8) }))
+                }
+            }
         }
-        return written
+        let failures = LockedFailures()
+        let allJobs = jobs
+        DispatchQueue.concurrentPerform(iterations: allJobs.count) { index in
+            let (name, contents) = allJobs[index]
+            let url = directory.appendingPathComponent(name)
+            let data: Data
+            do {
+                data = try contents()
+            } catch {
+                return failures.add(index, "cannot encode the report: \(error)")
+            }
+            do {
+                try data.write(to: url, options: .atomic)
+            } catch {
+                failures.add(index, "cannot write \(url.path): \(error.localizedDescription)")
+            }
+        }
+        // The first failure in file order, so the message does not depend on scheduling.
+        if let first = failures.first { throw ReportError(description: first) }
+        return jobs.map { directory.appendingPathComponent($0.name) }
     }
 
     /// The runs saved in a report directory (or in a `wsspec-run.json` file named directly).
@@ -89,5 +99,24 @@ public enum ReportWriter {
         } catch {
             throw ReportError(description: "\(file.path) is not a saved wsspec run: \(error)")
         }
+    }
+}
+
+/// The failures of concurrent report jobs, by job index.
+private final class LockedFailures: @unchecked Sendable {
+    // Unchecked: every access holds the lock.
+    private let lock = NSLock()
+    private var messages: [Int: String] = [:]
+
+    func add(_ index: Int, _ message: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        messages[index] = message
+    }
+
+    var first: String? {
+        lock.lock()
+        defer { lock.unlock() }
+        return messages.min { $0.key < $1.key }?.value
     }
 }

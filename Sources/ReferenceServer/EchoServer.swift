@@ -26,9 +26,8 @@ public final class EchoServer: ServerSession {
         switch state {
         case .finished:
             return []
-        case .open(var connection):
+        case .open(let connection):
             connection.append(bytes)
-            state = .open(connection)
             return (keepalive?.peerIsAlive() ?? []) + answerEvents()
         case .awaitingRequest(var upgrade):
             let handshake = ServerHandshake(subprotocols: configuration.subprotocols, permessageDeflate: configuration.permessageDeflate)
@@ -50,12 +49,9 @@ public final class EchoServer: ServerSession {
     /// error that followed the message in the same read.
     private func answerEvents() -> [ServerAction] {
         var actions: [ServerAction] = []
-        // The connection is stored back even when no event came: decoding consumed input, and under
-        // permessage-deflate fed it to a decompressor that a discarded copy would make see it twice.
-        while case .open(var connection) = state {
+        while case .open(let connection) = state {
             let event = connection.nextEvent()
-            actions += flush(&connection)
-            state = .open(connection)
+            actions += flush(connection)
             guard let event else { break }
             actions += handle([event])
         }
@@ -63,7 +59,7 @@ public final class EchoServer: ServerSession {
     }
 
     public func timerFired(_ timer: ServerTimer) -> [ServerAction] {
-        guard case .open(var connection) = state else { return [] }
+        guard case .open(let connection) = state else { return [] }
         var actions: [ServerAction] = []
         var events: [ConnectionEvent] = []
         if timer == Self.closeTimer {
@@ -77,22 +73,20 @@ public final class EchoServer: ServerSession {
             case nil: break
             }
         }
-        actions += flush(&connection)
-        state = .open(connection)
+        actions += flush(connection)
         return actions + handle(events)
     }
 
     public func transportEnded() -> [ServerAction] {
-        guard case .open(var connection) = state else {
+        guard case .open(let connection) = state else {
             state = .finished
             return []
         }
         let events = connection.transportClosed()
-        state = .open(connection)
         return handle(events)
     }
 
-    private func flush(_ connection: inout Connection) -> [ServerAction] {
+    private func flush(_ connection: Connection) -> [ServerAction] {
         connection.hasOutbound ? [.write(connection.takeOutbound())] : []
     }
 
@@ -122,11 +116,9 @@ public final class EchoServer: ServerSession {
 
     /// Runs a command on the open connection and returns the bytes it queued. A command the connection
     /// refuses (it is closing) is dropped: an echo after the close has no one to go to.
-    private func perform(_ command: (inout Connection) throws -> Void) -> [ServerAction] {
-        guard case .open(var connection) = state else { return [] }
-        try? command(&connection)
-        let actions = flush(&connection)
-        state = .open(connection)
-        return actions
+    private func perform(_ command: (Connection) throws -> Void) -> [ServerAction] {
+        guard case .open(let connection) = state else { return [] }
+        try? command(connection)
+        return flush(connection)
     }
 }

@@ -3,7 +3,13 @@ public import WebSocketCore
 /// How the reference echo server behaves. The keepalive settings are what the 11.x cases test, so a run
 /// passes the same values to the suite (`RunParameters`).
 public struct EchoServerConfiguration: Sendable {
-    public var connection = Connection.Configuration()
+    /// The connection's limits; echoes are compressed at zlib's fastest level, since an echo server's ratio
+    /// is nobody's concern and deflate at the default level was most of the load sections' cost.
+    public var connection: Connection.Configuration = {
+        var configuration = Connection.Configuration()
+        configuration.compressionLevel = 1
+        return configuration
+    }()
     /// Subprotocols the server speaks, most preferred first.
     public var subprotocols: [String] = ["wsspec.echo"]
     /// permessage-deflate (RFC 7692): the first valid offer is accepted as it is; `nil` declines them all.

@@ -14,7 +14,7 @@ package final class SimulatedServerHost: LinkEndpoint, @unchecked Sendable {
     fileprivate var tasks: [Task<Void, any Error>] = []
     /// While the session has paused reading: what arrived meanwhile, and whether the stream ended after it.
     private var paused = false
-    private var heldInput: [[UInt8]] = []
+    private var heldInput = FIFOQueue<[UInt8]>()
     private var endOfStreamHeld = false
 
     package init(link: SimulatedLink, session: any ServerSession) {
@@ -81,8 +81,8 @@ package final class SimulatedServerHost: LinkEndpoint, @unchecked Sendable {
 
     /// Hands the session what arrived while it was paused, until it pauses again.
     private func releaseHeldInput() {
-        while !paused, !ended, !heldInput.isEmpty {
-            perform(session.receive(heldInput.removeFirst()))
+        while !paused, !ended, let bytes = heldInput.popFirst() {
+            perform(session.receive(bytes))
         }
         if !paused, endOfStreamHeld {
             endOfStreamHeld = false

@@ -6,7 +6,7 @@ package import WireSim
 package final class SimulatedTransport: ByteTransport, LinkEndpoint, @unchecked Sendable {
     private let link: SimulatedLink
     private let start: VirtualInstant
-    private var inbox: [TransportInput] = []
+    private var inbox = FIFOQueue<TransportInput>()
     private var waiter: CheckedContinuation<TransportInput, Never>?
     private var waiterTimer: Simulation.EventID?
     private var ended = false
@@ -28,14 +28,14 @@ package final class SimulatedTransport: ByteTransport, LinkEndpoint, @unchecked 
     }
 
     package func read(until deadline: Duration) async -> TransportInput {
-        if !inbox.isEmpty { return inbox.removeFirst() }
+        if let input = inbox.popFirst() { return input }
         let instant = start.advanced(by: deadline)
         if simulation.now >= instant { return .timedOut }
         return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 // Entering the continuation can take a hop through the executor, after which input may
                 // already be waiting: take it rather than wait for more.
-                if !inbox.isEmpty { return continuation.resume(returning: inbox.removeFirst()) }
+                if let input = inbox.popFirst() { return continuation.resume(returning: input) }
                 waiter = continuation
                 waiterTimer = simulation.schedule(at: instant) { [weak self] in self?.deliver(.timedOut) }
             }

@@ -13,10 +13,11 @@ enum SimulatedEchoBenchmark {
 
     /// Feeds link deliveries into a connection and writes its output back to the link.
     final class Endpoint: LinkEndpoint {
-        var connection: Connection
+        let connection: Connection
         let link: SimulatedLink
         let side: SimulatedLink.Side
         var onMessage: (Endpoint, String) -> Void = { _, _ in }
+        var onBinary: (Endpoint, [UInt8]) -> Void = { _, _ in }
 
         init(_ connection: Connection, link: SimulatedLink, side: SimulatedLink.Side) {
             self.connection = connection
@@ -30,9 +31,18 @@ enum SimulatedEchoBenchmark {
             link.send(from: side, connection.takeOutbound())
         }
 
+        func send(binary: [UInt8]) {
+            try? connection.send(binary: binary)
+            link.send(from: side, connection.takeOutbound())
+        }
+
         func linkDidReceive(_ bytes: [UInt8]) {
             for event in connection.receive(bytes) {
-                if case .text(let text) = event { onMessage(self, text) }
+                switch event {
+                case .text(let text): onMessage(self, text)
+                case .binary(let bytes): onBinary(self, bytes)
+                default: break
+                }
             }
             if connection.hasOutbound { link.send(from: side, connection.takeOutbound()) }
         }

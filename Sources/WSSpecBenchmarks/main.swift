@@ -1,7 +1,7 @@
 // Prints decode+unmask and UTF-8 validation throughput of WebSocketCore beside its peers, with ratios.
 // Run through scripts/bench.sh, which builds it in release mode.
 
-// `WSSpecBenchmarks [name...]` runs only the named sections: decode, utf8, echo, catalog, loopback, load, report, handler
+// `WSSpecBenchmarks [name...]` runs only the named sections: decode, utf8, echo, transfer, catalog, loopback, load, report, handler
 // (and handler-breakdown, the cost of each step of the handler round trip, only when named).
 let selection = Set(CommandLine.arguments.dropFirst())
 func selected(_ name: String) -> Bool { selection.isEmpty || selection.contains(name) }
@@ -40,6 +40,22 @@ if selected("echo") {
           + "wall \(formatted(echo.wallSeconds, decimals: 3)) s")
     print("events/s \(formatted(Double(echo.events) / echo.wallSeconds / 1e6)) M, "
           + "virtual/wall \(formatted(echo.virtualSeconds / echo.wallSeconds, decimals: 1))x")
+    print("")
+}
+if selected("transfer") {
+    print("A 16 MiB binary message to an echo server and back over the simulated network (WireSim; best of 3)")
+    let copy = SimulatedTransferBenchmark.memcpyGigabytesPerSecond()
+    print(padded("segmentation", 18) + padded("MB/s", 10) + padded("events", 10) + "vs memcpy (\(formatted(copy)) GB/s)")
+    for row in SimulatedTransferBenchmark.transfers() {
+        print(padded(row.label, 18) + padded(formatted(row.megabytesPerSecond, decimals: 0), 10) + padded(String(row.events), 10)
+              + formatted(100 * row.megabytesPerSecond / 1000 / copy, decimals: 1) + "%")
+    }
+    print("(MB/s counts both ways: 32 MiB cross the link per round trip.) target: >= 1000 MB/s for the seeded policies")
+    let cases = try await SimulatedTransferBenchmark.cases()
+    print("case 9.2.6 in-process \(formatted(cases.idealSeconds, decimals: 3)) s (seed 0), \(formatted(cases.seededSeconds, decimals: 3)) s "
+          + "(seed 7); loopback TCP \(formatted(cases.loopbackSeconds, decimals: 3)) s")
+    print("section 9 (54 cases, 2 jobs) in-process \(formatted(cases.sectionIdealSeconds, decimals: 2)) s, loopback TCP "
+          + "\(formatted(cases.sectionLoopbackSeconds, decimals: 2)) s (in-process must be faster)")
     print("")
 }
 if selected("catalog") {

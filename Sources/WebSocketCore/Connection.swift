@@ -1,9 +1,12 @@
 /// A WebSocket connection after the opening handshake, in either role, sans-IO: feed it received bytes
 /// and commands, read back events and the bytes to send. It owns no socket, reads no clock and draws no
 /// randomness: a client's mask keys come from the injected source and timing is left to the caller
-/// (`startCloseTimer` / `closeTimerExpired()`). Under permessage-deflate it holds zlib streams by reference:
-/// keep using the copy that was last mutated, never an older one.
-public struct Connection {
+/// (`startCloseTimer` / `closeTimerExpired()`).
+///
+/// A class, not a struct: it owns zlib streams and a message buffer that grows with every chunk, so a
+/// copy would either share the streams (two copies decoding one stream) or copy the buffer on each write
+/// (quadratic in the message size). One connection, one object.
+public final class Connection {
     public struct Configuration: Sendable, Hashable {
         /// The largest payload one frame may announce (1009 beyond).
         public var maxFramePayloadLength: UInt64 = 16 << 20
@@ -21,6 +24,9 @@ public struct Connection {
         /// permessage-deflate as the opening handshake agreed it: data messages sent with `send(text:)`,
         /// `send(binary:)` and `send(_:payload:fragmentSize:)` are compressed, and RSV1 messages decompressed.
         public var permessageDeflate: PerMessageDeflateAgreement?
+        /// zlib's level for what this side compresses: 1 (fastest) to 9, or -1 for zlib's default (6). Any level
+        /// gives the peer a real DEFLATE stream to inflate; a test peer whose own ratio is not under test uses 1.
+        public var compressionLevel: Int32 = -1
         public init() {}
     }
 
@@ -72,7 +78,7 @@ public struct Connection {
         self.configuration = configuration
         self.maskKeys = maskKeys
         let deflate = configuration.permessageDeflate
-        compressor = deflate.map { DeflateCompressor($0.sending(as: role)) }
+        compressor = deflate.map { DeflateCompressor($0.sending(as: role), level: configuration.compressionLevel) }
         assembly = MessageAssembly(limit: configuration.maxMessageLength,
                                    decompressor: deflate.map { DeflateDecompressor($0.receiving(as: role)) })
         parser = FrameParser(FrameParser.Configuration(
@@ -91,7 +97,7 @@ public struct Connection {
     // MARK: Output
 
     /// Takes the bytes queued for sending.
-    public mutating func takeOutbound() -> [UInt8] {
+    public func takeOutbound() -> [UInt8] {
         defer { outbound = [] }
         return outbound
     }
@@ -103,7 +109,7 @@ public struct Connection {
     /// Feeds bytes read from the transport; returns everything they meant. A peer that answers each event
     /// as it comes (an echo server, say) uses `append(_:)` and `nextEvent()` instead, so that its answers
     /// stay in order with what the connection queues itself (pongs, the close frame that fails it).
-    public mutating func receive(_ bytes: [UInt8]) -> [ConnectionEvent] {
+    public func receive(_ bytes: [UInt8]) -> [ConnectionEvent] {
         append(bytes)
         var events: [ConnectionEvent] = []
         while let event = nextEvent() { events.append(event) }
@@ -111,14 +117,14 @@ public struct Connection {
     }
 
     /// Buffers bytes read from the transport without interpreting them yet.
-    public mutating func append(_ bytes: [UInt8]) {
+    public func append(_ bytes: [UInt8]) {
         guard state == .open || state == .closeSent else { return }  // Anything after the close is ignored.
         parser.append(bytes)
     }
 
     /// The next thing the buffered bytes mean, or `nil` when they hold no complete event. Bytes it queues
     /// for sending (a pong, a close frame) belong before anything the caller sends in answer to this event.
-    public mutating func nextEvent() -> ConnectionEvent? {
+    public func nextEvent() -> ConnectionEvent? {
         if pending.isEmpty {
             var decoded: [ConnectionEvent] = []
             do {
@@ -134,7 +140,7 @@ public struct Connection {
     }
 
     /// The transport ended (EOF or reset).
-    public mutating func transportClosed() -> [ConnectionEvent] {
+    public func transportClosed() -> [ConnectionEvent] {
         switch state {
         case .closed:
             return []
@@ -148,7 +154,7 @@ public struct Connection {
     }
 
     /// The close timer the connection asked for has fired: give up waiting and drop the transport.
-    public mutating func closeTimerExpired() -> [ConnectionEvent] {
+    public func closeTimerExpired() -> [ConnectionEvent] {
         switch state {
         case .closeSent:
             state = .closed
@@ -163,11 +169,11 @@ public struct Connection {
 
     // MARK: Commands
 
-    public mutating func send(text: String) throws(CommandError) {
+    public func send(text: String) throws(CommandError) {
         try send(.text, payload: Array(text.utf8), fragmentSize: .max)
     }
 
-    public mutating func send(binary: [UInt8]) throws(CommandError) {
+    public func send(binary: [UInt8]) throws(CommandError) {
         try send(.binary, payload: binary, fragmentSize: .max)
     }
 
@@ -175,7 +181,7 @@ public struct Connection {
     /// the message is compressed first (unless `compress` is false) and the compressed bytes are split (RSV1 on
     /// the first frame only). With `emptyFinalFragment`, every one of those frames has FIN clear and an empty
     /// final continuation ends the message.
-    public mutating func send(_ opcode: Opcode, payload: [UInt8], fragmentSize: Int, compress: Bool = true,
+    public func send(_ opcode: Opcode, payload: [UInt8], fragmentSize: Int, compress: Bool = true,
                               emptyFinalFragment: Bool = false) throws(CommandError) {
         guard state == .open else { throw .notOpen(state) }
         var payload = payload
@@ -200,19 +206,19 @@ public struct Connection {
         if emptyFinalFragment { try send(Frame(opcode: .continuation, payload: [])) }
     }
 
-    public mutating func ping(_ payload: [UInt8] = []) throws(CommandError) {
+    public func ping(_ payload: [UInt8] = []) throws(CommandError) {
         guard payload.count <= 125 else { throw .controlPayloadTooLong(payload.count) }
         try send(Frame(opcode: .ping, payload: payload))
     }
 
-    public mutating func pong(_ payload: [UInt8] = []) throws(CommandError) {
+    public func pong(_ payload: [UInt8] = []) throws(CommandError) {
         guard payload.count <= 125 else { throw .controlPayloadTooLong(payload.count) }
         try send(Frame(opcode: .pong, payload: payload))
     }
 
     /// Starts the closing handshake. The reason is truncated to fit a control frame on a character boundary.
     /// - Returns: `startCloseTimer`, to be acted on by the caller.
-    public mutating func close(code: CloseCode? = .normalClosure, reason: String = "") throws(CommandError) -> [ConnectionEvent] {
+    public func close(code: CloseCode? = .normalClosure, reason: String = "") throws(CommandError) -> [ConnectionEvent] {
         guard state == .open else { throw .notOpen(state) }
         if let code, !code.isSendable { throw .invalidCloseCode(code) }
         queue(Frame(opcode: .close, payload: ClosePayload(code: code, reason: reason).truncatingReason.bytes))
@@ -223,7 +229,7 @@ public struct Connection {
 
     /// Sends any frame as given (a client's frames get the next mask key when they carry none), bypassing
     /// every rule except the connection state: the harness and mock clients send broken frames on purpose.
-    public mutating func send(_ frame: Frame, lengthEncoding: LengthEncoding? = nil) throws(CommandError) {
+    public func send(_ frame: Frame, lengthEncoding: LengthEncoding? = nil) throws(CommandError) {
         guard state == .open || (state == .closeSent && frame.opcode == .pong) else { throw .notOpen(state) }
         let length = frame.payload.count
         if lengthEncoding == .sevenBit && length > 125 || lengthEncoding == .sixteenBit && length > 0xFFFF {
@@ -233,18 +239,18 @@ public struct Connection {
     }
 
     /// Queues raw bytes for the transport, unchanged.
-    public mutating func sendRaw(_ bytes: [UInt8]) { outbound.append(contentsOf: bytes) }
+    public func sendRaw(_ bytes: [UInt8]) { outbound.append(contentsOf: bytes) }
 
     // MARK: Internals
 
-    private mutating func queue(_ frame: Frame, lengthEncoding: LengthEncoding? = nil) {
+    private func queue(_ frame: Frame, lengthEncoding: LengthEncoding? = nil) {
         var frame = frame
         if role.masksOutgoingFrames && frame.maskKey == nil { frame.maskKey = maskKeys.nextMaskKey() }
         // Cannot fail: `send` checks an explicit length form, and every other frame uses the minimal one.
         try? FrameSerializer.append(frame, lengthEncoding: lengthEncoding, to: &outbound)
     }
 
-    private mutating func handle(_ event: FrameParser.Event, into events: inout [ConnectionEvent]) throws(ProtocolViolation) {
+    private func handle(_ event: FrameParser.Event, into events: inout [ConnectionEvent]) throws(ProtocolViolation) {
         switch event {
         case .header(let header, _):
             try assembly.beginFrame(header)
@@ -256,7 +262,7 @@ public struct Connection {
         }
     }
 
-    private mutating func deliver(_ finished: MessageAssembly.Finished, into events: inout [ConnectionEvent]) throws(ProtocolViolation) {
+    private func deliver(_ finished: MessageAssembly.Finished, into events: inout [ConnectionEvent]) throws(ProtocolViolation) {
         switch finished {
         case .text(let text): events.append(.text(text))
         case .binary(let bytes): events.append(.binary(bytes))
@@ -286,7 +292,7 @@ public struct Connection {
         }
     }
 
-    private mutating func fail(_ violation: ProtocolViolation, into events: inout [ConnectionEvent]) {
+    private func fail(_ violation: ProtocolViolation, into events: inout [ConnectionEvent]) {
         if state == .open && configuration.closesOnViolation {
             queue(Frame(opcode: .close, payload: ClosePayload(code: violation.closeCode, reason: violation.description)
                 .truncatingReason.bytes))

@@ -51,7 +51,7 @@ public struct LiveSuite: Sendable {
                 switch upgrade.receive(bytes, configuration: Connection.Configuration(), maskKeys: FixedMaskKeySource(.zero)) {
                 case .needMore:
                     continue
-                case .upgraded(_, _, var connection):
+                case .upgraded(_, _, let connection):
                     // Leave politely: a normal closure, masked as a client must.
                     if (try? connection.close(code: .normalClosure)) != nil { await transport.write(connection.takeOutbound()) }
                     return .success(())

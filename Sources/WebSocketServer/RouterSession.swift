@@ -44,9 +44,8 @@ final class RouterSession: ServerSession, Sendable {
             switch state.phase {
             case .finished:
                 return []
-            case .open(var connection):
+            case .open(let connection):
                 connection.append(bytes)
-                state.phase = .open(connection)
                 actions += state.keepalive?.peerIsAlive() ?? []
                 answerEvents(&state, &actions)
             case .awaitingRequest(var upgrade):
@@ -59,7 +58,7 @@ final class RouterSession: ServerSession, Sendable {
 
     func timerFired(_ timer: ServerTimer) -> [ServerAction] {
         state.withLock { state in
-            guard case .open(var connection) = state.phase else { return [] }
+            guard case .open(let connection) = state.phase else { return [] }
             var actions: [ServerAction] = []
             var events: [ConnectionEvent] = []
             if timer == Self.closeTimer {
@@ -73,8 +72,7 @@ final class RouterSession: ServerSession, Sendable {
                 case nil: break
                 }
             }
-            flush(&connection, into: &actions)
-            state.phase = .open(connection)
+            flush(connection, into: &actions)
             for event in events { handle(event, &state, &actions) }
             return emit(actions, &state)
         }
@@ -82,12 +80,11 @@ final class RouterSession: ServerSession, Sendable {
 
     func transportEnded() -> [ServerAction] {
         state.withLock { state in
-            guard case .open(var connection) = state.phase else {
+            guard case .open(let connection) = state.phase else {
                 state.phase = .finished
                 return []
             }
             let events = connection.transportClosed()
-            state.phase = .open(connection)
             var actions: [ServerAction] = []
             for event in events { handle(event, &state, &actions) }
             return emit(actions, &state)
@@ -144,13 +141,12 @@ final class RouterSession: ServerSession, Sendable {
     }
 
     /// Runs a command on the open connection and sends what it queued, then handles the events it returned.
-    private func command(_ body: (inout Connection, Route) throws(WebSocketServerError) -> [ConnectionEvent]) throws(WebSocketServerError) {
+    private func command(_ body: (Connection, Route) throws(WebSocketServerError) -> [ConnectionEvent]) throws(WebSocketServerError) {
         try state.withLock { state throws(WebSocketServerError) in
-            guard case .open(var connection) = state.phase, let route = state.route else { throw .notOpen }
-            let events = try body(&connection, route)
+            guard case .open(let connection) = state.phase, let route = state.route else { throw .notOpen }
+            let events = try body(connection, route)
             var actions: [ServerAction] = []
-            flush(&connection, into: &actions)
-            state.phase = .open(connection)
+            flush(connection, into: &actions)
             for event in events { handle(event, &state, &actions) }
             _ = emit(actions, &state)
         }
@@ -214,11 +210,9 @@ final class RouterSession: ServerSession, Sendable {
     /// Answers each buffered event in turn, so that what the connection queues itself (a pong, the close
     /// frame that fails it) goes out in order with everything else.
     private func answerEvents(_ state: inout State, _ actions: inout [ServerAction]) {
-        // Stored back even when no event came: decoding consumed input (and would feed a decompressor twice).
-        while case .open(var connection) = state.phase {
+        while case .open(let connection) = state.phase {
             let event = connection.nextEvent()
-            flush(&connection, into: &actions)
-            state.phase = .open(connection)
+            flush(connection, into: &actions)
             guard let event else { break }
             handle(event, &state, &actions)
         }
@@ -282,7 +276,7 @@ final class RouterSession: ServerSession, Sendable {
 
     var queuedBytes: Int { state.withLock { $0.queuedBytes } }
 
-    private func flush(_ connection: inout Connection, into actions: inout [ServerAction]) {
+    private func flush(_ connection: Connection, into actions: inout [ServerAction]) {
         if connection.hasOutbound { actions.append(.write(connection.takeOutbound())) }
     }
 

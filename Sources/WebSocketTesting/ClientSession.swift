@@ -23,7 +23,7 @@ public final class ClientSession: @unchecked Sendable {
     public private(set) var violation: ProtocolViolation?
 
     private let transport: any ByteTransport
-    private var connection: Connection
+    private let connection: Connection
     private var messages: [WebSocketMessage] = []
     private var closeDeadline: Duration?
     private var transportEnded = false
@@ -112,9 +112,9 @@ public final class ClientSession: @unchecked Sendable {
         await handle(connection.transportClosed())
     }
 
-    private func command(_ body: (inout Connection) throws(Connection.CommandError) -> Void) async throws(ClientSessionError) {
+    private func command(_ body: (Connection) throws(Connection.CommandError) -> Void) async throws(ClientSessionError) {
         do {
-            try body(&connection)
+            try body(connection)
         } catch {
             throw .closed(closeFrame: closeFrame, closure: closure)
         }

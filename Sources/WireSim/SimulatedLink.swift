@@ -66,12 +66,11 @@ public final class SimulatedLink {
     public func send(from side: Side, _ bytes: [UInt8]) {
         let direction = direction(from: side)
         guard !isReset, !direction.writeShutdown, !bytes.isEmpty else { return }
-        for segment in segments(of: bytes, direction.options.segmentation) {
-            if direction.held {
-                direction.heldSegments.append(segment)
-            } else {
-                transmit(segment, on: direction)
-            }
+        let pieces = segments(of: bytes, direction.options.segmentation)
+        if direction.held {
+            direction.heldSegments += pieces
+        } else {
+            transmit(pieces, on: direction)
         }
     }
 
@@ -117,7 +116,7 @@ public final class SimulatedLink {
         let pending = direction.heldSegments
         direction.heldSegments = []
         guard !isReset else { return }
-        for segment in pending { transmit(segment, on: direction) }
+        transmit(pending, on: direction)
         if direction.endOfStreamAfterRelease {
             direction.endOfStreamAfterRelease = false
             scheduleEndOfStream(on: direction)
@@ -151,12 +150,37 @@ public final class SimulatedLink {
         }
     }
 
-    private func transmit(_ segment: [UInt8], on direction: Direction) {
+    /// Schedules the segments of one write. Consecutive segments due at the same instant travel in one event
+    /// and still arrive one by one: nothing else can be scheduled between them within one write, so the order
+    /// of everything is what one event per segment would give, at a fraction of the cost (a 16 MiB write
+    /// is some 65 000 segments).
+    private func transmit(_ segments: [[UInt8]], on direction: Direction) {
+        var batch: [[UInt8]] = []
+        var batchArrival = VirtualInstant.zero
+        for segment in segments {
+            let arrival = arrivalTime(of: segment.count, on: direction)
+            if !batch.isEmpty && arrival != batchArrival {
+                schedule(batch, at: batchArrival, on: direction)
+                batch = []
+            }
+            batch.append(segment)
+            batchArrival = arrival
+        }
+        if !batch.isEmpty { schedule(batch, at: batchArrival, on: direction) }
+    }
+
+    private func schedule(_ batch: [[UInt8]], at arrival: VirtualInstant, on direction: Direction) {
+        simulation.schedule(at: arrival) { [self] in
+            for segment in batch { deliver(segment, on: direction) }
+        }
+    }
+
+    private func arrivalTime(of size: Int, on direction: Direction) -> VirtualInstant {
         let options = direction.options
         let departure = max(simulation.now, direction.lastDepartureEnd)
         var sendingTime = Duration.zero
         if let rate = options.bytesPerSecond, rate > 0 {
-            sendingTime = .nanoseconds(Int64(segment.count) * 1_000_000_000 / Int64(rate))
+            sendingTime = .nanoseconds(Int64(size) * 1_000_000_000 / Int64(rate))
         }
         direction.lastDepartureEnd = departure.advanced(by: sendingTime)
         var arrival = direction.lastDepartureEnd.advanced(by: latency(options))
@@ -166,7 +190,7 @@ public final class SimulatedLink {
         // In order, like TCP: a segment never overtakes the one before it.
         arrival = max(arrival, direction.lastArrival)
         direction.lastArrival = arrival
-        simulation.schedule(at: arrival) { [self] in deliver(segment, on: direction) }
+        return arrival
     }
 
     private func deliver(_ segment: [UInt8], on direction: Direction) {

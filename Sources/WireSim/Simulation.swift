@@ -18,6 +18,9 @@ public final class Simulation: @unchecked Sendable {
     /// The run's randomness: every random choice (segment sizes, latencies, mask keys, ...) comes from here.
     public var random: SimulationRandom
     public private(set) var trace = Trace()
+    /// Whether the trace records anything. A run that never reads it (a conformance run) turns it off: the
+    /// trace keeps every byte that crossed, which for the load sections is megabytes per case.
+    public let isTracing: Bool
     /// Events run so far.
     public private(set) var eventCount = 0
 
@@ -28,8 +31,9 @@ public final class Simulation: @unchecked Sendable {
     private let inbox = Mutex<[@Sendable () -> Void]>([])
     private var driver: pthread_t?
 
-    public init(seed: UInt64) {
+    public init(seed: UInt64, tracing: Bool = true) {
         self.seed = seed
+        isTracing = tracing
         random = SimulationRandom(seed: seed)
     }
 
@@ -87,10 +91,12 @@ public final class Simulation: @unchecked Sendable {
 
     /// Appends an endpoint's event to the trace, at the current time.
     public func record(_ source: String, _ event: String) {
-        trace.append(.init(time: now, kind: .event(source: source, description: event)))
+        if isTracing { trace.append(.init(time: now, kind: .event(source: source, description: event))) }
     }
 
-    func record(_ entry: Trace.Entry) { trace.append(entry) }
+    func record(_ entry: @autoclosure () -> Trace.Entry) {
+        if isTracing { trace.append(entry()) }
+    }
 
     // MARK: Running
 

@@ -23,7 +23,7 @@ struct EchoServerCompressionTests {
 
         var configuration = Connection.Configuration()
         configuration.permessageDeflate = PerMessageDeflateAgreement(response: PerMessageDeflateParameters())
-        var client = Connection(role: .client, configuration: configuration, maskKeys: SeededMaskKeySource(seed: 3))
+        let client = Connection(role: .client, configuration: configuration, maskKeys: SeededMaskKeySource(seed: 3))
         // Text with repeats near and far, so that back-references reach across reads.
         let message = (0..<4_000).map { "record \($0 % 97) of \($0 % 13); " }.joined()
         try client.send(text: message)

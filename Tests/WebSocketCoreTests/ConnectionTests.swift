@@ -39,10 +39,10 @@ struct ConnectionTests {
     }
 
     @Test func clientFramesAreMaskedAndServerFramesAreNot() throws {
-        var client = Connection(role: .client, maskKeys: FixedMaskKeySource(MaskKey(0x37, 0xFA, 0x21, 0x3D)))
+        let client = Connection(role: .client, maskKeys: FixedMaskKeySource(MaskKey(0x37, 0xFA, 0x21, 0x3D)))
         try client.send(text: "Hello")
         #expect(client.takeOutbound() == [0x81, 0x85, 0x37, 0xFA, 0x21, 0x3D, 0x7F, 0x9F, 0x4D, 0x51, 0x58])
-        var server = Connection(role: .server)
+        let server = Connection(role: .server)
         try server.send(text: "Hello")
         #expect(server.takeOutbound() == [0x81, 0x05, 0x48, 0x65, 0x6C, 0x6C, 0x6F])
     }
@@ -88,7 +88,7 @@ struct ConnectionTests {
     }
 
     @Test func closeTimerEndsAnUnansweredClose() throws {
-        var client = Connection(role: .client, maskKeys: SeededMaskKeySource(seed: 3))
+        let client = Connection(role: .client, maskKeys: SeededMaskKeySource(seed: 3))
         _ = try client.close()
         #expect(client.closeTimerExpired() == [.closeTransport, .closed(ConnectionClosure(wasClean: false, code: .abnormalClosure, initiatedBy: .client))])
         #expect(client.state == .closed)
@@ -104,8 +104,8 @@ struct ConnectionTests {
     }
 
     @Test func invalidUTF8FailsFastWith1007BeforeTheMessageEnds() throws {
-        var server = Connection(role: .server)
-        var client = Connection(role: .client, maskKeys: SeededMaskKeySource(seed: 9))
+        let server = Connection(role: .server)
+        let client = Connection(role: .client, maskKeys: SeededMaskKeySource(seed: 9))
         let text = Array("κόσμε".utf8)
         try client.send(Frame(fin: false, opcode: .text, payload: text + [0xED, 0xA0, 0x80]))
         let events = server.receive(client.takeOutbound())
@@ -118,14 +118,14 @@ struct ConnectionTests {
     }
 
     @Test func textEndingInsideACharacterIs1007() throws {
-        var server = Connection(role: .server)
-        var client = Connection(role: .client, maskKeys: SeededMaskKeySource(seed: 9))
+        let server = Connection(role: .server)
+        let client = Connection(role: .client, maskKeys: SeededMaskKeySource(seed: 9))
         try client.send(Frame(opcode: .text, payload: [0x41, 0xE2, 0x82]))
         #expect(server.receive(client.takeOutbound()).first == .failed(.invalidUTF8(offset: 3)))
     }
 
     @Test func protocolErrorsFailWith1002() throws {
-        var server = Connection(role: .server)
+        let server = Connection(role: .server)
         let events = server.receive([0x81, 0x01, 0x41])  // unmasked client frame
         #expect(events == [.failed(.unmaskedClientFrame), .closeTransport])
         var reader = FrameParser(.init(senderRole: .server))
@@ -137,8 +137,8 @@ struct ConnectionTests {
     @Test func oversizedMessagesFailWith1009BeforeThePayloadArrives() throws {
         var configuration = Connection.Configuration()
         configuration.maxMessageLength = 1000
-        var server = Connection(role: .server, configuration: configuration)
-        var client = Connection(role: .client, maskKeys: SeededMaskKeySource(seed: 2))
+        let server = Connection(role: .server, configuration: configuration)
+        let client = Connection(role: .client, maskKeys: SeededMaskKeySource(seed: 2))
         try client.send(Frame(fin: false, opcode: .binary, payload: .init(repeating: 1, count: 600)))
         try client.send(Frame(fin: true, opcode: .continuation, payload: .init(repeating: 1, count: 600)))
         let wire = client.takeOutbound()
@@ -152,8 +152,8 @@ struct ConnectionTests {
         for (payload, violation) in [([UInt8]([0x03]), ProtocolViolation.closePayloadTooShort),
                                      ([0x03, 0xEE], .invalidCloseCode(1006)),
                                      ([0x03, 0xE8, 0xC0, 0xAF], .invalidUTF8(offset: 2))] {
-            var server = Connection(role: .server)
-            var client = Connection(role: .client, maskKeys: SeededMaskKeySource(seed: 5))
+            let server = Connection(role: .server)
+            let client = Connection(role: .client, maskKeys: SeededMaskKeySource(seed: 5))
             try client.send(Frame(opcode: .close, payload: payload))
             // The frame is reported as it came, then the connection fails for it.
             #expect(Array(server.receive(client.takeOutbound()).prefix(2)) == [.invalidCloseReceived(payload), .failed(violation)])
@@ -166,22 +166,22 @@ struct ConnectionTests {
         configuration.autoPong = false
         configuration.answersClose = false
         configuration.closesOnViolation = false
-        var client = Connection(role: .client, configuration: configuration)
-        var server = Connection(role: .server)
+        let client = Connection(role: .client, configuration: configuration)
+        let server = Connection(role: .server)
         try server.ping(Array("hi".utf8))
         _ = try server.close(code: .normalClosure)
         #expect(client.receive(server.takeOutbound()) == [.ping(Array("hi".utf8)), .closeReceived(ClosePayload(code: .normalClosure)),
                                                           .startCloseTimer])
         #expect(!client.hasOutbound)  // no pong, no close answer
-        var silent = Connection(role: .client, configuration: configuration)
+        let silent = Connection(role: .client, configuration: configuration)
         #expect(silent.receive([0x89, 0x7E, 0x00, 0x7E]) == [.failed(.controlFrameTooLong(length: 126)), .closeTransport])
         #expect(!silent.hasOutbound)  // failed, and no close frame of its own
     }
 
     @Test func aMessageCanEndWithAnEmptyFinalFragment() throws {
-        var client = Connection(role: .client, maskKeys: SeededMaskKeySource(seed: 3))
+        let client = Connection(role: .client, maskKeys: SeededMaskKeySource(seed: 3))
         try client.send(.text, payload: Array("abcd".utf8), fragmentSize: 2, emptyFinalFragment: true)
-        var server = Connection(role: .server)
+        let server = Connection(role: .server)
         var parser = FrameParser(.init(senderRole: .client))
         parser.append(client.takeOutbound())
         var frames: [Frame] = []
@@ -193,12 +193,12 @@ struct ConnectionTests {
     }
 
     @Test func lostTransportIsAnAbnormalClosure() {
-        var server = Connection(role: .server)
+        let server = Connection(role: .server)
         #expect(server.transportClosed() == [.closed(ConnectionClosure(wasClean: false, code: .abnormalClosure, initiatedBy: nil))])
     }
 
     @Test func rawFramesAreSentAsGiven() throws {
-        var client = Connection(role: .client, maskKeys: FixedMaskKeySource(.zero))
+        let client = Connection(role: .client, maskKeys: FixedMaskKeySource(.zero))
         try client.send(Frame(rsv2: true, opcode: Opcode(rawValue: 0xB), maskKey: nil, payload: [1]))
         // A client frame without a key gets one; everything else stays as broken as it was asked to be.
         #expect(client.takeOutbound() == [0x80 | 0x20 | 0x0B, 0x81, 0, 0, 0, 0, 1])

@@ -41,7 +41,7 @@ struct PerMessageDeflateCodecTests {
             let messages = try #require(example["messages"] as? [String])
             var configuration = Connection.Configuration()
             configuration.permessageDeflate = try agreement()
-            var client = Connection(role: .client, configuration: configuration)
+            let client = Connection(role: .client, configuration: configuration)
             let events = frames.flatMap { client.receive($0) }
             #expect(events == messages.map(ConnectionEvent.text), "\(example["section"] ?? "?"): \(example["title"] ?? "")")
         }

@@ -19,7 +19,7 @@ struct UpgradeAndKeepaliveTests {
             Issue.record("a partial head upgraded")
             return
         }
-        guard case .upgraded(let response, var connection, _) = upgrade.receive(Array(bytes.dropFirst(20)), configuration: .init(), decide: decide) else {
+        guard case .upgraded(let response, let connection, _) = upgrade.receive(Array(bytes.dropFirst(20)), configuration: .init(), decide: decide) else {
             Issue.record("a valid request was not upgraded")
             return
         }
@@ -56,7 +56,7 @@ struct UpgradeAndKeepaliveTests {
         }
         let echo = try! FrameSerializer.serialize(Frame(opcode: .text, payload: Array("first".utf8)))
         var upgrade = ClientUpgrade(request: Self.request)
-        guard case .upgraded(_, _, var connection) = upgrade.receive(HTTPSerializer.serialize(response) + echo,
+        guard case .upgraded(_, _, let connection) = upgrade.receive(HTTPSerializer.serialize(response) + echo,
                                                                       configuration: .init(), maskKeys: FixedMaskKeySource(.zero)) else {
             Issue.record("a valid 101 did not open the connection")
             return

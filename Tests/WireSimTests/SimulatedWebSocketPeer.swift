@@ -51,26 +51,23 @@ final class SimulatedWebSocketPeer: LinkEndpoint, @unchecked Sendable {
         handle(events)
     }
 
-    private func perform(_ command: (inout Connection) throws -> Void) {
-        guard var connection else { return }
-        do { try command(&connection) } catch { simulation.record(name, "command refused: \(error)") }
-        self.connection = connection
+    private func perform(_ command: (Connection) throws -> Void) {
+        guard let connection else { return }
+        do { try command(connection) } catch { simulation.record(name, "command refused: \(error)") }
         flush()
     }
 
     private func flush() {
-        guard var connection, connection.hasOutbound else { return }
+        guard let connection, connection.hasOutbound else { return }
         let bytes = connection.takeOutbound()
-        self.connection = connection
         link.send(from: side, bytes)
     }
 
     // MARK: LinkEndpoint
 
     func linkDidReceive(_ bytes: [UInt8]) {
-        if var connection {
+        if let connection {
             let events = connection.receive(bytes)
-            self.connection = connection
             flush()
             handle(events)
             return
@@ -108,9 +105,8 @@ final class SimulatedWebSocketPeer: LinkEndpoint, @unchecked Sendable {
     func linkDidReset() { transportEnded() }
 
     private func transportEnded() {
-        guard var connection, !finished else { return }
+        guard let connection, !finished else { return }
         let events = connection.transportClosed()
-        self.connection = connection
         handle(events)
     }
 
@@ -120,9 +116,8 @@ final class SimulatedWebSocketPeer: LinkEndpoint, @unchecked Sendable {
             switch event {
             case .startCloseTimer:
                 closeTimer = simulation.schedule(after: closeTimeout) { [self] in
-                    guard var connection else { return }
+                    guard let connection else { return }
                     let events = connection.closeTimerExpired()
-                    self.connection = connection
                     handle(events)
                 }
             case .closeTransport:

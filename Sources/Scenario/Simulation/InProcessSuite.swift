@@ -39,7 +39,7 @@ public struct InProcessSuite: Sendable {
     /// Runs one case under one run seed; the result carries the case's own seed.
     public func run(_ scenario: ScenarioCase, seed runSeed: UInt64 = 0) -> CaseResult {
         let seed = Self.caseSeed(runSeed: runSeed, id: scenario.id)
-        let simulation = Simulation(seed: seed)
+        let simulation = Simulation(seed: seed, tracing: false)  // Results carry their own wire log.
         defer { simulation.discardPendingEvents() }
         let link = SimulatedLink(simulation: simulation, options: linkOptions(runSeed == 0 ? 0 : seed))
         let server = SimulatedServerHost(link: link, session: makeServer())

@@ -60,7 +60,7 @@ public struct ClientUpgrade {
         }
         var configuration = configuration
         configuration.permessageDeflate = negotiated.permessageDeflate
-        var connection = Connection(role: .client, configuration: configuration, maskKeys: maskKeys)
+        let connection = Connection(role: .client, configuration: configuration, maskKeys: maskKeys)
         if !received.rest.isEmpty { connection.append(received.rest) }
         return .upgraded(answer, negotiated: negotiated, connection: connection)
     }

@@ -39,7 +39,7 @@ public struct ServerUpgrade: Sendable {
         guard case .accept(_, let negotiated) = decision else { return .refused(response: decision.bytes) }
         var configuration = configuration
         configuration.permessageDeflate = negotiated.permessageDeflate
-        var connection = Connection(role: .server, configuration: configuration)
+        let connection = Connection(role: .server, configuration: configuration)
         if !received.rest.isEmpty { connection.append(received.rest) }
         return .upgraded(response: decision.bytes, connection: connection, negotiated: negotiated)
     }
