@@ -60,16 +60,16 @@ public final class Connection {
     public let role: Role
     public let configuration: Configuration
     public private(set) var state: State = .open
-    private var parser: FrameParser
+    @exclusivity(unchecked) private var parser: FrameParser
     private var maskKeys: any MaskKeySource
-    private var outbound: [UInt8] = []
-    private var assembly: MessageAssembly
+    @exclusivity(unchecked) private var outbound: [UInt8] = []
+    @exclusivity(unchecked) private var assembly: MessageAssembly
     private let compressor: DeflateCompressor?
     private var sentCompression = CompressionStatistics.Direction()
     private var closeInitiator: Role?
     private var receivedClose: ClosePayload?
     /// Events decoded but not yet taken by `nextEvent()`.
-    private var pending: [ConnectionEvent] = []
+    @exclusivity(unchecked) private var pending: [ConnectionEvent] = []
 
     /// - Parameter maskKeys: where a client's mask keys come from; a server needs none.
     public init(role: Role, configuration: Configuration = Configuration(),
@@ -128,7 +128,9 @@ public final class Connection {
         if pending.isEmpty {
             var decoded: [ConnectionEvent] = []
             do {
-                while decoded.isEmpty, state == .open || state == .closeSent, let event = try parser.nextEvent() {
+                while decoded.isEmpty, state == .open || state == .closeSent {
+                    if try assembly.appendPayload(from: &parser) { continue }
+                    guard let event = try parser.nextEvent() else { break }
                     try handle(event, into: &decoded)
                 }
             } catch {

@@ -137,6 +137,30 @@ public struct FrameParser: Sendable {
         }
     }
 
+    /// The `.payload` case of `nextEvent()` without its array: when the next event would be payload bytes, hands
+    /// `body` the buffered ones as they arrived (still masked, with the key and the key phase they start at),
+    /// consumes them and returns true; otherwise returns false and `nextEvent()` gives the next event. A
+    /// receiver that copies payload into a buffer of its own saves an allocation and a copy per read.
+    public mutating func takePayload(_ body: (_ bytes: UnsafeRawBufferPointer, _ key: MaskKey?, _ phase: Int) -> Void) -> Bool {
+        guard !frameEndPending, case .inPayload(let header, let offset) = state else { return false }
+        let available = buffer.count - readIndex
+        if available == 0 { return false }
+        let count = Int(min(UInt64(available), header.payloadLength - offset))
+        let start = readIndex
+        buffer.withUnsafeBytes { bytes in
+            body(UnsafeRawBufferPointer(rebasing: bytes[start..<start + count]), header.maskKey, Int(offset & 3))
+        }
+        readIndex += count
+        let newOffset = offset + UInt64(count)
+        if newOffset == header.payloadLength {
+            state = .awaitingHeader
+            frameEndPending = true
+        } else {
+            state = .inPayload(header, offset: newOffset)
+        }
+        return true
+    }
+
     /// The next whole frame, or `nil` when more bytes are needed. Do not mix with `nextEvent()`.
     public mutating func nextFrame() throws(ProtocolViolation) -> ParsedFrame? {
         while let event = try nextEvent() {

@@ -68,6 +68,33 @@ struct MessageAssembly {
         }
     }
 
+    /// What `append(_:)` does for the parser's next payload bytes, copying them (and unmasking them in place)
+    /// straight into the message: for data frames of uncompressed messages, the bulk of every load. Returns
+    /// false when the parser has no payload bytes to give or the frame needs `append(_:)`.
+    mutating func appendPayload(from parser: inout FrameParser) throws(ProtocolViolation) -> Bool {
+        guard let frame, !frame.opcode.isControl, !messageCompressed else { return false }
+        var message = messageBytes
+        messageBytes = []  // One reference, so appending does not copy the message.
+        let start = message.count
+        let took = parser.takePayload { masked, key, phase in
+            message.append(contentsOf: masked)
+            guard let key else { return }
+            message.withUnsafeMutableBytes { bytes in
+                let tail = bytes.baseAddress! + start
+                Masking.apply(key, phase: phase, from: tail, to: tail, count: masked.count)
+            }
+        }
+        var valid = true
+        if took, messageOpcode == .text {
+            var validator = self.validator
+            valid = message.withUnsafeBytes { validator.feed(UnsafeRawBufferPointer(rebasing: $0[start...])) }
+            self.validator = validator
+        }
+        messageBytes = message
+        if !valid { throw .invalidUTF8(offset: validator.invalidOffset ?? start) }
+        return took
+    }
+
     private mutating func accept(_ bytes: [UInt8]) throws(ProtocolViolation) {
         if messageOpcode == .text, !validator.feed(bytes) {
             throw .invalidUTF8(offset: validator.invalidOffset ?? messageBytes.count)

@@ -23,7 +23,7 @@ public final class SimulatedLink {
         var lastDepartureEnd = VirtualInstant.zero
         var lastArrival = VirtualInstant.zero
         var held = false
-        var heldSegments: [[UInt8]] = []
+        var heldSegments: [Segment] = []
         var writeShutdown = false
         var endOfStreamAfterRelease = false
         var delivered = 0
@@ -125,8 +125,17 @@ public final class SimulatedLink {
 
     // MARK: Timing
 
-    private func segments(of bytes: [UInt8], _ segmentation: LinkOptions.Segmentation) -> [[UInt8]] {
-        var pieces: [[UInt8]] = []
+    /// A piece of one write, by position: its bytes are copied out only when it is delivered, so a large write
+    /// is not copied into tens of thousands of arrays up front (and read back from memory that has gone cold).
+    private struct Segment {
+        let write: [UInt8]
+        let range: Range<Int>
+        var count: Int { range.count }
+        var bytes: [UInt8] { range.count == write.count ? write : Array(write[range]) }
+    }
+
+    private func segments(of bytes: [UInt8], _ segmentation: LinkOptions.Segmentation) -> [Segment] {
+        var pieces: [Segment] = []
         var start = 0
         while start < bytes.count {
             let size: Int
@@ -137,7 +146,7 @@ public final class SimulatedLink {
             case .random(let range): size = max(1, simulation.random.int(in: range))
             }
             let end = min(bytes.count, start + size)
-            pieces.append(Array(bytes[start..<end]))
+            pieces.append(Segment(write: bytes, range: start..<end))
             start = end
         }
         return pieces
@@ -154,8 +163,8 @@ public final class SimulatedLink {
     /// and still arrive one by one: nothing else can be scheduled between them within one write, so the order
     /// of everything is what one event per segment would give, at a fraction of the cost (a 16 MiB write
     /// is some 65 000 segments).
-    private func transmit(_ segments: [[UInt8]], on direction: Direction) {
-        var batch: [[UInt8]] = []
+    private func transmit(_ segments: [Segment], on direction: Direction) {
+        var batch: [Segment] = []
         var batchArrival = VirtualInstant.zero
         for segment in segments {
             let arrival = arrivalTime(of: segment.count, on: direction)
@@ -169,21 +178,30 @@ public final class SimulatedLink {
         if !batch.isEmpty { schedule(batch, at: batchArrival, on: direction) }
     }
 
-    private func schedule(_ batch: [[UInt8]], at arrival: VirtualInstant, on direction: Direction) {
+    private func schedule(_ batch: [Segment], at arrival: VirtualInstant, on direction: Direction) {
         simulation.schedule(at: arrival) { [self] in
-            for segment in batch { deliver(segment, on: direction) }
+            // The receiver is looked up once per batch (a weak load per segment showed in profiles).
+            let receiver = direction.receiver
+            for segment in batch { deliver(segment.bytes, on: direction, to: receiver) }
         }
     }
 
+    /// Computed in nanoseconds: `Duration` arithmetic (128-bit) was a tenth of a segment's cost. The draws are
+    /// the ones `latency(_:)` and `SimulationRandom.duration(in:)` make, in the same order.
     private func arrivalTime(of size: Int, on direction: Direction) -> VirtualInstant {
         let options = direction.options
         let departure = max(simulation.now, direction.lastDepartureEnd)
-        var sendingTime = Duration.zero
+        var sendingTime: Int64 = 0
         if let rate = options.bytesPerSecond, rate > 0 {
-            sendingTime = .nanoseconds(Int64(size) * 1_000_000_000 / Int64(rate))
+            sendingTime = Int64(size) * 1_000_000_000 / Int64(rate)
         }
-        direction.lastDepartureEnd = departure.advanced(by: sendingTime)
-        var arrival = direction.lastDepartureEnd.advanced(by: latency(options))
+        direction.lastDepartureEnd = departure.advanced(byNanoseconds: sendingTime)
+        let delay: Int64
+        switch options.latency {
+        case .fixed(let duration): delay = duration.nanoseconds
+        case .random(let range): delay = Int64.random(in: range.lowerBound.nanoseconds...range.upperBound.nanoseconds, using: &simulation.random)
+        }
+        var arrival = direction.lastDepartureEnd.advanced(byNanoseconds: delay)
         if let stalls = options.stalls, simulation.random.chance(stalls.probability) {
             arrival = arrival.advanced(by: simulation.random.duration(in: stalls.duration))
         }
@@ -193,7 +211,7 @@ public final class SimulatedLink {
         return arrival
     }
 
-    private func deliver(_ segment: [UInt8], on direction: Direction) {
+    private func deliver(_ segment: [UInt8], on direction: Direction, to receiver: (any LinkEndpoint)?) {
         guard !isReset else { return }
         var bytes = segment
         var lost = false
@@ -204,7 +222,7 @@ public final class SimulatedLink {
         if !bytes.isEmpty {
             direction.delivered += bytes.count
             simulation.record(.init(time: simulation.now, kind: .bytes(from: direction.from, to: direction.to, bytes)))
-            direction.receiver?.linkDidReceive(bytes)
+            receiver?.linkDidReceive(bytes)
         }
         if lost && !isReset {
             // The connection is lost: both ends learn it now, and nothing more crosses.

@@ -8,8 +8,10 @@ public struct VirtualInstant: InstantProtocol, Sendable, Hashable, Comparable, C
 
     public static let zero = VirtualInstant(nanoseconds: 0)
 
-    public func advanced(by duration: Duration) -> VirtualInstant {
-        let delta = duration.nanoseconds
+    public func advanced(by duration: Duration) -> VirtualInstant { advanced(byNanoseconds: duration.nanoseconds) }
+
+    /// `advanced(by:)` without `Duration`'s 128-bit arithmetic, for the link's per-segment timing.
+    public func advanced(byNanoseconds delta: Int64) -> VirtualInstant {
         if delta < 0 { return VirtualInstant(nanoseconds: nanoseconds - min(nanoseconds, UInt64(-delta))) }
         let (sum, overflow) = nanoseconds.addingReportingOverflow(UInt64(delta))
         return VirtualInstant(nanoseconds: overflow ? .max : sum)
