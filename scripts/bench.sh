@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Builds the benchmark executable in release mode and prints figures with their ratios.
 #   scripts/bench.sh [decode utf8 echo transfer catalog loopback load report handler]   (default: all)
+#   scripts/bench.sh full-load   12.x + 13.x --full-load against a real server (minutes; scripts/bench-full-load.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [ "${1:-}" = full-load ]; then exec scripts/bench-full-load.sh; fi
 swift build -c release --product WSSpecBenchmarks
 "$(swift build -c release --show-bin-path)/WSSpecBenchmarks" "$@"

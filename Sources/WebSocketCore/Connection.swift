@@ -60,6 +60,9 @@ public final class Connection {
     public let role: Role
     public let configuration: Configuration
     public private(set) var state: State = .open
+    // The buffers touched for every read are exempt from the runtime's exclusivity checks (a sixth of a
+    // read's cost under small segments): they are private, and no method hands them to code that could
+    // reach back into the same connection while they are being modified.
     @exclusivity(unchecked) private var parser: FrameParser
     private var maskKeys: any MaskKeySource
     @exclusivity(unchecked) private var outbound: [UInt8] = []

@@ -1,6 +1,7 @@
 public import Transport
 public import WebSocketCore
 public import WebSocketServer
+import WireSim
 
 /// A WebSocket client over any `ByteTransport`: the simulated link of a `TestServer`, or TCP. It does
 /// the opening handshake, then speaks through a client-role `Connection`, answering pings (unless told
@@ -24,7 +25,7 @@ public final class ClientSession: @unchecked Sendable {
 
     private let transport: any ByteTransport
     private let connection: Connection
-    private var messages: [WebSocketMessage] = []
+    private var messages = FIFOQueue<WebSocketMessage>()
     private var closeDeadline: Duration?
     private var transportEnded = false
 
@@ -133,9 +134,8 @@ public final class ClientSession: @unchecked Sendable {
 
     /// Waits `duration`; returns the first data message that arrived in it, if any (it stays queued).
     public func firstMessage(within duration: Duration) async -> WebSocketMessage? {
-        let message = await nextMessage(until: transport.elapsed + duration, waitFullPeriod: true)
-        if let message { messages.insert(message, at: 0) }
-        return message
+        await waitForMessage(until: transport.elapsed + duration)
+        return messages.first
     }
 
     /// Waits until the connection is over (or `timeout`), reading and dropping data on the way; nil on timeout.
@@ -145,12 +145,15 @@ public final class ClientSession: @unchecked Sendable {
         return closure
     }
 
-    private func nextMessage(until deadline: Duration, waitFullPeriod: Bool = false) async -> WebSocketMessage? {
+    private func nextMessage(until deadline: Duration) async -> WebSocketMessage? {
+        await waitForMessage(until: deadline)
+        return messages.popFirst()
+    }
+
+    private func waitForMessage(until deadline: Duration) async {
         while messages.isEmpty {
             guard await pump(until: deadline) else { break }
         }
-        if waitFullPeriod, messages.isEmpty { return nil }
-        return messages.isEmpty ? nil : messages.removeFirst()
     }
 
     /// Reads once and handles what it meant; false when nothing more can come before `deadline`.

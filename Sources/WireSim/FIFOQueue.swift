@@ -15,6 +15,9 @@ public struct FIFOQueue<Element> {
 
     public mutating func append(_ element: Element) { storage.append(element) }
 
+    /// The element `popFirst()` would return, left in place.
+    public var first: Element? { head < storage.count ? storage[head] : nil }
+
     public mutating func popFirst() -> Element? {
         guard head < storage.count else { return nil }
         let element = storage[head]

@@ -65,5 +65,9 @@ struct MockClientTests {
         } matching: { issue in
             issue.sourceLocation?.line == line && "\(issue)".contains("boo")
         }
+        // Reported, not consumed: the message is still the next one to receive, and order is kept behind it.
+        try await client.send(text: "two")
+        #expect(try await client.receive() == .text("boo"))
+        #expect(try await client.receive() == .text("two"))
     }
 }
