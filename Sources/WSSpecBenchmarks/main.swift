@@ -66,6 +66,9 @@ if selected("catalog") {
     print("cases \(catalog.cases), not passed \(catalog.failures), verdict changes over 100 seeds \(catalog.verdictChanges)")
     print("1 seed \(formatted(catalog.oneSeedSeconds, decimals: 3)) s (target <= 1 s); "
           + "100 seeds \(formatted(catalog.hundredSeedsSeconds, decimals: 1)) s (target <= 60 s)")
+    print("whole catalog, load sections included (\(catalog.allCases) cases): 1 seed \(formatted(catalog.allOneSeedSeconds, decimals: 2)) s "
+          + "(target < 10 s with reports); 10 seeds \(formatted(catalog.allTenSeedsSeconds, decimals: 1)) s (target < 100 s), "
+          + "verdict changes \(catalog.allVerdictChanges)")
     print("")
 }
 if selected("loopback") {
