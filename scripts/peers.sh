@@ -48,15 +48,18 @@ start() {
     local dir=$1
     mkdir -p "$dir"
     for name in $peers; do
+        # The log exists before the peer does: the wait below reads it at once, and under `set -e -o pipefail`
+        # a missing file would end this script without a word (it did, on a loaded machine).
+        : >"$dir/$name.log"
         # shellcheck disable=SC2046
-        setsid $(command_for "$name") >"$dir/$name.log" 2>&1 &
+        setsid $(command_for "$name") >>"$dir/$name.log" 2>&1 &
         echo $! >"$dir/$name.pid"
     done
     # Each peer prints its port as its first line once it listens; wait for that, 20 s at most each.
     for name in $peers; do
         local port=""
         for _ in $(seq 200); do
-            port=$(head -1 "$dir/$name.log" 2>/dev/null | tr -dc 0-9)
+            port=$(head -1 "$dir/$name.log" 2>/dev/null | tr -dc 0-9) || port=""
             [ -n "$port" ] && break
             kill -0 "$(cat "$dir/$name.pid")" 2>/dev/null || break
             sleep 0.1
