@@ -120,9 +120,19 @@ public struct FrameParser: Sendable {
                 state = .inPayload(header, offset: 0)
             }
             return .header(header, violations: violations)
-        case .inPayload:
-            var chunk: [UInt8] = []
-            guard takePayload({ bytes, key, phase in chunk = Self.unmasked(bytes, key: key, phase: phase) }) else { return nil }
+        case .inPayload(let header, let offset):
+            let available = buffer.count - readIndex
+            if available == 0 { return nil }
+            let count = Int(min(UInt64(available), header.payloadLength - offset))
+            let chunk = extractPayload(count: count, key: header.maskKey, phase: Int(offset & 3))
+            readIndex += count
+            let newOffset = offset + UInt64(count)
+            if newOffset == header.payloadLength {
+                state = .awaitingHeader
+                frameEndPending = true
+            } else {
+                state = .inPayload(header, offset: newOffset)
+            }
             return .payload(chunk)
         }
     }
@@ -251,16 +261,16 @@ public struct FrameParser: Sendable {
         fragmentedMessageOpen = !header.fin
     }
 
-    /// A copy of payload bytes, unmasked in the same pass.
-    private static func unmasked(_ source: UnsafeRawBufferPointer, key: MaskKey?, phase: Int) -> [UInt8] {
-        let count = source.count
+    /// Copies `count` payload bytes out of the buffer, unmasking in the same pass.
+    private func extractPayload(count: Int, key: MaskKey?, phase: Int) -> [UInt8] {
+        let start = readIndex
         return [UInt8](unsafeUninitializedCapacity: count) { destination, initialized in
-            if count > 0 {
-                let to = UnsafeMutableRawPointer(destination.baseAddress!)
+            buffer.withUnsafeBytes { source in
+                let from = source.baseAddress! + start
                 if let key {
-                    Masking.apply(key, phase: phase, from: source.baseAddress!, to: to, count: count)
+                    Masking.apply(key, phase: phase, from: from, to: UnsafeMutableRawPointer(destination.baseAddress!), count: count)
                 } else {
-                    to.copyMemory(from: source.baseAddress!, byteCount: count)
+                    UnsafeMutableRawPointer(destination.baseAddress!).copyMemory(from: from, byteCount: count)
                 }
             }
             initialized = count
