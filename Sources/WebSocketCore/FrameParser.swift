@@ -125,14 +125,7 @@ public struct FrameParser: Sendable {
             if available == 0 { return nil }
             let count = Int(min(UInt64(available), header.payloadLength - offset))
             let chunk = extractPayload(count: count, key: header.maskKey, phase: Int(offset & 3))
-            readIndex += count
-            let newOffset = offset + UInt64(count)
-            if newOffset == header.payloadLength {
-                state = .awaitingHeader
-                frameEndPending = true
-            } else {
-                state = .inPayload(header, offset: newOffset)
-            }
+            consume(count, of: header, at: offset)
             return .payload(chunk)
         }
     }
@@ -150,6 +143,14 @@ public struct FrameParser: Sendable {
         buffer.withUnsafeBytes { bytes in
             body(UnsafeRawBufferPointer(rebasing: bytes[start..<start + count]), header.maskKey, Int(offset & 3))
         }
+        consume(count, of: header, at: offset)
+        return true
+    }
+
+    /// `count` payload bytes of the current frame, starting at `offset`, were handed out: past them is the
+    /// rest of the payload, or the frame's end.
+    @inline(__always)
+    private mutating func consume(_ count: Int, of header: FrameHeader, at offset: UInt64) {
         readIndex += count
         let newOffset = offset + UInt64(count)
         if newOffset == header.payloadLength {
@@ -158,7 +159,6 @@ public struct FrameParser: Sendable {
         } else {
             state = .inPayload(header, offset: newOffset)
         }
-        return true
     }
 
     /// The next whole frame, or `nil` when more bytes are needed. Do not mix with `nextEvent()`.
