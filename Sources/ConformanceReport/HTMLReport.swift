@@ -149,9 +149,10 @@ enum HTMLReport {
                 + "<td>\(records.count)</td><td>\(HTMLText.escape(frames.joined(separator: ", ")))</td></tr>"
         }
         html += "</table>\n<h2>Wire log</h2>\n"
-        if record.wire.count >= WireRecord.recordLimit {
-            html += "<p class=\"muted\">The log stops at \(WireRecord.recordLimit) reads and writes once its byte limit is reached; "
-                + "the statistics count those.</p>"
+        if record.wire.count >= WireRecord.roundTripRecordLimit || record.wire.contains(where: \.isTruncated) {
+            html += "<p class=\"muted\">The log keeps the first bytes each way, then lengths alone, and stops after "
+                + "\(WireRecord.recordLimit) reads and writes (\(WireRecord.roundTripRecordLimit) in round trips); "
+                + "the statistics count what it kept.</p>"
         }
         html += decoded.notes.map { "<p class=\"muted\">\(HTMLText.escape($0))</p>" }.joined()
         html += "<table class=\"wire\"><thead><tr><th>#</th><th>Dir</th><th>ms</th><th>Octets</th><th>Frames beginning here</th>"

@@ -60,6 +60,9 @@ public struct Observation: Sendable, Hashable, CustomStringConvertible {
 public struct WireRecord: Sendable, Hashable, Codable {
     /// Past the byte limit of the wire log, a case keeps records (lengths alone) only up to this many in all.
     public static let recordLimit = 2_000
+    /// The same limit in round trips (9.x, 12.x, 13.x): their thousand echoes would otherwise fill every case's
+    /// log with as many records, and the saved run of a catalog to over 100 MB.
+    public static let roundTripRecordLimit = 250
 
     public enum Direction: String, Sendable, Hashable, Codable { case sent, received }
     public var time: Duration

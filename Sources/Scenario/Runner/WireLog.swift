@@ -6,6 +6,8 @@ struct WireLog {
     private var kept: [WireRecord.Direction: Int] = [:]
     /// The room each way; a case lowers it for round trips, whose megabytes of echoes would fill every report.
     var byteLimit: Int
+    /// Past the byte limit, records stop here; round trips lower it, and then it bounds every record.
+    var recordLimit = WireRecord.recordLimit
 
     init(byteLimit: Int) { self.byteLimit = byteLimit }
 
@@ -14,7 +16,7 @@ struct WireLog {
         let room = max(0, byteLimit - keptSoFar)
         let stored = bytes.count <= room ? bytes : Array(bytes.prefix(room))
         kept[direction] = keptSoFar + stored.count
-        if stored.isEmpty && records.count >= WireRecord.recordLimit { return }
+        if records.count >= recordLimit && (stored.isEmpty || recordLimit < WireRecord.recordLimit) { return }
         records.append(WireRecord(time: time, direction: direction, bytes: stored, length: bytes.count))
     }
 }
