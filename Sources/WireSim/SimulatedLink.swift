@@ -95,7 +95,7 @@ public final class SimulatedLink {
         let sideName = side == .a ? names.a : names.b
         simulation.record(.init(time: simulation.now, kind: .reset(link: name, by: sideName)))
         let direction = direction(from: side)
-        let delay = latency(direction.options)
+        let delay = Duration.nanoseconds(latency(direction.options))
         simulation.schedule(after: delay) { [weak receiver = direction.receiver] in receiver?.linkDidReset() }
     }
 
@@ -152,10 +152,12 @@ public final class SimulatedLink {
         return pieces
     }
 
-    private func latency(_ options: LinkOptions) -> Duration {
+    /// One draw of the direction's latency, in nanoseconds: per segment, `Duration`'s 128-bit arithmetic was a
+    /// tenth of the cost. The draw is the one `SimulationRandom.duration(in:)` makes.
+    private func latency(_ options: LinkOptions) -> Int64 {
         switch options.latency {
-        case .fixed(let delay): delay
-        case .random(let range): simulation.random.duration(in: range)
+        case .fixed(let delay): delay.nanoseconds
+        case .random(let range): Int64.random(in: range.lowerBound.nanoseconds...range.upperBound.nanoseconds, using: &simulation.random)
         }
     }
 
@@ -186,8 +188,7 @@ public final class SimulatedLink {
         }
     }
 
-    /// Computed in nanoseconds: `Duration` arithmetic (128-bit) was a tenth of a segment's cost. The draws are
-    /// the ones `latency(_:)` and `SimulationRandom.duration(in:)` make, in the same order.
+    /// Computed in nanoseconds, as `latency(_:)` is.
     private func arrivalTime(of size: Int, on direction: Direction) -> VirtualInstant {
         let options = direction.options
         let departure = max(simulation.now, direction.lastDepartureEnd)
@@ -196,12 +197,7 @@ public final class SimulatedLink {
             sendingTime = Int64(size) * 1_000_000_000 / Int64(rate)
         }
         direction.lastDepartureEnd = departure.advanced(byNanoseconds: sendingTime)
-        let delay: Int64
-        switch options.latency {
-        case .fixed(let duration): delay = duration.nanoseconds
-        case .random(let range): delay = Int64.random(in: range.lowerBound.nanoseconds...range.upperBound.nanoseconds, using: &simulation.random)
-        }
-        var arrival = direction.lastDepartureEnd.advanced(byNanoseconds: delay)
+        var arrival = direction.lastDepartureEnd.advanced(byNanoseconds: latency(options))
         if let stalls = options.stalls, simulation.random.chance(stalls.probability) {
             arrival = arrival.advanced(by: simulation.random.duration(in: stalls.duration))
         }
@@ -234,7 +230,7 @@ public final class SimulatedLink {
     }
 
     private func scheduleEndOfStream(on direction: Direction) {
-        let arrival = max(direction.lastArrival, direction.lastDepartureEnd.advanced(by: latency(direction.options)),
+        let arrival = max(direction.lastArrival, direction.lastDepartureEnd.advanced(byNanoseconds: latency(direction.options)),
                           simulation.now)
         direction.lastArrival = arrival
         simulation.schedule(at: arrival) { [self] in
