@@ -328,6 +328,7 @@ final class CaseExecution {
         let count = trips.effectiveCount(budget: parameters.roundTripBudget)
         wire.byteLimit = min(wire.byteLimit, 16 << 10)
         wire.recordLimit = min(wire.recordLimit, WireRecord.roundTripRecordLimit)
+        wire.bytesRecordLimit = min(wire.bytesRecordLimit, WireRecord.roundTripRecordLimit)
         let start = now
         let deadline = min(scenario.deadline, start + trips.timeout)
         let statisticsBefore = client.compression

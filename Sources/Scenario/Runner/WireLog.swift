@@ -6,8 +6,10 @@ struct WireLog {
     private var kept: [WireRecord.Direction: Int] = [:]
     /// The room each way; a case lowers it for round trips, whose megabytes of echoes would fill every report.
     var byteLimit: Int
-    /// Past the byte limit, records stop here; round trips lower it, and then it bounds every record.
+    /// Records of lengths alone (past the byte limit) stop here.
     var recordLimit = WireRecord.recordLimit
+    /// Records that still keep bytes stop here; only round trips set it, to bound every record.
+    var bytesRecordLimit = Int.max
 
     init(byteLimit: Int) { self.byteLimit = byteLimit }
 
@@ -16,7 +18,7 @@ struct WireLog {
         let room = max(0, byteLimit - keptSoFar)
         let stored = bytes.count <= room ? bytes : Array(bytes.prefix(room))
         kept[direction] = keptSoFar + stored.count
-        if records.count >= recordLimit && (stored.isEmpty || recordLimit < WireRecord.recordLimit) { return }
+        if records.count >= (stored.isEmpty ? recordLimit : bytesRecordLimit) { return }
         records.append(WireRecord(time: time, direction: direction, bytes: stored, length: bytes.count))
     }
 }
