@@ -14,6 +14,10 @@ public struct ConformanceRun: Sendable, Codable {
     /// NON-STRICT counts as a failure.
     public var strict: Bool
     public var results: [CaseRecord]
+    /// The slice of the selection this run ran (`--shard K/N`); `nil` for a whole run.
+    public var shard: Shard?
+    /// What the run said the server does not implement (`--without`).
+    public var without: [OptionalFeature]?
     /// The wsspec version that made the run.
     public var version = WSSpecVersion.current
 

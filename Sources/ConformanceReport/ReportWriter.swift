@@ -8,6 +8,8 @@ public enum ReportFormat: String, Sendable, CaseIterable, Hashable {
     case json
     /// `junit.xml`, for CI test tabs.
     case junit
+    /// `summary.md`: the outcome and the failing cases, for a pull request or GitHub's step summary.
+    case markdown
 }
 
 /// Writes and reads report directories. Every directory also gets `wsspec-run.json`, the whole run as
@@ -50,6 +52,9 @@ public enum ReportWriter {
         }
         if formats.contains(.junit) {
             jobs.append(("junit.xml", { Data(JUnitXML.document(runs).utf8) }))
+        }
+        if formats.contains(.markdown) {
+            jobs.append(("summary.md", { Data(MarkdownSummary.document(runs).utf8) }))
         }
         if formats.contains(.html) {
             jobs.append(("index.html", { Data(HTMLReport.index(runs).utf8) }))

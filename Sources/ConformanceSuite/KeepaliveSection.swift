@@ -102,7 +102,7 @@ enum KeepaliveSection {
             },
             // No RFC keeps idle connections open: how long a server waits is recorded.
             ScenarioCase("11.5.1", "An idle connection that answers pings stays open for the idle period",
-                         sends: "Nothing for the run's idle period (60 s unless --idle-period says otherwise); the client answers pings.",
+                         sends: "Nothing for the run's idle period (5 s unless --idle-period says otherwise); the client answers pings.",
                          expectation: "The server keeps the connection open: no message, no close.",
                          rfc: rfc, requirement: .may, checks: ["keepalive", "idle", "ping"],
                          closing: .clientCloses(answers: [1000, 1001]), deadline: .seconds(660)) {

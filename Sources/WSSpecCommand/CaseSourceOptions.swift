@@ -11,6 +11,12 @@ struct CaseSourceOptions: ParsableArguments {
     @Option(help: "Comma-separated globs of cases to leave out.")
     var exclude: String?
 
+    @Option(name: .customLong("shard"), help: ArgumentHelp("Take only slice K of N (e.g. 2/3): a case's slice depends on its id alone, so N machines running 1/N … N/N run the selection once between them; `wsspec report` merges their reports.",
+                               valueName: "K/N"))
+    var shardArgument: ShardArgument?
+
+    var shard: Shard? { shardArgument?.shard }
+
     @Option(name: .customLong("scenarios"), help: ArgumentHelp(
         "A scenario file (docs/scenario-files.md) whose cases are taken instead of the catalog's (repeatable).",
         valueName: "file"))
@@ -21,8 +27,9 @@ struct CaseSourceOptions: ParsableArguments {
 
     var selection: CaseSelection { CaseSelection(cases: cases, exclude: exclude) }
 
-    /// The selected cases, in id order. A file that cannot be read or parsed, an id defined twice, or a
-    /// selection that matches nothing is a usage error that names the cause.
+    /// The selected cases, in id order, then the shard's slice of them (which may be empty). A file that cannot
+    /// be read or parsed, an id defined twice, or a selection that matches nothing is a usage error that names
+    /// the cause.
     func load() throws -> [ScenarioCase] {
         if withCatalog && scenarioFiles.isEmpty { throw ValidationError("--with-catalog adds the catalog to --scenarios files; give at least one") }
         var all = scenarioFiles.isEmpty || withCatalog ? Catalog.all : []
@@ -49,6 +56,17 @@ struct CaseSourceOptions: ParsableArguments {
             let excluded = exclude.map { " --exclude \($0)" } ?? ""
             throw ValidationError("no case of \(source) matches --cases \(cases ?? "*")\(excluded)")
         }
-        return selected
+        guard let shard else { return selected }
+        return selected.filter { shard.contains($0.id) }
+    }
+}
+
+/// `--shard K/N`.
+struct ShardArgument: ExpressibleByArgument {
+    var shard: Shard
+
+    init?(argument: String) {
+        guard let shard = Shard(parsing: argument) else { return nil }
+        self.shard = shard
     }
 }

@@ -5,10 +5,18 @@ import Scenario
 
 /// `wsspec list`: the catalog, as a table or as JSON.
 struct ListCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "list", abstract: "List the conformance cases (or a scenario file's): id, title, RFC section, requirement level.")
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List the conformance cases (or a scenario file's): id, requirement level, expected duration, title, RFC sections.",
+        discussion: """
+            The expected duration is what a prompt, conforming server cannot shorten: the case's waits by design \
+            (11.5.1's idle period, pauses between write segments, the server's own keepalive clock in 11.2-11.4) \
+            and the message bytes its round trips send. The options about the server change it as they change a run.
+            """)
 
     @OptionGroup(title: "Which cases")
     var source: CaseSourceOptions
+
+    @OptionGroup(title: "What the server does (section 11 and 0.6)")
+    var server: ServerBehaviourOptions
 
     @Flag(help: "Print JSON instead of a table.")
     var json = false
@@ -20,24 +28,40 @@ struct ListCommand: ParsableCommand {
         var requirement: String
         var sends: String
         var expectation: String
+        /// The case's waits by design, in seconds.
+        var waitSeconds: Double
+        /// The message bytes its round trips send.
+        var loadBytes: Int
     }
 
     func run() throws {
         let scenarios = try source.load()
+        var parameters = RunParameters()
+        parameters.apply(server)
+        let timings = scenarios.map { $0.timing(parameters) }
         if json {
-            let entries = scenarios.map { Entry(id: $0.id.rawValue, title: $0.title, rfc: $0.rfcSections, requirement: $0.requirement.rawValue,
-                                                sends: $0.sends, expectation: $0.expectation) }
+            let entries = zip(scenarios, timings).map { scenario, timing in
+                Entry(id: scenario.id.rawValue, title: scenario.title, rfc: scenario.rfcSections, requirement: scenario.requirement.rawValue,
+                      sends: scenario.sends, expectation: scenario.expectation,
+                      waitSeconds: Double(timing.waiting.components.seconds) + Double(timing.waiting.components.attoseconds) / 1e18,
+                      loadBytes: timing.loadBytes)
+            }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             Console.out(String(decoding: try encoder.encode(entries), as: UTF8.self))
             return
         }
         let idWidth = scenarios.map(\.id.rawValue.count).max() ?? 2
-        for scenario in scenarios {
+        let timeWidth = timings.map(\.summary.count).max() ?? 1
+        for (scenario, timing) in zip(scenarios, timings) {
             let id = scenario.id.rawValue.padding(toLength: idWidth, withPad: " ", startingAt: 0)
             let level = scenario.requirement.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0)
-            Console.out("\(id)  \(level)  \(scenario.title)  [\(scenario.rfcSections.joined(separator: "; "))]")
+            let time = timing.summary.padding(toLength: timeWidth, withPad: " ", startingAt: 0)
+            Console.out("\(id)  \(level)  \(time)  \(scenario.title)  [\(scenario.rfcSections.joined(separator: "; "))]")
         }
-        Console.out("\(scenarios.count) cases")
+        let waiting = timings.reduce(Duration.zero) { $0 + $1.waiting }
+        let load = timings.reduce(0) { $0 + $1.loadBytes }
+        let tenths = (waiting.components.seconds * 10) + waiting.components.attoseconds / 100_000_000_000_000_000
+        Console.out("\(scenarios.count) cases; waits by design \(tenths / 10).\(tenths % 10) s in all, round trips send \(load >> 20) MiB")
     }
 }

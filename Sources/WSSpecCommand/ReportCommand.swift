@@ -5,7 +5,8 @@ import Foundation
 /// `wsspec report DIR…`: several runs (servers, agents) merged into one report.
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "report",
-                                                    abstract: "Merge the runs saved in report directories into one report, one column per agent.")
+                                                    abstract: "Merge the runs saved in report directories into one report, one column per agent.",
+                                                    discussion: "The shards of one run (wsspec run --shard K/N, one agent name) become one column again.")
 
     @Argument(help: "Report directories (each holds wsspec-run.json) or wsspec-run.json files.")
     var inputs: [String]
@@ -25,6 +26,14 @@ struct ReportCommand: ParsableCommand {
         var runs: [ConformanceRun] = []
         do {
             for input in inputs { runs += try ReportWriter.load(URL(fileURLWithPath: input)) }
+            let merged: (runs: [ConformanceRun], missing: [String])
+            do {
+                merged = try ShardMerge.merge(runs)
+            } catch {
+                throw RunFailure(status: 2, message: "error: \(error)")
+            }
+            runs = merged.runs
+            for line in merged.missing { Console.error("warning: \(line)") }
             // Two runs filed under one agent name would share a column: name them apart.
             var seen: [String: Int] = [:]
             for index in runs.indices {

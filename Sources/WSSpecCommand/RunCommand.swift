@@ -13,7 +13,8 @@ struct RunCommand: AsyncParsableCommand {
         abstract: "Run the conformance suite against a server (default: the built-in reference server).",
         discussion: """
             Exit status: 0 when no case FAILED; 1 when one did (or was NON-STRICT under --strict); 2 for usage \
-            errors and for a server that cannot be reached at all (refused, DNS, TLS, timeout, not a WebSocket endpoint).
+            errors and for a server that cannot be reached at all (refused, DNS, TLS, timeout, not a WebSocket endpoint). \
+            With --expect, 0 when every case that fails the run is in the baseline with its verdict, 1 on anything new.
             """
     )
 
@@ -46,6 +47,14 @@ struct RunCommand: AsyncParsableCommand {
 
     @Flag(help: "NON-STRICT counts as a failure.")
     var strict = false
+
+    @Option(help: ArgumentHelp("A baseline of accepted verdicts, a line each: '7.1.5: FAILED  # why'. The run fails only on what it does not list, and names the entries that no longer apply.",
+                               valueName: "file"))
+    var expect: String?
+
+    @Option(name: .customLong("write-expect"), help: ArgumentHelp("Write a baseline that accepts this run's verdicts (every case not plainly OK) to this file.",
+                                                                  valueName: "file"))
+    var writeExpect: String?
 
     @Option(name: .customLong("header"), help: "A header field for every opening request, as Name:Value (repeatable).")
     var headers: [HeaderArgument] = []
@@ -87,11 +96,23 @@ struct RunCommand: AsyncParsableCommand {
         if insecure && caFile != nil { throw ValidationError("--insecure and --ca-file contradict each other") }
         if let agent, agent.isEmpty { throw ValidationError("--agent must not be empty") }
         _ = try source.load()
+        _ = try baseline()
+    }
+
+    /// The `--expect` file, read before any case runs, so that a typo costs no run.
+    private func baseline() throws -> Baseline? {
+        guard let expect else { return nil }
+        do {
+            return try Baseline.load(URL(fileURLWithPath: expect))
+        } catch {
+            throw ValidationError(error.description)
+        }
     }
 
     private func formats() throws -> Set<ReportFormat> { try ReportFormats.parse(format) }
 
     func run() async throws {
+        let baseline = try baseline()
         var scenarios = try source.load()
         if let caseTimeout {
             for index in scenarios.indices { scenarios[index].deadline = min(scenarios[index].deadline, caseTimeout.duration) }
@@ -129,15 +150,36 @@ struct RunCommand: AsyncParsableCommand {
         }
         progress.finish()
 
-        let run = ConformanceRun(agent: agent ?? (url == nil ? "wsspec-reference" : "server"), target: target,
+        var run = ConformanceRun(agent: agent ?? (url == nil ? "wsspec-reference" : "server"), target: target,
                                  startedAt: startedAt, duration: clock.now - began, seed: runSeed, strict: strict, results: results)
+        run.shard = source.shard
+        let without = server.withoutFeatures
+        if !without.isEmpty { run.without = without.sorted { $0.rawValue < $1.rawValue } }
         RunSummary.print(run)
+        if server.idlePeriod == nil, let idle = scenarios.first(where: { $0.checks.contains("idle") }) {
+            Console.out("note: \(idle.id) kept the connection idle for \(RunParameters().idlePeriod.formatted) only (the default); "
+                        + "--idle-period 60s checks a server's idle timeout for longer")
+        }
         let directory = URL(fileURLWithPath: reportDirectory)
         do {
             let files = try ReportWriter.write(run, formats: try formats(), to: directory)
             if !files.isEmpty { Console.out("reports: \(files.count) files in \(directory.path)") }
         } catch let error as ReportWriter.ReportError {
             throw RunFailure(status: 2, message: "error: \(error)")
+        }
+        if let writeExpect {
+            do {
+                try Data(Baseline(accepting: run).text(target: target).utf8).write(to: URL(fileURLWithPath: writeExpect), options: .atomic)
+                Console.out("baseline: \(Baseline(accepting: run).entries.count) entries written to \(writeExpect)")
+            } catch {
+                throw RunFailure(status: 2, message: "error: cannot write the baseline \(writeExpect): \(error.localizedDescription)")
+            }
+        }
+        if let baseline {
+            let comparison = baseline.compare(run)
+            BaselineSummary.print(comparison, file: expect ?? "")
+            if !comparison.passes { throw ExitCode(1) }
+            return
         }
         if !run.failures.isEmpty { throw ExitCode(1) }
     }
@@ -208,7 +250,10 @@ struct RunCommand: AsyncParsableCommand {
                 throw RunFailure.unreachable(error.description)
             }
         }
-        let results = await suite.run(scenarios, jobs: jobs) { progress.record($0) }
+        let ticker = Task { await progress.tick() }
+        defer { ticker.cancel() }
+        let results = await suite.run(scenarios, jobs: jobs, started: { [parameters] in progress.started($0, parameters: parameters) },
+                                      progress: { progress.record($0) })
         return (url.description, results)
     }
 }

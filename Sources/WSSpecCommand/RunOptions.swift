@@ -13,11 +13,39 @@ struct ServerBehaviourOptions: ParsableArguments {
     @Option(name: .customLong("server-close-timeout"), help: "How long the server waits for the answer to its close frame (11.4).")
     var closeTimeout: DurationArgument?
 
-    @Option(name: .customLong("idle-period"), help: "How long an idle connection must stay open (11.5.1; default 60s).")
+    @Option(name: .customLong("idle-period"), help: "How long an idle connection must stay open (11.5.1; default 5s, e.g. 60s for a server that drops idle peers).")
     var idlePeriod: DurationArgument?
 
     @Option(help: "A subprotocol the server speaks (enables the 0.6.x subprotocol cases).")
     var subprotocol: String?
+
+    @Option(help: ArgumentHelp("What the server does not implement, comma-separated (\(OptionalFeature.allCases.map(\.rawValue).joined(separator: ", "))): the cases that need it are UNIMPLEMENTED, with the reason, instead of FAILED.",
+                               valueName: "features"))
+    var without: [FeatureList] = []
+
+    var withoutFeatures: Set<OptionalFeature> { Set(without.flatMap(\.features)) }
+
+    func validate() throws {
+        let without = withoutFeatures
+        if without.contains(.subprotocol) && subprotocol != nil { throw ValidationError("--without subprotocol contradicts --subprotocol") }
+        if without.contains(.keepalive) && pingInterval != nil {
+            throw ValidationError("--without keepalive contradicts --server-ping-interval")
+        }
+    }
+}
+
+/// `--without permessage-deflate,keepalive`.
+struct FeatureList: ExpressibleByArgument {
+    var features: [OptionalFeature]
+
+    init?(argument: String) {
+        let names = argument.split(separator: ",").map { $0.filter { $0 != " " }.lowercased() }.filter { !$0.isEmpty }
+        let features = names.compactMap(OptionalFeature.init(rawValue:))
+        guard !features.isEmpty, features.count == names.count else { return nil }
+        self.features = features
+    }
+
+    static var allValueStrings: [String] { OptionalFeature.allCases.map(\.rawValue) }
 }
 
 /// `--header Name:Value`: a header field added to every opening request.
@@ -43,6 +71,7 @@ extension RunParameters {
         if let value = options.closeTimeout { serverCloseTimeout = value.duration }
         if let value = options.idlePeriod { idlePeriod = value.duration }
         if let value = options.subprotocol { subprotocol = value }
+        without = options.withoutFeatures
     }
 
     mutating func apply(headers: [HeaderArgument], origin: String?) {

@@ -34,3 +34,23 @@ enum RunSummary {
                     + (run.strict ? " (NON-STRICT and advisories count, --strict)" : ""))
     }
 }
+
+/// What `--expect` concluded: the failures the baseline accepts, the new ones, and the entries that no longer
+/// apply (a case fixed, or failing otherwise).
+enum BaselineSummary {
+    static func print(_ comparison: Baseline.Comparison, file: String) {
+        if !comparison.stale.isEmpty {
+            Console.out("Baseline entries that no longer apply (\(file)):")
+            for (entry, record) in comparison.stale {
+                Console.out("  line \(entry.line): \(entry.id) expected \(entry.verdict)\(entry.closeVerdict.map { "/\($0)" } ?? ""), "
+                            + "now \(record.verdict)/\(record.closeVerdict)")
+            }
+        }
+        if !comparison.unexpected.isEmpty {
+            Console.out("New failures, not in the baseline:")
+            for record in comparison.unexpected { Console.out("  \(record.id) \(record.verdict)/\(record.closeVerdict) \(record.title)") }
+        }
+        Console.out("baseline \(file): \(comparison.accepted.count) accepted, \(comparison.unexpected.count) new, "
+                    + "\(comparison.stale.count) no longer apply: \(comparison.passes ? "PASS" : "FAIL")")
+    }
+}

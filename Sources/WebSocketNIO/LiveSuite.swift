@@ -75,6 +75,7 @@ public struct LiveSuite: Sendable {
     /// Runs one case on a fresh connection. A connection that cannot be made FAILS the case.
     public func run(_ scenario: ScenarioCase) async -> CaseResult {
         let seed = InProcessSuite.caseSeed(runSeed: seed, id: scenario.id)
+        if let result = CaseResult.unimplemented(scenario, parameters: parameters, seed: seed) { return result }
         let transport: NIOTransport
         do {
             transport = try await NIOTransport.connect(to: url, tls: tls, timeout: connectTimeout, group: group)
@@ -87,10 +88,13 @@ public struct LiveSuite: Sendable {
         return result
     }
 
-    /// Runs `cases`, `jobs` at a time; results come back in the cases' order. `progress` hears of each
-    /// result as it arrives.
+    /// Runs `cases`, `jobs` at a time, the longest first; results come back in the cases' order. `started`
+    /// hears of each case as it starts, `progress` of each result as it arrives.
     public func run(_ cases: [ScenarioCase], jobs: Int = 1,
+                    started: @escaping @Sendable (ScenarioCase) -> Void = { _ in },
                     progress: @escaping @Sendable (CaseResult) -> Void = { _ in }) async -> [CaseResult] {
-        await ParallelCases.run(cases, jobs: jobs, progress: progress) { await run($0) }
+        let parameters = parameters
+        return await ParallelCases.run(cases, jobs: jobs, estimate: { $0.timing(parameters).estimate() },
+                                       started: started, progress: progress) { await run($0) }
     }
 }

@@ -49,6 +49,19 @@ public struct CaseID: Sendable, Hashable, Comparable, CustomStringConvertible, E
 }
 
 /// A selection of cases by globs, as `--cases '1.*,6.4.*' --exclude '9.*'` give it.
+extension CaseID {
+    /// FNV-1a of the id's UTF-8: the same in every process, on every machine (Swift's `Hasher` is seeded per
+    /// process). Case seeds and shards derive from it.
+    public var stableHash: UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in rawValue.utf8 {
+            hash ^= UInt64(byte)
+            hash &*= 0x100_0000_01b3
+        }
+        return hash
+    }
+}
+
 public struct CaseSelection: Sendable, Hashable {
     public var include: [String]
     public var exclude: [String]

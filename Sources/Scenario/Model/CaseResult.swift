@@ -71,6 +71,14 @@ public struct CaseResult: Sendable, Hashable {
                    wire: [], duration: .zero, seed: seed)
     }
 
+    /// UNIMPLEMENTED without a connection: the run says the server lacks a feature the case needs.
+    public static func unimplemented(_ scenario: ScenarioCase, parameters: RunParameters, seed: UInt64?) -> CaseResult? {
+        guard let reason = scenario.unimplementedReason(without: parameters.without) else { return nil }
+        var result = notRun(scenario, reason: reason, seed: seed)
+        result.verdict = .unimplemented
+        return result
+    }
+
     /// Neither verdict is a failure (UNIMPLEMENTED is neither a pass nor a failure).
     public var passed: Bool {
         [.ok, .nonStrict, .informational].contains(verdict) && [.ok, .informational].contains(closeVerdict)

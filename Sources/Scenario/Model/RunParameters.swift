@@ -14,14 +14,17 @@ public struct RunParameters: Sendable, Hashable {
     public var extraHeaders = HTTPHeaders()
     /// A subprotocol the server speaks (0.6.x); `nil` makes those cases UNIMPLEMENTED.
     public var subprotocol: String?
+    /// What the server does not implement (`--without`): the cases that need it are UNIMPLEMENTED unrun.
+    public var without: Set<OptionalFeature> = []
     /// How often the server pings on its own (11.2, 11.3); `nil` makes those cases UNIMPLEMENTED.
     public var serverPingInterval: Duration?
     /// How long the server waits for a pong before closing (11.3).
     public var serverPongTimeout: Duration?
     /// How long the server waits for the answer to its close frame (11.4).
     public var serverCloseTimeout: Duration?
-    /// How long an idle connection must stay open (11.5.1).
-    public var idlePeriod: Duration = .seconds(60)
+    /// How long an idle connection must stay open (11.5.1). Short by default, so that a default run takes
+    /// seconds; servers that drop idle peers after a minute or more are tested with a longer one.
+    public var idlePeriod: Duration = .seconds(5)
     /// How long the client waits for the peer's part of the closing handshake.
     public var closeTimeout: Duration = .seconds(2)
     /// How long the client waits for the opening handshake's answer.

@@ -1,16 +1,24 @@
 /// Runs cases `jobs` at a time and gives the results back in the cases' order, whatever order they finish
 /// in: the shared scheduling of the in-process and live suites.
 public enum ParallelCases {
+    /// `estimate` orders the start: the longest cases start first, so that a case that waits for a minute
+    /// overlaps the others instead of trailing after them (ties keep the cases' order). `started` hears of
+    /// each case as it starts, `progress` of each result as it arrives.
     public static func run(_ cases: [ScenarioCase], jobs: Int,
+                           estimate: (ScenarioCase) -> Duration = { _ in .zero },
+                           started: @escaping @Sendable (ScenarioCase) -> Void = { _ in },
                            progress: @escaping @Sendable (CaseResult) -> Void = { _ in },
                            _ body: @escaping @Sendable (ScenarioCase) async -> CaseResult) async -> [CaseResult] {
-        await withTaskGroup(of: (Int, CaseResult).self) { group in
+        let estimates = cases.map(estimate)
+        let order = cases.indices.sorted { estimates[$0] != estimates[$1] ? estimates[$0] > estimates[$1] : $0 < $1 }
+        return await withTaskGroup(of: (Int, CaseResult).self) { group in
             var next = 0
             var results = [CaseResult?](repeating: nil, count: cases.count)
             func addNext() {
-                let index = next
+                let index = order[next]
                 next += 1
                 let scenario = cases[index]
+                started(scenario)
                 group.addTask { (index, await body(scenario)) }
             }
             for _ in 0..<min(max(1, jobs), cases.count) { addNext() }

@@ -388,13 +388,7 @@ final class CaseExecution {
         var offered = spec.subprotocols
         var overrides = spec.overrides
         let placeholder = HandshakeSpec.supportedSubprotocol
-        let overrideOffers = overrides.contains { override in
-            switch override {
-            case .add(_, placeholder), .set(_, placeholder): true
-            default: false
-            }
-        }
-        if offered.contains(placeholder) || overrideOffers {
+        if spec.offersSupportedSubprotocol {
             guard let supported = parameters.subprotocol else {
                 verdict = .unimplemented
                 reasons.append("the run names no subprotocol the server speaks")

@@ -28,17 +28,13 @@ public struct InProcessSuite: Sendable {
     /// The seed a case runs under in a run with `runSeed`: it depends on the case id, not on the order or
     /// the number of cases, so one case can be replayed alone.
     public static func caseSeed(runSeed: UInt64, id: CaseID) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a: stable across processes, unlike Hasher.
-        for byte in id.rawValue.utf8 {
-            hash ^= UInt64(byte)
-            hash &*= 0x100_0000_01b3
-        }
-        return runSeed == 0 ? 0 : hash ^ runSeed &* 0x9E37_79B9_7F4A_7C15
+        runSeed == 0 ? 0 : id.stableHash ^ runSeed &* 0x9E37_79B9_7F4A_7C15
     }
 
     /// Runs one case under one run seed; the result carries the case's own seed.
     public func run(_ scenario: ScenarioCase, seed runSeed: UInt64 = 0) -> CaseResult {
         let seed = Self.caseSeed(runSeed: runSeed, id: scenario.id)
+        if let result = CaseResult.unimplemented(scenario, parameters: parameters, seed: seed) { return result }
         let simulation = Simulation(seed: seed, tracing: false)  // Results carry their own wire log.
         defer { simulation.discardPendingEvents() }
         let link = SimulatedLink(simulation: simulation, options: linkOptions(runSeed == 0 ? 0 : seed))
