@@ -71,6 +71,18 @@ swift test --skip-build --disable-xctest --filter WebSocketNIOTests 2>&1 | grep 
 status=${PIPESTATUS[0]}
 [ "$status" -eq 0 ] || exit "$status"
 
+echo "== the README's mock-API example: a package of its own that depends on wsspec's products by name, as a user's does"
+# A path dependency's identity is its folder's name: the package reaches this checkout through a folder named wsspec.
+mkdir -p .build-readme && ln -sfn "$here" .build-readme/wsspec
+swift build --package-path Tests/ReadmePackage --scratch-path .build-readme/build --build-tests 2>&1 | tee "$log" | grep -E "error:|Build complete" || true
+if grep -q "error:" "$log"; then echo "the README package does not build" >&2; exit 1; fi
+if grep -E "^${here}/Tests/ReadmePackage/.*warning:" "$log" >/dev/null; then
+    echo "warnings in the README package:" >&2; grep -E "^${here}/Tests/ReadmePackage/.*warning:" "$log" | sort -u >&2; exit 1
+fi
+swift test --package-path Tests/ReadmePackage --scratch-path .build-readme/build --skip-build --disable-xctest 2>&1 | grep -vE "^(◇|􀟈)|started\.$"
+status=${PIPESTATUS[0]}
+[ "$status" -eq 0 ] || exit "$status"
+
 echo "== the peer matrix: wsspec against real servers, every verdict against its golden file (Fixtures/peers)"
 WSSPEC="$(swift build --show-bin-path)/wsspec" scripts/peer-matrix.sh
 

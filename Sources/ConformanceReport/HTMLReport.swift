@@ -19,14 +19,18 @@ enum HTMLReport {
 
     static func index(_ runs: [ConformanceRun]) -> String {
         var html = HTMLAssets.head(title: "wsspec conformance report")
-        html += "<h1>wsspec conformance report</h1>\n<table class=\"summary\"><thead><tr><th>Agent</th><th>Target</th><th>Date</th>"
-            + "<th>wsspec</th><th>Duration</th><th>Seed</th>"
+        html += "<h1>wsspec conformance report</h1>\n" + outcome(runs)
+        // The failing count first, and the verdict counts headed as what they are, behaviour alone. The run's
+        // particulars go on a line under the agent's name: columns of their own pushed the counts off the page.
+        html += "<table class=\"summary\"><thead><tr><th rowspan=\"2\">Agent</th><th rowspan=\"2\">Fail the run</th>"
+            + "<th colspan=\"\(Verdict.allCases.count)\">Behaviour verdicts</th></tr><tr>"
         html += Verdict.allCases.map { "<th>\($0)</th>" }.joined() + "</tr></thead><tbody>\n"
         let dateFormat = ISO8601DateFormatter()
         for run in runs {
-            html += "<tr><td>\(HTMLText.escape(run.agent))</td><td>\(HTMLText.escape(run.target))</td>"
-                + "<td>\(dateFormat.string(from: run.startedAt))</td><td>\(HTMLText.escape(run.version))</td>"
-                + "<td>\(run.duration.secondsText) s</td><td>\(run.seed)</td>"
+            let failing = run.failures.count
+            html += "<tr><td class=\"name\">\(HTMLText.escape(run.agent))<small class=\"muted\">\(HTMLText.escape(run.target)) · "
+                + "\(dateFormat.string(from: run.startedAt)) · \(run.duration.secondsText) s · seed \(run.seed) · "
+                + "wsspec \(HTMLText.escape(run.version))</small></td><td class=\"v-\(failing == 0 ? "OK" : "FAILED")\">\(failing)</td>"
             html += run.counts.map { "<td class=\"v-\($0.verdict.rawValue)\">\($0.count)</td>" }.joined() + "</tr>\n"
         }
         html += "</tbody></table>\n"
@@ -42,7 +46,17 @@ enum HTMLReport {
         ids.sort()
         let sections = Array(Set(ids.map(\.section))).sorted()
 
-        html += "<div class=\"filters\"><span>Show:</span>"
+        html += "<div class=\"filters\"><label>Cases <select id=\"fails\"><option value=\"\">all</option>"
+        if runs.count == 1 {
+            html += "<option value=\"any\">that fail the run</option>"
+        } else {
+            // A value per column: the cases that fail one agent's run, exactly as its headline counts them.
+            html += "<option value=\"any\">that fail any agent's run</option>"
+            for (column, run) in runs.enumerated() {
+                html += "<option value=\"\(column)\">that fail the run of \(HTMLText.escape(run.agent))</option>"
+            }
+        }
+        html += "</select></label><span>Show:</span>"
         for verdict in Verdict.allCases {
             html += "<label class=\"badge v-\(verdict.rawValue)\"><input type=\"checkbox\" data-verdict=\"\(verdict.rawValue)\" checked> \(verdict)</label>"
         }
@@ -50,7 +64,8 @@ enum HTMLReport {
         for section in sections {
             html += "<option value=\"\(section)\">\(section) \(HTMLText.escape(sectionNames[section] ?? ""))</option>"
         }
-        html += "</select></label><label>Search <input id=\"search\" type=\"search\" placeholder=\"id or title\"></label></div>\n"
+        html += "</select></label><label>Search <input id=\"search\" type=\"search\" placeholder=\"id or title\"></label>"
+            + "<span id=\"shown\" class=\"muted\"></span></div>\n"
 
         html += "<table class=\"matrix\"><thead><tr><th>Case</th><th>Title</th>"
             + runs.map { "<th>\(HTMLText.escape($0.agent))</th>" }.joined() + "</tr></thead>\n"
@@ -61,25 +76,59 @@ enum HTMLReport {
                 let records = runs.map { byAgent[$0.agent]?[id] }
                 let title = records.compactMap { $0?.title }.first ?? ""
                 let verdicts = Set(records.compactMap { $0?.verdict.rawValue }).sorted().joined(separator: " ")
-                html += "<tr class=\"case\" data-verdicts=\"\(verdicts)\" data-search=\"\(HTMLText.escape("\(id) \(title)".lowercased()))\">"
-                    + "<td class=\"id\">\(id)</td><td>\(HTMLText.escape(title))</td>"
-                for (run, record) in zip(runs, records) { html += cell(record, agent: run.agent) }
+                // The columns whose run this case fails, for the "fail the run" filter; absent when none.
+                let failing = runs.indices.filter { records[$0]?.fails(strict: runs[$0].strict) == true }.map { String($0) }
+                let fails = failing.isEmpty ? "" : " data-fails=\"\(failing.joined(separator: " "))\""
+                html += "<tr class=\"case\" data-verdicts=\"\(verdicts)\"\(fails) data-search=\"\(HTMLText.escape("\(id) \(title)".lowercased()))\">"
+                    + "<td class=\"id\">\(id)</td><td class=\"title\">\(HTMLText.escape(title))</td>"
+                for (run, record) in zip(runs, records) { html += cell(record, run: run) }
                 html += "</tr>\n"
             }
             html += "</tbody>\n"
         }
-        html += "</table>\n<p class=\"muted\">Behaviour verdict, then the peer's close code and the case's duration. "
+        html += "</table>\n<p class=\"muted\">Behaviour verdict, then the peer's close code and the case's duration, "
+            + "and the close verdict when it is not OK. A red bar marks a case that fails the run. "
             + "Each cell links to the case's page.</p>\n<script>\(HTMLAssets.script)</script>\n</body></html>\n"
         return html
     }
 
-    private static func cell(_ record: CaseRecord?, agent: String) -> String {
+    /// The headline, per agent: the cases that fail the run (`ConformanceRun.failures`, what `wsspec run`'s
+    /// exit status counts), since the behaviour verdicts alone leave out failed closing handshakes.
+    private static func outcome(_ runs: [ConformanceRun]) -> String {
+        var html = "<div class=\"outcome\">"
+        for run in runs {
+            let failures = run.failures
+            let agent = runs.count == 1 ? "" : "\(HTMLText.escape(run.agent)): "
+            guard !failures.isEmpty else {
+                html += "<p class=\"pass\">\(agent)<strong>\(agent.isEmpty ? "No" : "no") case fails the run</strong></p>"
+                continue
+            }
+            // Each case under its first reason: FAILED behaviour; else what fails it without --strict, the closing
+            // handshake; else --strict alone. The parts add up to the total.
+            let behaviour = failures.count { $0.verdict == .failed }
+            let closing = failures.count { $0.verdict != .failed && $0.fails(strict: false) }
+            let parts = [(behaviour, "with FAILED behaviour"), (closing, "with only a failed closing handshake"),
+                         (failures.count - behaviour - closing, "only under --strict (NON-STRICT or advisories)")]
+            let reasons = parts.filter { $0.0 > 0 }.map { "\($0.0) \($0.1)" }.joined(separator: ", ")
+            html += "<p class=\"fail\">\(agent)<strong>\(failures.count) case\(failures.count == 1 ? " fails" : "s fail") the run</strong>: \(reasons)</p>"
+        }
+        return html + "<p class=\"muted\">A case fails the run, and makes <code>wsspec run</code> exit 1, when its behaviour "
+            + "is FAILED or its closing handshake failed (not counted for UNIMPLEMENTED cases), and under <code>--strict</code> "
+            + "when it is NON-STRICT or has advisories.</p></div>\n"
+    }
+
+    private static func cell(_ record: CaseRecord?, run: ConformanceRun) -> String {
         guard let record else { return "<td class=\"cell v-none\">–</td>" }
         let code = record.closing.sentByServer.map { $0.code.map(String.init) ?? "no code" } ?? "no close"
-        let close = record.closeVerdict == .ok || record.closeVerdict == .informational ? "" : " · \(record.closeVerdict)"
-        let advisories = (record.advisories ?? []).isEmpty ? "" : " · advisory"
-        return "<td class=\"cell v-\(record.verdict.rawValue)\"><a href=\"\(casePagePath(agent: agent, id: record.id))\">"
-            + "\(record.verdict)</a><small>\(HTMLText.escape(code))\(close)\(advisories) · \(AutobahnJSON.milliseconds(record.duration)) ms</small></td>"
+        // The close verdict and advisories get lines of their own: cells do not wrap, and all of it on one line
+        // made five agents' columns wider than the page.
+        let close = record.closeVerdict == .ok || record.closeVerdict == .informational
+            ? "" : "<small class=\"close\">close \(record.closeVerdict)</small>"
+        let advisories = (record.advisories ?? []).isEmpty ? "" : "<small>advisory</small>"
+        let verdict = "cell v-\(record.verdict.rawValue)"
+        let attributes = record.fails(strict: run.strict) ? "class=\"\(verdict) fails\" title=\"fails the run\"" : "class=\"\(verdict)\""
+        return "<td \(attributes)><a href=\"\(casePagePath(agent: run.agent, id: record.id))\">\(record.verdict)</a>"
+            + "<small>\(HTMLText.escape(code)) · \(AutobahnJSON.milliseconds(record.duration)) ms</small>\(close)\(advisories)</td>"
     }
 
     // MARK: Case pages
@@ -92,6 +141,8 @@ enum HTMLReport {
         html += row("Agent", HTMLText.escape(run.agent)) + row("Target", HTMLText.escape(run.target))
         html += row("Behaviour", "<span class=\"badge v-\(record.verdict.rawValue)\">\(record.verdict)</span>")
         html += row("Close", "<span class=\"badge v-\(record.closeVerdict == .ok ? "OK" : record.closeVerdict == .informational ? "INFORMATIONAL" : "FAILED")\">\(record.closeVerdict)</span>")
+        // Behaviour and close are judged apart; this is what the exit status counts.
+        html += row("Fails the run", record.fails(strict: run.strict) ? "<span class=\"badge v-FAILED\">yes</span>" : "no")
         html += row("Requirement", "\(record.requirement) (\(HTMLText.escape(record.rfcSections.joined(separator: ", "))))")
         html += row("Duration", "\(record.duration.secondsText) s") + row("Seed", record.seed.map(String.init) ?? "–")
         if let deflate = record.permessageDeflate { html += row("permessage-deflate", HTMLText.escape(deflate)) }

@@ -71,6 +71,8 @@ public final class Connection {
     private var sentCompression = CompressionStatistics.Direction()
     private var closeInitiator: Role?
     private var receivedClose: ClosePayload?
+    /// The close frame this side sent, for the closure: a handler's `onClose` sees its own reason too.
+    private var sentClose: ClosePayload?
     /// Events decoded but not yet taken by `nextEvent()`.
     @exclusivity(unchecked) private var pending: [ConnectionEvent] = []
 
@@ -154,7 +156,7 @@ public final class Connection {
             return [.closed(closure(clean: true))]
         case .open, .closeSent:
             state = .closed
-            return [.closed(ConnectionClosure(wasClean: false, code: .abnormalClosure, initiatedBy: closeInitiator))]
+            return [.closed(abnormalClosure)]
         }
     }
 
@@ -163,7 +165,7 @@ public final class Connection {
         switch state {
         case .closeSent:
             state = .closed
-            return [.closeTransport, .closed(ConnectionClosure(wasClean: false, code: .abnormalClosure, initiatedBy: closeInitiator))]
+            return [.closeTransport, .closed(abnormalClosure)]
         case .closing:
             state = .closed
             return [.closeTransport, .closed(closure(clean: receivedClose != nil))]
@@ -226,7 +228,7 @@ public final class Connection {
     public func close(code: CloseCode? = .normalClosure, reason: String = "") throws(CommandError) -> [ConnectionEvent] {
         guard state == .open else { throw .notOpen(state) }
         if let code, !code.isSendable { throw .invalidCloseCode(code) }
-        queue(Frame(opcode: .close, payload: ClosePayload(code: code, reason: reason).truncatingReason.bytes))
+        queueClose(ClosePayload(code: code, reason: reason).truncatingReason)
         state = .closeSent
         closeInitiator = role
         return [.startCloseTimer]
@@ -289,7 +291,7 @@ public final class Connection {
             if state == .open {
                 closeInitiator = role.peer
                 // Echo the code (RFC 6455 §5.5.1); an empty close is answered with an empty one.
-                if configuration.answersClose { queue(Frame(opcode: .close, payload: ClosePayload(code: close.code).bytes)) }
+                if configuration.answersClose { queueClose(ClosePayload(code: close.code)) }
             }
             state = .closing
             // The server ends the TCP connection first (§7.1.1); a client waits for it, on a timer.
@@ -299,8 +301,7 @@ public final class Connection {
 
     private func fail(_ violation: ProtocolViolation, into events: inout [ConnectionEvent]) {
         if state == .open && configuration.closesOnViolation {
-            queue(Frame(opcode: .close, payload: ClosePayload(code: violation.closeCode, reason: violation.description)
-                .truncatingReason.bytes))
+            queueClose(ClosePayload(code: violation.closeCode, reason: violation.description).truncatingReason)
             closeInitiator = role
         }
         state = .closing
@@ -309,11 +310,18 @@ public final class Connection {
         events.append(.closeTransport)
     }
 
+    private func queueClose(_ payload: ClosePayload) {
+        queue(Frame(opcode: .close, payload: payload.bytes))
+        sentClose = payload
+    }
+
     private func closure(clean: Bool) -> ConnectionClosure {
-        guard let receivedClose else {
-            return ConnectionClosure(wasClean: false, code: .abnormalClosure, initiatedBy: closeInitiator)
-        }
+        guard let receivedClose else { return abnormalClosure }
         return ConnectionClosure(wasClean: clean, code: receivedClose.code ?? .noStatusReceived,
-                                 reason: receivedClose.reason, initiatedBy: closeInitiator)
+                                 reason: receivedClose.reason, initiatedBy: closeInitiator, sent: sentClose)
+    }
+
+    private var abnormalClosure: ConnectionClosure {
+        ConnectionClosure(wasClean: false, code: .abnormalClosure, initiatedBy: closeInitiator, sent: sentClose)
     }
 }

@@ -31,12 +31,16 @@ public struct ConnectionClosure: Sendable, Hashable, CustomStringConvertible {
     public var reason: String
     /// Which side sent the first close frame (`nil` when no close frame was exchanged).
     public var initiatedBy: Role?
+    /// The close frame this side sent, if any: `code` and `reason` are the peer's, so a server that closed
+    /// with its own reason finds it here.
+    public var sent: ClosePayload?
 
-    public init(wasClean: Bool, code: CloseCode, reason: String = "", initiatedBy: Role?) {
+    public init(wasClean: Bool, code: CloseCode, reason: String = "", initiatedBy: Role?, sent: ClosePayload? = nil) {
         self.wasClean = wasClean
         self.code = code
         self.reason = reason
         self.initiatedBy = initiatedBy
+        self.sent = sent
     }
 
     public var description: String {

@@ -21,12 +21,27 @@ public struct UpgradeRefusal: Error, Sendable, Hashable, CustomStringConvertible
     public var description: String { "HTTP \(status)\(reason.isEmpty ? "" : " (\(reason))")" }
 }
 
-/// Middleware from a closure: `UpgradeGuard { request in guard ... else { throw .unauthorized } }`.
+/// Middleware from a closure: `UpgradeGuard { request in guard ... else { throw UpgradeRefusal.unauthorized } }`.
 public struct UpgradeGuard: WebSocketMiddleware {
     private let body: @Sendable (inout WebSocketRequest) throws(UpgradeRefusal) -> Void
 
     public init(_ body: @escaping @Sendable (inout WebSocketRequest) throws(UpgradeRefusal) -> Void) {
         self.body = body
+    }
+
+    /// A closure without a typed `throws`, as Swift infers one: an `UpgradeRefusal` it throws refuses with
+    /// its status; any other error refuses with 500, its text kept from the client.
+    @_disfavoredOverload
+    public init(_ body: @escaping @Sendable (inout WebSocketRequest) throws -> Void) {
+        self.body = { (request: inout WebSocketRequest) throws(UpgradeRefusal) in
+            do {
+                try body(&request)
+            } catch let refusal as UpgradeRefusal {
+                throw refusal
+            } catch {
+                throw UpgradeRefusal(status: 500, reason: "internal server error")
+            }
+        }
     }
 
     public func prepare(_ request: inout WebSocketRequest) throws(UpgradeRefusal) { try body(&request) }

@@ -14,6 +14,10 @@ public struct WebSocketRequest: Sendable, Hashable {
     /// What middleware learned about the request (an authenticated user, say), by key.
     public var attributes: [String: String]
 
+    /// The value of the header field `name` (any case) when the request has exactly one such field; `nil`
+    /// when it has none or several. `headers[name]` gives every value.
+    public func header(_ name: String) -> String? { headers.single(name) }
+
     public init(path: String, query: String? = nil, headers: HTTPHeaders = HTTPHeaders(),
                 parameters: [String: String] = [:], subprotocol: String? = nil, attributes: [String: String] = [:]) {
         self.path = path

@@ -51,6 +51,20 @@ public final class TestConnection: Sendable {
         try run("receive a message", timeout: timeout, sourceLocation) { client in try await client.receive(timeout: timeout) }
     }
 
+    /// The next message, which must be a text message: its text.
+    public func receiveText(timeout: Duration = .seconds(10), sourceLocation: SourceLocation = #_sourceLocation) async throws -> String {
+        let message = try await receive(timeout: timeout, sourceLocation: sourceLocation)
+        guard let text = message.text else { try Self.fail("expected a text message, received \(message)", sourceLocation) }
+        return text
+    }
+
+    /// The next message, which must be a binary message: its bytes.
+    public func receiveBinary(timeout: Duration = .seconds(10), sourceLocation: SourceLocation = #_sourceLocation) async throws -> [UInt8] {
+        let message = try await receive(timeout: timeout, sourceLocation: sourceLocation)
+        guard let bytes = message.binary else { try Self.fail("expected a binary message, received \(message)", sourceLocation) }
+        return bytes
+    }
+
     /// Lets `duration` of virtual time pass and records an issue if a message or the end of the
     /// connection came in it.
     public func expectNothing(for duration: Duration, sourceLocation: SourceLocation = #_sourceLocation) async {
@@ -114,9 +128,17 @@ public final class TestConnection: Sendable {
         do {
             return try server.drive(timeout: timeout) { [client] in { @Sendable in try await operation(client) } }
         } catch {
-            let connectionBehavedAsExpected = false
-            try #require(connectionBehavedAsExpected, "could not \(what): \(error)", sourceLocation: location)
-            throw error
+            try Self.fail("could not \(what): \(error)", location)
         }
+    }
+
+    /// Records one issue at the test's line whose first line is `message`, and stops the test as a failed
+    /// `#require` does. The macro would print its own source text (`Expectation failed: condition`) before the
+    /// message; this is what it expands to, with the message as the expression, so a reader sees the cause
+    /// first and only once. A failed `#require`'s error is the one error Swift Testing does not report again.
+    static func fail(_ message: String, _ location: SourceLocation) throws -> Never {
+        try Testing.__checkValue(false, expression: .__fromSyntaxNode(message), comments: [], isRequired: true,
+                                 sourceLocation: location).get()
+        preconditionFailure("a failed check returns its error")
     }
 }

@@ -90,9 +90,13 @@ public final class TestServer: @unchecked Sendable {
     /// Sets up (on the driving thread) and runs an operation under the simulation until it finishes. The
     /// virtual-time budget is the operation's own timeout plus room for the closing handshake: a handler
     /// that never answers fails the call instead of hanging it.
+    ///
+    /// Then it settles: whatever is due at the same virtual instant runs before the call returns (the server's
+    /// side of a close the client has just seen end, its `onClose` included), without moving the clock.
     func drive<T: Sendable>(timeout: Duration, _ prepare: () throws -> @Sendable () async throws -> T) throws -> T {
         try driving.withLock { _ in
             let operation = try prepare()
+            defer { simulation.run(until: simulation.now, maxEvents: 1_000_000) }
             return try simulation.runTask(timeout: timeout + .seconds(30), operation)
         }
     }

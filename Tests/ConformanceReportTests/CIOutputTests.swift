@@ -97,6 +97,26 @@ struct CIOutputTests {
         for row in rows { #expect(row.replacingOccurrences(of: "\\|", with: "").filter { $0 == "|" }.count == 7) }
     }
 
+    // MARK: The HTML index says what the exit status says
+
+    @Test func theIndexHeadlineCountsTheCasesThatFailTheRun() async throws {
+        var run = await SampleRuns.run(agent: "no-pongs", pongs: false)
+        // One more case that fails by its closing handshake alone, as a server that never closes TCP does.
+        let index = try #require(run.results.firstIndex { $0.isOK })
+        run.results[index].closeVerdict = .unclean
+        let failures = run.failures
+        let byBehaviour = failures.count { $0.verdict == .failed }
+        try #require(byBehaviour > 0 && byBehaviour < failures.count)
+        let directory = SampleRuns.directory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try ReportWriter.write(run, formats: [.html], to: directory)
+        let html = try String(contentsOf: directory.appendingPathComponent("index.html"), encoding: .utf8)
+        #expect(html.contains("<strong>\(failures.count) cases fail the run</strong>: \(byBehaviour) with FAILED behaviour, "
+                              + "\(failures.count - byBehaviour) with only a failed closing handshake"))
+        // The filter selects exactly those rows.
+        #expect(html.components(separatedBy: " data-fails=\"0\"").count - 1 == failures.count)
+    }
+
     // MARK: Shards
 
     @Test func shardsMergedEqualTheWholeRun() async throws {

@@ -66,8 +66,11 @@ struct ConnectionTests {
         #expect(pair.serverEvents == [.closeReceived(ClosePayload(code: .goingAway, reason: "done")), .closeTransport])
         #expect(pair.clientEvents == [.closeReceived(ClosePayload(code: .goingAway)), .startCloseTimer])
         // The server drops TCP first; both ends then report a clean close.
-        #expect(pair.server.transportClosed() == [.closed(ConnectionClosure(wasClean: true, code: .goingAway, reason: "done", initiatedBy: .client))])
-        #expect(pair.client.transportClosed() == [.closed(ConnectionClosure(wasClean: true, code: .goingAway, initiatedBy: .client))])
+        // Each side's closure carries the peer's close frame as its code and reason, and its own as `sent`.
+        #expect(pair.server.transportClosed() == [.closed(ConnectionClosure(wasClean: true, code: .goingAway, reason: "done", initiatedBy: .client,
+                                                                            sent: ClosePayload(code: .goingAway)))])
+        #expect(pair.client.transportClosed() == [.closed(ConnectionClosure(wasClean: true, code: .goingAway, initiatedBy: .client,
+                                                                            sent: ClosePayload(code: .goingAway, reason: "done")))])
     }
 
     @Test func closeStartedByTheServer() throws {
@@ -76,7 +79,8 @@ struct ConnectionTests {
         pair.pump()
         #expect(pair.clientEvents == [.closeReceived(ClosePayload(code: 4001, reason: "bye")), .startCloseTimer])
         #expect(pair.serverEvents == [.closeReceived(ClosePayload(code: 4001)), .closeTransport])
-        #expect(pair.server.transportClosed() == [.closed(ConnectionClosure(wasClean: true, code: 4001, initiatedBy: .server))])
+        #expect(pair.server.transportClosed() == [.closed(ConnectionClosure(wasClean: true, code: 4001, initiatedBy: .server,
+                                                                            sent: ClosePayload(code: 4001, reason: "bye")))])
     }
 
     @Test func emptyCloseIsAnsweredWithAnEmptyClose() throws {
@@ -84,13 +88,15 @@ struct ConnectionTests {
         _ = try pair.client.close(code: nil)
         pair.pump()
         #expect(pair.serverEvents.first == .closeReceived(ClosePayload(code: nil)))
-        #expect(pair.client.transportClosed() == [.closed(ConnectionClosure(wasClean: true, code: .noStatusReceived, initiatedBy: .client))])
+        #expect(pair.client.transportClosed() == [.closed(ConnectionClosure(wasClean: true, code: .noStatusReceived, initiatedBy: .client,
+                                                                            sent: ClosePayload(code: nil)))])
     }
 
     @Test func closeTimerEndsAnUnansweredClose() throws {
         let client = Connection(role: .client, maskKeys: SeededMaskKeySource(seed: 3))
         _ = try client.close()
-        #expect(client.closeTimerExpired() == [.closeTransport, .closed(ConnectionClosure(wasClean: false, code: .abnormalClosure, initiatedBy: .client))])
+        #expect(client.closeTimerExpired() == [.closeTransport, .closed(ConnectionClosure(wasClean: false, code: .abnormalClosure, initiatedBy: .client,
+                                                                                          sent: ClosePayload(code: .normalClosure)))])
         #expect(client.state == .closed)
     }
 

@@ -51,8 +51,23 @@ struct MockClientTests {
         try await withKnownIssue {
             _ = try await client.receive(timeout: .seconds(1))
         } matching: { issue in
+            // One issue, and its first line says what went wrong (no internal name ahead of it).
             issue.sourceLocation?.line == line && issue.sourceLocation?.fileID == #fileID
+                && "\(issue)".split(separator: "\n").first?.contains("could not receive a message: nothing arrived within 1.0 seconds") == true
         }
+    }
+
+    @Test func receiveTextNamesWhatCameInstead() async throws {
+        let server = TestServer { $0.ws("/ws") { message, _ in message } }
+        let client = try await server.connect("/ws")
+        try await client.send(binary: [1, 2])
+        try await client.send(text: "plain")
+        try await withKnownIssue {
+            _ = try await client.receiveText()
+        } matching: { issue in
+            "\(issue)".split(separator: "\n").first?.contains("expected a text message, received binary (2 bytes)") == true
+        }
+        #expect(try await client.receiveText() == "plain")
     }
 
     @Test func anUnexpectedMessagePointsAtTheTestsLine() async throws {

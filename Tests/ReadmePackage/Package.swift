@@ -1,0 +1,25 @@
+// swift-tools-version: 6.1
+// A package written the way the README tells a new user to write one: it depends on wsspec by its products'
+// names and tests a handler with the mock-connection API. `scripts/test.sh` builds and runs it, so the README's
+// instructions and examples keep compiling and passing as they are written.
+import PackageDescription
+
+let package = Package(
+    name: "ReadmeTests",
+    platforms: [.macOS(.v15)],
+    dependencies: [
+        // The README: `.package(url: "https://github.com/OWNER/wsspec.git", branch: "main")`, or a local checkout
+        // by path. A path dependency's identity is its folder's name, so the checkout is reached through a
+        // folder named `wsspec` (test.sh makes it a link to this repository).
+        .package(path: "../../.build-readme/wsspec"),
+    ],
+    targets: [
+        .testTarget(
+            name: "ReadmeTests",
+            dependencies: [
+                .product(name: "WebSocketServer", package: "wsspec"),
+                .product(name: "WebSocketTesting", package: "wsspec"),
+            ]
+        ),
+    ]
+)
