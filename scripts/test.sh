@@ -74,6 +74,14 @@ status=${PIPESTATUS[0]}
 echo "== the README's mock-API example: a package of its own that depends on wsspec's products by name, as a user's does"
 # A path dependency's identity is its folder's name: the package reaches this checkout through a folder named wsspec.
 mkdir -p .build-readme && ln -sfn "$here" .build-readme/wsspec
+python3 - <<'EOF'
+import re, sys
+blocks = re.findall(r"```swift\n(.*?)```", open("README.md").read(), re.S)
+example = [block for block in blocks if "func echoesAndDropsSilentClients" in block]
+test = open("Tests/ReadmePackage/Tests/ReadmeTests/ReadmeExampleTests.swift").read()
+if len(example) != 1 or example[0] not in test:
+    sys.exit("the README's mock-API example and Tests/ReadmePackage/Tests/ReadmeTests/ReadmeExampleTests.swift differ")
+EOF
 swift build --package-path Tests/ReadmePackage --scratch-path .build-readme/build --build-tests 2>&1 | tee "$log" | grep -E "error:|Build complete" || true
 if grep -q "error:" "$log"; then echo "the README package does not build" >&2; exit 1; fi
 if grep -E "^${here}/Tests/ReadmePackage/.*warning:" "$log" >/dev/null; then
@@ -85,6 +93,13 @@ status=${PIPESTATUS[0]}
 
 echo "== the peer matrix: wsspec against real servers, every verdict against its golden file (Fixtures/peers)"
 WSSPEC="$(swift build --show-bin-path)/wsspec" scripts/peer-matrix.sh
+
+if [ $quick -eq 0 ]; then
+    echo "== the release binary: static Swift runtime, no Swift library at run time, a smoke run from an empty directory"
+    dist=$(mktemp -d)
+    scripts/release.sh "$dist"
+    rm -rf "$dist"
+fi
 
 echo "== the main job end to end: wsspec run against the built-in reference server over loopback"
 reports=$(mktemp -d)

@@ -26,7 +26,8 @@ public final class TestServer: @unchecked Sendable {
 
     /// - Parameters:
     ///   - seed: every random choice of the run (nonces, mask keys, the link's segmentation) comes from it.
-    ///   - link: how the simulated network treats the bytes (ideal by default; `LinkOptions.hostile` splits and delays).
+    ///   - link: how the simulated network treats the bytes (ideal by default; `.choppy` splits and delays them,
+    ///     `.everyByte` delivers one byte at a time).
     public init(seed: UInt64 = 0, link: LinkOptions = .ideal, configuration: ServerConfiguration = ServerConfiguration(),
                 routes: (inout WebSocketRouter) -> Void) {
         var router = WebSocketRouter(configuration: configuration)
