@@ -12,11 +12,15 @@ enum AutobahnJSON {
         "\(safeFileName(agent))_case_\(id.rawValue.replacingOccurrences(of: ".", with: "_")).json"
     }
 
+    /// An agent's name as a file name part. A name of lower-case ASCII letters, digits, `-` and `_` is kept as
+    /// it is; any other gets what could be kept plus a hash of the whole name, so that two agents never share
+    /// a file: `srv/1` and `srv_1` differ, and so do `A` and `a` on a case-insensitive file system.
     static func safeFileName(_ text: String) -> String {
-        let kept = text.unicodeScalars.map { scalar -> Character in
-            scalar.isASCII && (CharacterSet.alphanumerics.contains(scalar) || "-_".unicodeScalars.contains(scalar)) ? Character(scalar) : "_"
-        }
-        return kept.isEmpty ? "agent" : String(kept)
+        let safe = Set("abcdefghijklmnopqrstuvwxyz0123456789-_".unicodeScalars)
+        if !text.isEmpty, text.unicodeScalars.allSatisfy(safe.contains) { return text }
+        let kept = String(String.UnicodeScalarView(text.unicodeScalars.prefix(64).map { safe.contains($0) ? $0 : "_" }))
+        let hash = String(StableHash.fnv1a(text.utf8) >> 32, radix: 16)
+        return (kept.isEmpty ? "agent" : kept) + "-" + String(repeating: "0", count: 8 - hash.count) + hash
     }
 
     struct IndexEntry: Encodable {

@@ -99,11 +99,16 @@ public enum ReportWriter {
         } catch {
             throw ReportError(description: "cannot read \(file.path): \(error.localizedDescription) (a report directory holds \(runFileName))")
         }
+        let runs: [ConformanceRun]
         do {
-            return try JSONDecoder().decode([ConformanceRun].self, from: data)
+            runs = try JSONDecoder().decode([ConformanceRun].self, from: data)
+        } catch let error as DecodingError {
+            throw ReportError(description: "\(file.path) is not a saved wsspec run: \(SavedRunCheck.path(error))")
         } catch {
             throw ReportError(description: "\(file.path) is not a saved wsspec run: \(error)")
         }
+        try SavedRunCheck.check(runs, file: file.path)
+        return runs
     }
 }
 

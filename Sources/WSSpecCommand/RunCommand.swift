@@ -95,6 +95,10 @@ struct RunCommand: AsyncParsableCommand {
         if let seeds, !(1...10_000).contains(seeds) { throw ValidationError("--seeds must be from 1 to 10000") }
         if insecure && caFile != nil { throw ValidationError("--insecure and --ca-file contradict each other") }
         if let agent, agent.isEmpty { throw ValidationError("--agent must not be empty") }
+        // Both go into the opening request as they are: a line break would split it (header injection).
+        if let origin, origin.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            throw ValidationError("--origin must not contain control characters (CR, LF...)")
+        }
         _ = try source.load()
         _ = try baseline()
     }
@@ -236,6 +240,9 @@ struct RunCommand: AsyncParsableCommand {
                          parameters: RunParameters? = nil) async throws -> (String, [CaseResult]) {
         var parameters = parameters ?? baseParameters()
         finishParameters(&parameters)
+        if insecure && !headers.isEmpty {
+            Console.error("warning: --insecure sends the --header fields (credentials?) to a server whose certificate is not checked")
+        }
         let trust: ClientTrust = insecure ? .insecure : caFile.map { .caFile($0) } ?? .system
         let suite: LiveSuite
         do {

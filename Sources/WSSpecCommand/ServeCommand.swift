@@ -38,6 +38,9 @@ struct ServeCommand: AsyncParsableCommand {
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
         if (tlsCertificate == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together") }
+        if subprotocol.isEmpty || !subprotocol.allSatisfy(HeaderArgument.tokenCharacters.contains) {
+            throw ValidationError("--subprotocol must be a token (letters, digits and !#$%&'*+-.^_`|~), got \(subprotocol.debugDescription)")
+        }
     }
 
     func run() async throws {

@@ -143,9 +143,12 @@ public final class NIOTransport: ByteTransport {
 }
 
 extension TimeAmount {
+    /// Saturating at about 292 years either way: a duration from a file or the command line must not trap here.
     init(_ duration: Duration) {
         let (seconds, attoseconds) = duration.components
-        self = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+        let (scaled, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        let (sum, overflowAgain) = scaled.addingReportingOverflow(attoseconds / 1_000_000_000)
+        self = .nanoseconds(overflow || overflowAgain ? (seconds < 0 ? .min : .max) : sum)
     }
 }
 

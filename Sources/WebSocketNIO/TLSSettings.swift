@@ -20,9 +20,12 @@ public struct TLSSetupError: Error, Sendable, CustomStringConvertible {
 public enum TLSSettings {
     /// Peers are given this long to answer our close_notify before the socket closes anyway.
     static let shutdownTimeout = TimeAmount.seconds(1)
+    /// TLS 1.0 and 1.1 are deprecated (RFC 8996); swift-nio-ssl's default still allows them.
+    static let minimumVersion = TLSVersion.tlsv12
 
     public static func clientContext(_ trust: ClientTrust) throws(TLSSetupError) -> NIOSSLContext {
         var configuration = TLSConfiguration.makeClientConfiguration()
+        configuration.minimumTLSVersion = minimumVersion
         configuration.shutdownTimeout = shutdownTimeout
         switch trust {
         case .system:
@@ -41,6 +44,7 @@ public enum TLSSettings {
         let key = try load("private key file", privateKey) { try NIOSSLPrivateKey(file: $0, format: .pem) }
         var configuration = TLSConfiguration.makeServerConfiguration(certificateChain: chain.map { .certificate($0) },
                                                                      privateKey: .privateKey(key))
+        configuration.minimumTLSVersion = minimumVersion
         configuration.shutdownTimeout = shutdownTimeout
         return try make(configuration)
     }

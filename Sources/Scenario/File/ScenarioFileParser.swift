@@ -368,13 +368,18 @@ private struct ParserState {
         return code
     }
 
-    /// `500ms`, `2s`, `30us`.
+    /// The longest duration a file may give: a day. Longer waits are typos, and a case must end.
+    static let longestDuration = Duration.seconds(86_400)
+
+    /// `500ms`, `2s`, `30us`, at most a day.
     func duration(_ token: ScenarioToken) throws(ScenarioFileError) -> Duration {
         let text = token.text
         let units: [(suffix: String, nanoseconds: Int64)] = [("ms", 1_000_000), ("us", 1_000), ("s", 1_000_000_000)]
         for unit in units where text.hasSuffix(unit.suffix) {
             if let value = Int64(text.dropLast(unit.suffix.count)), value >= 0, value < Int64.max / unit.nanoseconds {
-                return .nanoseconds(value * unit.nanoseconds)
+                let duration = Duration.nanoseconds(value * unit.nanoseconds)
+                guard duration <= Self.longestDuration else { throw error("'\(text)' is longer than a day, the most a file may give", token) }
+                return duration
             }
         }
         throw error("expected a duration such as 500ms or 2s, found '\(text)'", token)

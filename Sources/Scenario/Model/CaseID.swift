@@ -37,31 +37,40 @@ public struct CaseID: Sendable, Hashable, Comparable, CustomStringConvertible, E
         Self.match(Array(glob.utf8)[...], Array(rawValue.utf8)[...])
     }
 
+    /// `*` matches any run of characters, everything else itself. One pass over the id that returns to the
+    /// last `*` on a mismatch: at most pattern × id steps, however many stars (a recursive matcher took
+    /// exponential time on `****…*x`).
     private static func match(_ pattern: ArraySlice<UInt8>, _ text: ArraySlice<UInt8>) -> Bool {
-        guard let first = pattern.first else { return text.isEmpty }
-        if first == UInt8(ascii: "*") {
-            let rest = pattern.dropFirst()
-            return text.indices.contains { match(rest, text[$0...]) } || match(rest, text[text.endIndex...])
+        let star = UInt8(ascii: "*")
+        var p = pattern.startIndex, t = text.startIndex
+        var resume: (pattern: Int, text: Int)?
+        while t < text.endIndex {
+            if p < pattern.endIndex, pattern[p] == star {
+                while p < pattern.endIndex, pattern[p] == star { p += 1 }
+                resume = (p, t)
+            } else if p < pattern.endIndex, pattern[p] == text[t] {
+                p += 1
+                t += 1
+            } else if let last = resume {
+                // Let the last star take one more character, and try again from there.
+                resume = (last.pattern, last.text + 1)
+                p = last.pattern
+                t = last.text + 1
+            } else {
+                return false
+            }
         }
-        guard let head = text.first, head == first else { return false }
-        return match(pattern.dropFirst(), text.dropFirst())
+        while p < pattern.endIndex, pattern[p] == star { p += 1 }
+        return p == pattern.endIndex
     }
+}
+
+extension CaseID {
+    /// The id's `StableHash`: case seeds and shards derive from it.
+    public var stableHash: UInt64 { StableHash.fnv1a(rawValue.utf8) }
 }
 
 /// A selection of cases by globs, as `--cases '1.*,6.4.*' --exclude '9.*'` give it.
-extension CaseID {
-    /// FNV-1a of the id's UTF-8: the same in every process, on every machine (Swift's `Hasher` is seeded per
-    /// process). Case seeds and shards derive from it.
-    public var stableHash: UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in rawValue.utf8 {
-            hash ^= UInt64(byte)
-            hash &*= 0x100_0000_01b3
-        }
-        return hash
-    }
-}
-
 public struct CaseSelection: Sendable, Hashable {
     public var include: [String]
     public var exclude: [String]

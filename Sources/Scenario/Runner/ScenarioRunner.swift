@@ -113,7 +113,8 @@ final class CaseExecution {
         case .roundTrips(let trips):
             await run(trips)
         case .wait(let duration):
-            await pump(until: now + duration)
+            // Never past the case's deadline (which --case-timeout caps): the step loop then FAILS the case.
+            await pump(until: min(now + duration, scenario.deadline))
         case .expect(let expectation):
             await settle { matching, start in matching.evaluate(expectation, from: self.cursor, start: start) }
         case .oneOf(let alternatives):
@@ -223,7 +224,8 @@ final class CaseExecution {
             let end = min(bytes.count, start + size)
             await writeNow(Array(bytes[start..<end]))
             start = end
-            if start < bytes.count && segmentDelay > .zero { await pump(until: now + segmentDelay) }
+            if start < bytes.count && segmentDelay > .zero { await pump(until: min(now + segmentDelay, scenario.deadline)) }
+            if now >= scenario.deadline { return }
             if clientClosedTransport || client.ended { return }
         }
     }
