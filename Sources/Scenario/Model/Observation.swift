@@ -11,6 +11,18 @@ public enum ObservedEvent: Sendable, Hashable, CustomStringConvertible {
     case violation(ProtocolViolation)
     /// The peer ended the TCP connection (`reset`: abruptly).
     case disconnected(reset: Bool)
+    /// A long message of which a result keeps only the start (`length` bytes arrived), to stay small.
+    case messageStart(Opcode, prefix: [UInt8], length: Int)
+    /// Events a result leaves out, to stay small; the case saw and judged them all.
+    case omitted(count: Int)
+
+    /// A data message, whole or (in a result) its start.
+    public var isMessage: Bool {
+        switch self {
+        case .message, .messageStart: true
+        default: false
+        }
+    }
 
     /// Whether the event counts when matching expectations; the peer's pings are answered and let pass.
     var isSignificant: Bool {
@@ -28,14 +40,18 @@ public enum ObservedEvent: Sendable, Hashable, CustomStringConvertible {
             "close frame, code \(code.map(String.init) ?? "none")\(reason.isEmpty ? "" : ", reason " + Self.summarize(reason, asText: true))"
         case .violation(let violation): "invalid frame from the peer: \(violation)"
         case .disconnected(let reset): reset ? "connection reset by the peer" : "the peer closed the TCP connection"
+        case .messageStart(let opcode, let prefix, let length):
+            "\(opcode) message \(Self.summarize(prefix, asText: opcode == .text, length: length))"
+        case .omitted(let count): "… \(count) more events, not kept in the result"
         }
     }
 
     /// A short, printable rendering of a payload: text when it is UTF-8, hex otherwise; long ones elided.
-    public static func summarize(_ bytes: [UInt8], asText: Bool) -> String {
+    public static func summarize(_ bytes: [UInt8], asText: Bool, length: Int? = nil) -> String {
         let limit = 48
+        let total = length ?? bytes.count
         let shown = Array(bytes.prefix(limit))
-        let suffix = bytes.count > limit ? "… (\(bytes.count) bytes)" : ""
+        let suffix = total > shown.count ? "… (\(total) bytes)" : ""
         if asText, case .valid = UTF8Validator.validate(shown) {
             return String(decoding: shown, as: UTF8.self).debugDescription + suffix
         }
@@ -54,6 +70,32 @@ public struct Observation: Sendable, Hashable, CustomStringConvertible {
     public var time: Duration
     public var event: ObservedEvent
     public var description: String { "\(time.formatted) \(event)" }
+
+    public init(time: Duration, event: ObservedEvent) {
+        self.time = time
+        self.event = event
+    }
+
+    /// How many events a result keeps, from the start and from the end: what a report can show and a reader can
+    /// read. A server that sends 100 000 frames still gets a small case page.
+    public static let keptAtStart = 1_000
+    public static let keptAtEnd = 100
+    /// How many bytes of a message's payload a result keeps (its description shows 48).
+    public static let keptPayload = 256
+
+    /// The log as a result keeps it: the first and last events, with a count of those left out between,
+    /// and only the start of long messages.
+    public static func kept(_ log: [Observation]) -> [Observation] {
+        let shortened = log.count <= keptAtStart + keptAtEnd ? log
+            : Array(log.prefix(keptAtStart))
+                + [Observation(time: log[keptAtStart].time, event: .omitted(count: log.count - keptAtStart - keptAtEnd))]
+                + Array(log.suffix(keptAtEnd))
+        return shortened.map { observation in
+            guard case .message(let opcode, let payload) = observation.event, payload.count > keptPayload else { return observation }
+            return Observation(time: observation.time,
+                               event: .messageStart(opcode, prefix: Array(payload.prefix(keptPayload)), length: payload.count))
+        }
+    }
 }
 
 /// Bytes that crossed the connection, as the client wrote or read them.

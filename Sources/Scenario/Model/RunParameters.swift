@@ -33,14 +33,18 @@ public struct RunParameters: Sendable, Hashable {
     public var slack: Duration = .seconds(1)
     /// A server that sends more than this in one case is flooding: the case FAILS and the connection is
     /// dropped, so that memory stays bounded whatever the server does.
-    public var maxReceivedBytes = 64 << 20
+    /// Counted twice over: bytes on the wire, and payload bytes as decoded (a deflate bomb inflates). Echoes
+    /// a round trip matched do not count. 20 MiB holds the catalog's largest message (16 MiB, 9.1.6) with room;
+    /// eight cases at a time stay within a few hundred megabytes whatever the server sends.
+    public var maxReceivedBytes = 20 << 20
     /// The same bound on the number of frames and events the client records in one case.
-    public var maxObservations = 100_000
+    public var maxObservations = 20_000
     /// The most message bytes one budgeted round-trip case sends (12.x, 13.x): Autobahn|Testsuite sends 1000
     /// messages whatever their size, up to 128 MiB a case; `Int.max` does the same here.
     public var roundTripBudget = 2 << 20
-    /// How many bytes of the wire log a result keeps (each way); past it, records keep their length only.
-    public var wireLogLimit = 1 << 20
+    /// How many bytes of the wire log a result keeps (each way); past it, records keep their length only. A
+    /// reader reads the start of a conversation; a flooding server should not make a case page of megabytes.
+    public var wireLogLimit = 256 << 10
 
     public init() {}
 }

@@ -55,7 +55,7 @@ struct Matching {
                 case .ping: return .matched(next: index + 1, verdict: .ok, note: nil)
                 case .close, .disconnected, .violation:
                     return .failed("expected a ping, but first: \(observation.event)")
-                case .message, .pong: continue
+                case .message, .messageStart, .pong, .omitted: continue
                 }
             }
             return waitOr("the peer sent no ping within \(within.formatted)")
@@ -72,9 +72,9 @@ struct Matching {
                         return .failed("the peer closed with code \(code), expected \(Expectation.list(codes))")
                     }
                     return .matched(next: max(cursor, index + 1), verdict: .ok, note: nil)
-                case .disconnected, .violation, .message, .pong:
+                case .disconnected, .violation, .message, .messageStart, .pong:
                     return .failed("expected a close frame, but first: \(observation.event)")
-                case .ping: continue
+                case .ping, .omitted: continue
                 }
             }
             return waitOr("the peer sent no close frame within \(within.formatted)")
@@ -84,8 +84,8 @@ struct Matching {
                 let observation = log[index]
                 if late(observation) { break }
                 switch observation.event {
-                case .ping: continue
-                case .message, .pong:
+                case .ping, .omitted: continue
+                case .message, .messageStart, .pong:
                     return .failed("the peer answered with a \(observation.event) instead of failing the connection")
                 case .violation:
                     return .failed("expected the peer to fail the connection, but it sent an \(observation.event)")

@@ -38,6 +38,8 @@ final class CaseExecution {
     private var segmentSize: Int?
     private var segmentDelay: Duration = .zero
     private var receivedBytes = 0
+    /// Message, ping and pong payload bytes as decoded: with permessage-deflate, what the wire bytes inflated to.
+    private var decodedBytes = 0
     /// Where our outgoing stream stands (after the opening request): replies wait for a frame boundary.
     private var outgoingFrames = FrameBoundaryTracker()
     private var trackingOutgoingFrames = false
@@ -186,11 +188,11 @@ final class CaseExecution {
         guard opened, !stopped, verdict != .unimplemented, scenario.closing != .informational else { return }
         for observation in log[min(cursor, log.count)...] {
             switch observation.event {
-            case .message:
+            case .message, .messageStart:
                 return mismatch("at \(observation.time.formatted) the peer sent a \(observation.event) that the case does not expect")
             case .pong(let payload) where sentPings.contains(payload):
                 return mismatch("at \(observation.time.formatted) the peer sent a \(observation.event) that the case does not expect")
-            case .pong, .ping, .close, .violation, .disconnected: continue
+            case .pong, .ping, .close, .violation, .disconnected, .omitted: continue
             }
         }
     }
@@ -255,6 +257,8 @@ final class CaseExecution {
         let what: String
         if receivedBytes > parameters.maxReceivedBytes {
             what = "more than \(parameters.maxReceivedBytes) bytes"
+        } else if decodedBytes > parameters.maxReceivedBytes {
+            what = "messages of more than \(parameters.maxReceivedBytes) bytes once inflated"
         } else if log.count > parameters.maxObservations {
             what = "more than \(parameters.maxObservations) frames"
         } else {
@@ -310,6 +314,10 @@ final class CaseExecution {
     private func record(_ events: [ObservedEvent]) {
         let time = now
         for event in events {
+            switch event {
+            case .message(_, let payload), .ping(let payload), .pong(let payload): decodedBytes += payload.count
+            default: break
+            }
             if takingEchoes, case .message(let opcode, let payload) = event {
                 echoes.append((opcode, payload))
             } else {
@@ -360,6 +368,7 @@ final class CaseExecution {
             }
             // Echoes that matched are not a flood: only what arrives beyond them counts toward the budget.
             receivedBytes = 0
+            decodedBytes = 0
         }
         let elapsed = now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
@@ -538,7 +547,7 @@ final class CaseExecution {
                           requirement: scenario.requirement,
                           rfcSections: scenario.rfcSections, verdict: verdict, closeVerdict: close.verdict, reasons: allReasons,
                           advisories: close.advisories,
-                          acceptableOutcomes: OutcomeDescription.describe(scenario), observed: log, handshake: handshake,
+                          acceptableOutcomes: OutcomeDescription.describe(scenario), observed: Observation.kept(log), handshake: handshake,
                           closing: closing, wire: wire.records, duration: now, seed: nil, measurements: measurements,
                           permessageDeflate: client.compressionAgreement?.description)
     }

@@ -14,9 +14,9 @@ struct ScriptedClient {
         var closeTransport = false
     }
 
-    /// The largest frame and message the client takes in (decompressed, under permessage-deflate): a case's
-    /// own memory bound (`RunParameters.maxReceivedBytes`) stops a flood before these do.
-    static let maxMessageLength: UInt64 = 64 << 20
+    /// The largest frame and message the client takes in (decompressed, under permessage-deflate): the
+    /// catalog's largest message, 16 MiB (9.1.6, 9.2.6). Larger is a 1009 (RFC 6455 §7.4.1), not an allocation.
+    static let maxMessageLength: UInt64 = 16 << 20
 
     var answerPings = true
     var answerClose = true
