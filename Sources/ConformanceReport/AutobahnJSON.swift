@@ -148,6 +148,34 @@ enum AutobahnJSON {
 
     static func milliseconds(_ duration: Duration) -> Int { Int((seconds(duration) * 1000).rounded()) }
 
+    /// The saved runs (`wsspec-run.json`): compact, and one result at a time, so that encoding a run whose
+    /// results are large costs the output and one result, not an encoder's whole tree of the run (five times
+    /// the output, measured against a flooding server).
+    static func encodeRuns(_ runs: [ConformanceRun]) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let slot = Data("\"results\":[]".utf8)
+        var out = Data("[".utf8)
+        for (index, run) in runs.enumerated() {
+            if index > 0 { out.append(contentsOf: Array(",".utf8)) }
+            var header = run
+            header.results = []
+            let head = try encoder.encode(header)
+            // The key itself, unescaped quotes and all, appears once: inside strings a quote is escaped.
+            guard let range = head.range(of: slot) else { throw EncodingError.invalidValue(run.agent, .init(codingPath: [], debugDescription: "no results key")) }
+            out.append(head[..<range.lowerBound])
+            out.append(contentsOf: Array("\"results\":[".utf8))
+            for (position, record) in run.results.enumerated() {
+                if position > 0 { out.append(contentsOf: Array(",".utf8)) }
+                out.append(try encoder.encode(record))
+            }
+            out.append(contentsOf: Array("]".utf8))
+            out.append(head[range.upperBound...])
+        }
+        out.append(contentsOf: Array("]".utf8))
+        return out
+    }
+
     static func encode(_ value: some Encodable) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

@@ -40,7 +40,7 @@ public enum ReportWriter {
         }
         // Every file is independent of the others: each is one job, and the jobs run on every core (a load-section
         // run writes a few hundred megabytes of JSON and HTML, which took as long as the run itself on one).
-        var jobs: [(name: String, contents: @Sendable () throws -> Data)] = [(runFileName, { try AutobahnJSON.encode(runs) })]
+        var jobs: [(name: String, contents: @Sendable () throws -> Data)] = [(runFileName, { try AutobahnJSON.encodeRuns(runs) })]
         if formats.contains(.json) {
             jobs.append(("index.json", { try AutobahnJSON.encode(AutobahnJSON.index(runs)) }))
             for run in runs {

@@ -76,4 +76,24 @@ struct HarnessMemoryTests {
         #expect(prefix.count == Observation.keptPayload && length == 100_000)
         #expect(kept[0].event.description == log[0].event.description)  // A reader sees the same line.
     }
+
+    @Test func aRunKeepsLessOnceItsResultsHoldTheirBudget() {
+        var scenario = CaseResult.notRun(ScenarioCase("300.9", "x", sends: "", expectation: "", rfc: []) {}, reason: "", seed: nil)
+        scenario.wire = [WireRecord(time: .zero, direction: .received, bytes: [UInt8](repeating: 1, count: 1 << 20), length: 1 << 20)]
+        scenario.observed = (0..<2_000).map { Observation(time: .milliseconds($0), event: .ping([])) }
+        var retention = RunRetention()
+        var kept: [CaseResult] = []
+        for _ in 0..<20 {
+            var result = scenario
+            retention.fit(&result)
+            kept.append(result)
+        }
+        let wire = kept.reduce(0) { $0 + $1.wire.reduce(0) { $0 + $1.bytes.count } }
+        let events = kept.reduce(0) { $0 + $1.observed.count }
+        #expect(wire <= RunRetention.wireBudget)
+        #expect(events <= RunRetention.eventBudget + 20 * 26)
+        #expect(kept.last?.wire.first?.length == 1 << 20)  // Lengths stay when the bytes go.
+        #expect(kept.last?.observed.count == 26)           // 20 first, the count left out, 5 last.
+        #expect(kept.first?.observed.count == 2_000)
+    }
 }

@@ -78,18 +78,23 @@ public struct Observation: Sendable, Hashable, CustomStringConvertible {
 
     /// How many events a result keeps, from the start and from the end: what a report can show and a reader can
     /// read. A server that sends 100 000 frames still gets a small case page.
-    public static let keptAtStart = 1_000
+    public static let keptAtStart = 500
     public static let keptAtEnd = 100
     /// How many bytes of a message's payload a result keeps (its description shows 48).
-    public static let keptPayload = 256
+    public static let keptPayload = 64
 
-    /// The log as a result keeps it: the first and last events, with a count of those left out between,
-    /// and only the start of long messages.
-    public static func kept(_ log: [Observation]) -> [Observation] {
-        let shortened = log.count <= keptAtStart + keptAtEnd ? log
-            : Array(log.prefix(keptAtStart))
-                + [Observation(time: log[keptAtStart].time, event: .omitted(count: log.count - keptAtStart - keptAtEnd))]
-                + Array(log.suffix(keptAtEnd))
+    /// The log as a result keeps it: the first `atStart` and last `atEnd` events, with a count of those left
+    /// out between, and only the start of long messages. A log kept once can be kept again, shorter.
+    public static func kept(_ log: [Observation], atStart: Int = keptAtStart, atEnd: Int = keptAtEnd) -> [Observation] {
+        var shortened = log
+        if log.count > atStart + atEnd + 1 {
+            let dropped = log[atStart..<(log.count - atEnd)]
+            let count = dropped.reduce(0) { total, observation in
+                if case .omitted(let count) = observation.event { total + count } else { total + 1 }
+            }
+            shortened = Array(log.prefix(atStart)) + [Observation(time: log[atStart].time, event: .omitted(count: count))]
+                + Array(log.suffix(atEnd))
+        }
         return shortened.map { observation in
             guard case .message(let opcode, let payload) = observation.event, payload.count > keptPayload else { return observation }
             return Observation(time: observation.time,

@@ -37,6 +37,10 @@ public struct RunParameters: Sendable, Hashable {
     /// a round trip matched do not count. 20 MiB holds the catalog's largest message (16 MiB, 9.1.6) with room;
     /// eight cases at a time stay within a few hundred megabytes whatever the server sends.
     public var maxReceivedBytes = 20 << 20
+    /// The message bytes one case's log holds whole, for matching (round trips' echoes are compared as they come
+    /// and not logged); later messages are logged by their start and length. Eight cases at a time against a
+    /// flooding server then hold tens of megabytes, not hundreds.
+    public var maxLoggedPayloadBytes = 4 << 20
     /// The same bound on the number of frames and events the client records in one case.
     public var maxObservations = 20_000
     /// The most message bytes one budgeted round-trip case sends (12.x, 13.x): Autobahn|Testsuite sends 1000

@@ -1,10 +1,6 @@
 /// Runs cases `jobs` at a time and gives the results back in the cases' order, whatever order they finish
 /// in: the shared scheduling of the in-process and live suites.
 public enum ParallelCases {
-    /// The wire bytes all the results of one run keep together. Each case keeps at most
-    /// `RunParameters.wireLogLimit` each way; against a server that floods every case, 574 of those would not
-    /// fit in memory, so past this budget later results keep the records' lengths only.
-    public static let runWireBudget = 64 << 20
 
     /// `estimate` orders the start: the longest cases start first, so that a case that waits for a minute
     /// overlaps the others instead of trailing after them (ties keep the cases' order). `started` hears of
@@ -19,7 +15,7 @@ public enum ParallelCases {
         return await withTaskGroup(of: (Int, CaseResult).self) { group in
             var next = 0
             var results = [CaseResult?](repeating: nil, count: cases.count)
-            var keptWireBytes = 0
+            var retention = RunRetention()
             func addNext() {
                 let index = order[next]
                 next += 1
@@ -30,12 +26,7 @@ public enum ParallelCases {
             for _ in 0..<min(max(1, jobs), cases.count) { addNext() }
             for await (index, finished) in group {
                 var result = finished
-                let bytes = result.wire.reduce(0) { $0 + $1.bytes.count }
-                if keptWireBytes + bytes > runWireBudget {
-                    for record in result.wire.indices { result.wire[record].bytes = [] }
-                } else {
-                    keptWireBytes += bytes
-                }
+                retention.fit(&result)
                 results[index] = result
                 progress(result)
                 if next < cases.count { addNext() }

@@ -40,6 +40,8 @@ final class CaseExecution {
     private var receivedBytes = 0
     /// Message, ping and pong payload bytes as decoded: with permessage-deflate, what the wire bytes inflated to.
     private var decodedBytes = 0
+    /// Message payload bytes the log holds whole (`RunParameters.maxLoggedPayloadBytes`).
+    private var loggedPayloadBytes = 0
     /// Where our outgoing stream stands (after the opening request): replies wait for a frame boundary.
     private var outgoingFrames = FrameBoundaryTracker()
     private var trackingOutgoingFrames = false
@@ -320,7 +322,14 @@ final class CaseExecution {
             }
             if takingEchoes, case .message(let opcode, let payload) = event {
                 echoes.append((opcode, payload))
+            } else if case .message(let opcode, let payload) = event, payload.count > Observation.keptPayload,
+                      loggedPayloadBytes + payload.count > parameters.maxLoggedPayloadBytes {
+                // Past the budget a message is logged by its start and length: it can still be seen and reported,
+                // not matched byte for byte (a flood by then, or a case that expects megabytes outside round trips).
+                log.append(Observation(time: time, event: .messageStart(opcode, prefix: Array(payload.prefix(Observation.keptPayload)),
+                                                                         length: payload.count)))
             } else {
+                if case .message(_, let payload) = event { loggedPayloadBytes += payload.count }
                 log.append(Observation(time: time, event: event))
             }
         }
