@@ -91,6 +91,10 @@ public final class Connection {
             allowedReservedBits: configuration.allowedReservedBits.union(deflate == nil ? [] : .rsv1)))
     }
 
+    /// Bytes reserved for the message being received. It grows with what arrives, not with what a frame header
+    /// announces: a peer that announces 16 MiB and sends nothing holds at most 1 MiB here.
+    public var reservedMessageBytes: Int { assembly.reservedCapacity }
+
     /// Bytes on the wire against message bytes, for compressed messages in each direction.
     public var compressionStatistics: CompressionStatistics {
         var statistics = CompressionStatistics()

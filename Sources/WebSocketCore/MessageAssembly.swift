@@ -22,6 +22,12 @@ struct MessageAssembly {
     private var frame: (opcode: Opcode, fin: Bool)?
     private var controlBytes: [UInt8] = []
 
+    /// What a frame may reserve before its bytes arrive.
+    static let firstSlice = 1 << 20
+
+    /// Bytes reserved for the message in progress.
+    var reservedCapacity: Int { messageBytes.capacity }
+
     init(limit: UInt64, decompressor: DeflateDecompressor? = nil) {
         self.limit = limit
         self.decompressor = decompressor
@@ -47,10 +53,12 @@ struct MessageAssembly {
         }
         messageWireBytes += header.payloadLength
         if messageWireBytes > limit { throw .messageTooLarge(size: messageWireBytes, limit: limit) }
-        // Room for the whole frame, grown geometrically: reserving exactly what each fragment adds would copy
-        // the message once per fragment (65 536 fragments of 64 bytes: gigabytes of copying).
+        // Room grown geometrically (reserving exactly what each fragment adds would copy the message once per
+        // fragment: 65 536 fragments of 64 bytes, gigabytes of copying), but with what arrives, not with what a
+        // header announces: a peer that announces 16 MiB and sends nothing costs at most a first slice.
         if !messageCompressed, messageWireBytes > UInt64(messageBytes.capacity) {
-            messageBytes.reserveCapacity(max(Int(messageWireBytes), 2 * messageBytes.capacity))
+            let grown = max(messageBytes.count + Self.firstSlice, 2 * messageBytes.capacity)
+            messageBytes.reserveCapacity(min(Int(messageWireBytes), grown))
         }
     }
 

@@ -218,3 +218,24 @@ struct ConnectionTests {
         }
     }
 }
+
+@Suite("What a peer's frame header can make a connection reserve")
+struct ReservationTests {
+    @Test func theReservationGrowsWithTheDataNotTheAnnouncement() throws {
+        let server = Connection(role: .server)
+        let announced = 16 << 20
+        let key = MaskKey(1, 2, 3, 4)
+        let frame = try FrameSerializer.serialize(Frame(opcode: .binary, maskKey: key, payload: [UInt8](repeating: 9, count: announced)))
+        let header = frame.count - announced
+        // The header and ten bytes: a peer that then goes quiet holds a first slice, not 16 MiB.
+        _ = server.receive(Array(frame[..<(header + 10)]))
+        #expect(server.reservedMessageBytes <= (1 << 20) + 4096)
+        // Three mebibytes later the reservation has followed the data, within a factor of two.
+        _ = server.receive(Array(frame[(header + 10)..<(header + (3 << 20))]))
+        #expect(server.reservedMessageBytes >= 3 << 20)
+        #expect(server.reservedMessageBytes <= 2 * (3 << 20) + (1 << 20))
+        // And the message still arrives whole.
+        let events = server.receive(Array(frame[(header + (3 << 20))...]))
+        #expect(events == [.binary([UInt8](repeating: 9, count: announced))])
+    }
+}
