@@ -32,11 +32,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The subprotocol the server speaks.")
     var subprotocol = "wsspec.echo"
 
+    @Option(name: .customLong("max-connections"), help: "Connections served at once; past it a new one gets 503 and is closed.")
+    var maxConnections = SessionServer.defaultMaxConnections
+
     @Flag(help: "Log every connection error.")
     var verbose = false
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
+        guard (1...1_000_000).contains(maxConnections) else { throw ValidationError("--max-connections must be from 1 to 1000000") }
         if (tlsCertificate == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together") }
         if subprotocol.isEmpty || !subprotocol.allSatisfy(HeaderArgument.tokenCharacters.contains) {
             throw ValidationError("--subprotocol must be a token (letters, digits and !#$%&'*+-.^_`|~), got \(subprotocol.debugDescription)")
@@ -61,7 +65,8 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let server: SessionServer
         do {
-            server = try await SessionServer.referenceServer(configuration, host: host, port: port, tls: tls, logger: logger)
+            server = try await SessionServer.referenceServer(configuration, host: host, port: port, tls: tls,
+                                                             maxConnections: maxConnections, logger: logger)
         } catch {
             throw RunFailure.unreachable("cannot listen on \(host):\(port): \(error)")
         }

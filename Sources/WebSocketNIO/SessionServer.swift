@@ -19,6 +19,11 @@ public final class SessionServer: Sendable {
 
     /// How long a connection whose session closed it waits for the peer's FIN before closing anyway.
     public static let defaultLingerTimeout: Duration = .seconds(2)
+    /// How many connections are served at once; past it a new one is refused with 503 and closed, so that idle
+    /// or slow clients cannot take every file descriptor and the memory behind them.
+    public static let defaultMaxConnections = 1_024
+    /// What a connection past the limit gets, before the close: an HTTP answer a client can report.
+    static let refusal = Array("HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\nRetry-After: 1\r\n\r\n".utf8)
 
     private init(channel: any Channel, connections: ConnectionSet, host: String, port: Int) {
         self.channel = channel
@@ -30,6 +35,7 @@ public final class SessionServer: Sendable {
     /// Starts listening. Port 0 picks a free port.
     public static func start(host: String = "127.0.0.1", port: Int = 0, tls: NIOSSLContext? = nil,
                              lingerTimeout: Duration = defaultLingerTimeout,
+                             maxConnections: Int = defaultMaxConnections,
                              logger: Logger = Logger(label: "wsspec.server"),
                              group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
                              makeSession: @escaping @Sendable () -> any ServerSession) async throws -> SessionServer {
@@ -41,7 +47,11 @@ public final class SessionServer: Sendable {
             .childChannelOption(.allowRemoteHalfClosure, value: true)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { channel in
-                connections.insert(channel)
+                guard connections.insert(channel, limit: maxConnections) else {
+                    logger.debug("connection refused: \(maxConnections) open")
+                    // Plain bytes even under TLS: the client's handshake then fails, which is refusal enough.
+                    return channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(RefusalHandler()) }
+                }
                 return channel.eventLoop.makeCompletedFuture {
                     let operations = channel.pipeline.syncOperations
                     if let tls { try operations.addHandler(NIOSSLServerHandler(context: tls)) }
@@ -56,14 +66,16 @@ public final class SessionServer: Sendable {
 
     /// The reference echo server with `configuration`.
     public static func referenceServer(_ configuration: EchoServerConfiguration, host: String = "127.0.0.1", port: Int = 0,
-                                       tls: NIOSSLContext? = nil, logger: Logger = Logger(label: "wsspec.server")) async throws -> SessionServer {
-        try await start(host: host, port: port, tls: tls, logger: logger) { EchoServer(configuration: configuration) }
+                                       tls: NIOSSLContext? = nil, maxConnections: Int = defaultMaxConnections,
+                                       logger: Logger = Logger(label: "wsspec.server")) async throws -> SessionServer {
+        try await start(host: host, port: port, tls: tls, maxConnections: maxConnections, logger: logger) { EchoServer(configuration: configuration) }
     }
 
     /// An application's routes over TCP (or TLS): the same handlers that `WebSocketTesting` runs in-process.
     public static func start(router: WebSocketRouter, host: String = "127.0.0.1", port: Int = 0, tls: NIOSSLContext? = nil,
+                             maxConnections: Int = defaultMaxConnections,
                              logger: Logger = Logger(label: "wsspec.server")) async throws -> SessionServer {
-        try await start(host: host, port: port, tls: tls, logger: logger) { router.makeSession() }
+        try await start(host: host, port: port, tls: tls, maxConnections: maxConnections, logger: logger) { router.makeSession() }
     }
 
     /// The `ws://` (or `wss://`) URL of the server's root.
@@ -90,14 +102,36 @@ final class ConnectionSet: Sendable {
     // A pthread lock (not Synchronization.Mutex): ThreadSanitizer sees it. The channels close on event-loop threads.
     private let channels = NIOLockedValueBox<[ObjectIdentifier: any Channel]>([:])
 
-    func insert(_ channel: any Channel) {
+    /// Adds the channel unless `limit` channels are open already; false when it was not added.
+    func insert(_ channel: any Channel, limit: Int = .max) -> Bool {
         let key = ObjectIdentifier(channel)
-        channels.withLockedValue { $0[key] = channel }
-        channel.closeFuture.whenComplete { [weak self] _ in _ = self?.channels.withLockedValue { $0.removeValue(forKey: key) } }
+        let added = channels.withLockedValue { open in
+            guard open.count < limit else { return false }
+            open[key] = channel
+            return true
+        }
+        if added {
+            channel.closeFuture.whenComplete { [weak self] _ in _ = self?.channels.withLockedValue { $0.removeValue(forKey: key) } }
+        }
+        return added
     }
 
     func closeAll() async {
         let open = channels.withLockedValue { Array($0.values) }
         for channel in open { try? await channel.close() }
     }
+}
+
+/// Answers a connection past the cap with `SessionServer.refusal` as soon as it is active, then closes it.
+private final class RefusalHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    func channelActive(context: ChannelHandlerContext) {
+        let channel = context.channel
+        context.writeAndFlush(wrapOutboundOut(ByteBuffer(bytes: SessionServer.refusal))).whenComplete { _ in channel.close(promise: nil) }
+        context.fireChannelActive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {}  // Whatever the client sends is dropped.
 }
