@@ -1,0 +1,45 @@
+import ReferenceServer
+import Testing
+import WebSocketNIO
+
+extension LiveTests {
+    @Suite("A connection cap: idle clients cannot take the server")
+    struct ConnectionCapTests {
+        private static let upgrade = "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+
+        /// The first answer to an opening request on a new connection, or nil when none comes.
+        private static func answer(_ transport: NIOTransport) async -> String? {
+            await transport.write(Array(upgrade.utf8))
+            guard case .bytes(let bytes) = await transport.read(until: transport.elapsed + .seconds(5)) else { return nil }
+            return String(decoding: bytes, as: UTF8.self)
+        }
+
+        @Test func pastTheCapANewConnectionGets503AndTheOthersAreStillServed() async throws {
+            let outcome = try await withServer({ try await SessionServer.referenceServer(EchoServerConfiguration(), maxConnections: 2) }) { server in
+                // Two idle connections fill the server.
+                let first = try await NIOTransport.connect(to: server.url(), tls: nil, timeout: .seconds(5))
+                let second = try await NIOTransport.connect(to: server.url(), tls: nil, timeout: .seconds(5))
+                let third = try await NIOTransport.connect(to: server.url(), tls: nil, timeout: .seconds(5))
+                let refused = await Self.answer(third)
+                // The connections it holds are still served...
+                let served = await Self.answer(first)
+                // ...and once one goes, a new one is taken again.
+                await second.abort()
+                await first.abort()
+                await third.abort()
+                var readmitted: String?
+                for _ in 0..<50 where readmitted?.hasPrefix("HTTP/1.1 101") != true {
+                    let next = try await NIOTransport.connect(to: server.url(), tls: nil, timeout: .seconds(5))
+                    readmitted = await Self.answer(next)
+                    await next.abort()
+                    if readmitted?.hasPrefix("HTTP/1.1 101") != true { try await Task.sleep(for: .milliseconds(20)) }
+                }
+                return (refused, served, readmitted)
+            }
+            #expect(outcome.0?.hasPrefix("HTTP/1.1 503") == true, "\(outcome.0 ?? "nothing")")
+            #expect(outcome.1?.hasPrefix("HTTP/1.1 101") == true)
+            #expect(outcome.2?.hasPrefix("HTTP/1.1 101") == true)
+        }
+    }
+}
