@@ -12,11 +12,13 @@ enum AutobahnJSON {
         "\(safeFileName(agent))_case_\(id.rawValue.replacingOccurrences(of: ".", with: "_")).json"
     }
 
+    private static let safeFileCharacters = Set("abcdefghijklmnopqrstuvwxyz0123456789-_".unicodeScalars)
+
     /// An agent's name as a file name part. A name of lower-case ASCII letters, digits, `-` and `_` is kept as
     /// it is; any other gets what could be kept plus a hash of the whole name, so that two agents never share
     /// a file: `srv/1` and `srv_1` differ, and so do `A` and `a` on a case-insensitive file system.
     static func safeFileName(_ text: String) -> String {
-        let safe = Set("abcdefghijklmnopqrstuvwxyz0123456789-_".unicodeScalars)
+        let safe = safeFileCharacters
         if !text.isEmpty, text.unicodeScalars.allSatisfy(safe.contains) { return text }
         let kept = String(String.UnicodeScalarView(text.unicodeScalars.prefix(64).map { safe.contains($0) ? $0 : "_" }))
         let hash = String(StableHash.fnv1a(text.utf8) >> 32, radix: 16)
@@ -118,7 +120,7 @@ enum AutobahnJSON {
             httpRequest: result.handshake?.request ?? "", httpResponse: result.handshake?.response ?? "",
             wirelog: result.wire.map { record in
                 WireEntry(direction: record.direction == .sent ? "TO" : "RO", length: record.length,
-                          hex: ObservedEvent.hex(record.bytes), milliseconds: seconds(record.time) * 1000)
+                          hex: ObservedEvent.hex(record.bytes), milliseconds: record.time.seconds * 1000)
             },
             rxOctetStats: octetStats(result.wire, .received), txOctetStats: octetStats(result.wire, .sent),
             title: result.title, sends: result.sends, requirement: result.requirement.rawValue, rfc: result.rfcSections, reasons: result.reasons,
@@ -142,11 +144,8 @@ enum AutobahnJSON {
         return stats
     }
 
-    static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-    }
 
-    static func milliseconds(_ duration: Duration) -> Int { Int((seconds(duration) * 1000).rounded()) }
+    static func milliseconds(_ duration: Duration) -> Int { Int((duration.seconds * 1000).rounded()) }
 
     /// The saved runs (`wsspec-run.json`): compact, and one result at a time, so that encoding a run whose
     /// results are large costs the output and one result, not an encoder's whole tree of the run (five times

@@ -65,17 +65,17 @@ public struct Baseline: Sendable, Hashable {
         for (offset, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let number = offset + 1
             func fail(_ message: String) -> ParseError { ParseError(description: "\(name):\(number): \(message)") }
-            let line = rawLine.trimmingWhitespace
+            let line = rawLine.trimmingCharacters(in: .whitespacesAndNewlines)
             if line.isEmpty || line.hasPrefix("#") { continue }
             let hash = line.firstIndex(of: "#")
-            let reason = hash.map { line[line.index(after: $0)...].trimmingWhitespace } ?? ""
+            let reason = hash.map { line[line.index(after: $0)...].trimmingCharacters(in: .whitespaces) } ?? ""
             let entryText = hash.map { line[..<$0] } ?? Substring(line)
             guard let colon = entryText.firstIndex(of: ":") else { throw fail("expected 'ID: VERDICT  # reason'") }
-            guard let id = CaseID(parsing: String(entryText[..<colon].trimmingWhitespace)) else {
+            guard let id = CaseID(parsing: entryText[..<colon].trimmingCharacters(in: .whitespaces)) else {
                 throw fail("\(String(entryText[..<colon]).debugDescription) is not a case id")
             }
             let verdicts = entryText[entryText.index(after: colon)...].split(separator: "/", omittingEmptySubsequences: false)
-                .map { String($0.trimmingWhitespace).uppercased() }
+                .map { $0.trimmingCharacters(in: .whitespaces).uppercased() }
             guard (1...2).contains(verdicts.count), let verdict = Verdict(rawValue: verdicts[0]) else {
                 throw fail("expected a verdict (\(Verdict.allCases.map(\.rawValue).joined(separator: ", "))), optionally /CLOSE-VERDICT")
             }
@@ -148,16 +148,7 @@ public struct Baseline: Sendable, Hashable {
 
     /// Peer text on one line: line breaks and control characters become spaces.
     static func oneLine(_ text: String) -> String {
-        String(String(String.UnicodeScalarView(text.unicodeScalars.map { $0.properties.generalCategory == .control ? " " : $0 }))
-            .trimmingWhitespace)
-    }
-}
-
-extension StringProtocol {
-    fileprivate var trimmingWhitespace: Substring {
-        let slice = self[...]
-        let start = slice.firstIndex { !$0.isWhitespace } ?? slice.endIndex
-        let end = slice.lastIndex { !$0.isWhitespace }.map { slice.index(after: $0) } ?? start
-        return Substring(slice[start..<end])
+        String(String.UnicodeScalarView(text.unicodeScalars.map { $0.properties.generalCategory == .control ? " " : $0 }))
+            .trimmingCharacters(in: .whitespaces)
     }
 }

@@ -43,6 +43,9 @@ public struct ConformanceRun: Sendable, Codable {
         Verdict.allCases.map { verdict in (verdict, results.count { $0.verdict == verdict }) }
     }
 
+    /// How many cases failed their closing handshake (UNIMPLEMENTED ones do not count: they never ran one).
+    public var closeFailureCount: Int { results.count { $0.verdict != .unimplemented && $0.closeVerdict.isFailure } }
+
     /// The cases that fail the run: FAILED, a failed close, and NON-STRICT under `strict`.
     public var failures: [CaseRecord] { results.filter { $0.fails(strict: strict) } }
 }

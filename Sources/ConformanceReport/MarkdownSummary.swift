@@ -12,7 +12,7 @@ enum MarkdownSummary {
             lines.append("### wsspec: \(escape(run.agent)) \(failures.isEmpty ? "PASS" : "FAIL")")
             lines.append("")
             let counts = run.counts.filter { $0.count > 0 }.map { "\($0.count) \($0.verdict)" }.joined(separator: ", ")
-            let closes = run.results.count { $0.verdict != .unimplemented && $0.closeVerdict.isFailure }
+            let closes = run.closeFailureCount
             lines.append("\(run.results.count) cases against \(escape(run.target)) in \(run.duration.secondsText) s: \(counts)"
                          + (closes > 0 ? "; \(closes) failed closing handshakes" : "") + ".")
             if let shard = run.shard { lines.append("This is shard \(shard) of the selection.") }

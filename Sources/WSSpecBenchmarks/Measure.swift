@@ -26,12 +26,7 @@ func measure(bytesPerRun: Int, runs: Int = 7, minimumSeconds: Double = 0.05, _ b
     return Measurement(bytesPerRun: bytesPerRun, seconds: best)
 }
 
-extension Duration {
-    var seconds: Double {
-        let (s, attoseconds) = components
-        return Double(s) + Double(attoseconds) / 1e18
-    }
-}
+
 
 func formatted(_ value: Double, decimals: Int = 2) -> String {
     var scale = 1.0

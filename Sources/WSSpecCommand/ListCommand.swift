@@ -43,7 +43,7 @@ struct ListCommand: ParsableCommand {
             let entries = zip(scenarios, timings).map { scenario, timing in
                 Entry(id: scenario.id.rawValue, title: scenario.title, rfc: scenario.rfcSections, requirement: scenario.requirement.rawValue,
                       sends: scenario.sends, expectation: scenario.expectation,
-                      waitSeconds: Double(timing.waiting.components.seconds) + Double(timing.waiting.components.attoseconds) / 1e18,
+                      waitSeconds: timing.waiting.seconds,
                       loadBytes: timing.loadBytes)
             }
             let encoder = JSONEncoder()

@@ -173,8 +173,9 @@ struct RunCommand: AsyncParsableCommand {
         }
         if let writeExpect {
             do {
-                try Data(Baseline(accepting: run).text(target: target).utf8).write(to: URL(fileURLWithPath: writeExpect), options: .atomic)
-                Console.out("baseline: \(Baseline(accepting: run).entries.count) entries written to \(writeExpect)")
+                let accepted = Baseline(accepting: run)
+                try Data(accepted.text(target: target).utf8).write(to: URL(fileURLWithPath: writeExpect), options: .atomic)
+                Console.out("baseline: \(accepted.entries.count) entries written to \(writeExpect)")
             } catch {
                 throw RunFailure(status: 2, message: "error: cannot write the baseline \(writeExpect): \(error.localizedDescription)")
             }

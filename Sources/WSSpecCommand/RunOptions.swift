@@ -25,11 +25,16 @@ struct ServerBehaviourOptions: ParsableArguments {
 
     var withoutFeatures: Set<OptionalFeature> { Set(without.flatMap(\.features)) }
 
-    func validate() throws {
-        // A subprotocol is a token (RFC 6455 §4.1, RFC 9110 §5.6.2): anything else would split or corrupt the request.
-        if let subprotocol, subprotocol.isEmpty || !subprotocol.allSatisfy(HeaderArgument.tokenCharacters.contains) {
-            throw ValidationError("--subprotocol must be a token (letters, digits and !#$%&'*+-.^_`|~), got \(subprotocol.debugDescription)")
+    /// A subprotocol is a token (RFC 6455 §4.1, RFC 9110 §5.6.2): anything else would split or corrupt the
+    /// request (`wsspec run`) or the 101 (`wsspec serve`).
+    static func validateSubprotocol(_ value: String) throws {
+        guard HTTPHeadParser.isToken(value) else {
+            throw ValidationError("--subprotocol must be a token (letters, digits and !#$%&'*+-.^_`|~), got \(value.debugDescription)")
         }
+    }
+
+    func validate() throws {
+        if let subprotocol { try Self.validateSubprotocol(subprotocol) }
         let without = withoutFeatures
         if without.contains(.subprotocol) && subprotocol != nil { throw ValidationError("--without subprotocol contradicts --subprotocol") }
         if without.contains(.keepalive) && pingInterval != nil {
@@ -54,9 +59,6 @@ struct FeatureList: ExpressibleByArgument {
 
 /// `--header Name:Value`: a header field added to every opening request.
 struct HeaderArgument: ExpressibleByArgument {
-    /// RFC 9110 §5.6.2.
-    static let tokenCharacters = Set("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
-
     var name: String
     var value: String
 
@@ -65,7 +67,7 @@ struct HeaderArgument: ExpressibleByArgument {
         name = String(argument[..<colon]).filter { $0 != " " }
         value = String(argument[argument.index(after: colon)...].drop(while: { $0 == " " }))
         // A token name and a value without line breaks: anything else would split the request.
-        guard !name.isEmpty, name.allSatisfy(Self.tokenCharacters.contains),
+        guard HTTPHeadParser.isToken(name),
               !value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && $0 != "\t" }) else { return nil }
     }
 }

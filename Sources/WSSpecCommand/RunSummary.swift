@@ -26,7 +26,7 @@ enum RunSummary {
             }
         }
         let counts = run.counts.filter { $0.count > 0 }.map { "\($0.count) \($0.verdict)" }.joined(separator: ", ")
-        let closeFailures = run.results.count { $0.verdict != .unimplemented && $0.closeVerdict.isFailure }
+        let closeFailures = run.closeFailureCount
         Console.out("\(run.results.count) cases against \(run.target) in \(run.duration.secondsText) s: \(counts)"
                     + (closeFailures > 0 ? "; \(closeFailures) failed closing handshakes" : "")
                     + (advised.isEmpty ? "" : "; \(advised.count) with advisories"))

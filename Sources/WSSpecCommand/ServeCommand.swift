@@ -42,9 +42,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
         guard (1...1_000_000).contains(maxConnections) else { throw ValidationError("--max-connections must be from 1 to 1000000") }
         if (tlsCertificate == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together") }
-        if subprotocol.isEmpty || !subprotocol.allSatisfy(HeaderArgument.tokenCharacters.contains) {
-            throw ValidationError("--subprotocol must be a token (letters, digits and !#$%&'*+-.^_`|~), got \(subprotocol.debugDescription)")
-        }
+        try ServerBehaviourOptions.validateSubprotocol(subprotocol)
     }
 
     func run() async throws {

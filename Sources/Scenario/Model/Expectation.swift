@@ -84,6 +84,9 @@ public struct Alternative: Sendable, CustomStringConvertible {
 }
 
 extension Duration {
+    /// The duration in seconds, as a `Double` (for figures: rates, milliseconds in reports).
+    public var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+
     /// `1.5s`, `250ms`, `30us`: short and stable, for reports and scenario files.
     public var formatted: String {
         let (seconds, attoseconds) = components

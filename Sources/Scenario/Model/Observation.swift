@@ -16,6 +16,12 @@ public enum ObservedEvent: Sendable, Hashable, CustomStringConvertible {
     /// Events a result leaves out, to stay small; the case saw and judged them all.
     case omitted(count: Int)
 
+    /// A message kept by its first `Observation.keptPayload` bytes and its length; any other event as it is.
+    var shortened: ObservedEvent {
+        guard case .message(let opcode, let payload) = self, payload.count > Observation.keptPayload else { return self }
+        return .messageStart(opcode, prefix: Array(payload.prefix(Observation.keptPayload)), length: payload.count)
+    }
+
     /// A data message, whole or (in a result) its start.
     public var isMessage: Bool {
         switch self {
@@ -95,11 +101,7 @@ public struct Observation: Sendable, Hashable, CustomStringConvertible {
             shortened = Array(log.prefix(atStart)) + [Observation(time: log[atStart].time, event: .omitted(count: count))]
                 + Array(log.suffix(atEnd))
         }
-        return shortened.map { observation in
-            guard case .message(let opcode, let payload) = observation.event, payload.count > keptPayload else { return observation }
-            return Observation(time: observation.time,
-                               event: .messageStart(opcode, prefix: Array(payload.prefix(keptPayload)), length: payload.count))
-        }
+        return shortened.map { Observation(time: $0.time, event: $0.event.shortened) }
     }
 }
 

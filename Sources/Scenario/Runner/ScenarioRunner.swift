@@ -322,12 +322,10 @@ final class CaseExecution {
             }
             if takingEchoes, case .message(let opcode, let payload) = event {
                 echoes.append((opcode, payload))
-            } else if case .message(let opcode, let payload) = event, payload.count > Observation.keptPayload,
-                      loggedPayloadBytes + payload.count > parameters.maxLoggedPayloadBytes {
+            } else if case .message(_, let payload) = event, loggedPayloadBytes + payload.count > parameters.maxLoggedPayloadBytes {
                 // Past the budget a message is logged by its start and length: it can still be seen and reported,
                 // not matched byte for byte (a flood by then, or a case that expects megabytes outside round trips).
-                log.append(Observation(time: time, event: .messageStart(opcode, prefix: Array(payload.prefix(Observation.keptPayload)),
-                                                                         length: payload.count)))
+                log.append(Observation(time: time, event: event.shortened))
             } else {
                 if case .message(_, let payload) = event { loggedPayloadBytes += payload.count }
                 log.append(Observation(time: time, event: event))
@@ -380,7 +378,7 @@ final class CaseExecution {
             decodedBytes = 0
         }
         let elapsed = now - start
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = elapsed.seconds
         measurements.append(CaseMeasurement("messages echoed", Double(count), unit: "× \(trips.messageSize) B"))
         measurements.append(CaseMeasurement("time", seconds * 1000, unit: "ms"))
         if count > 0 { measurements.append(CaseMeasurement("mean round trip", seconds * 1e6 / Double(count), unit: "µs")) }

@@ -111,6 +111,11 @@ public struct HTTPHeadParser: Sendable {
         return (startLine, headers)
     }
 
+    /// Whether `text` is an RFC 9110 token (a header name, a subprotocol): one `tchar` or more.
+    public static func isToken(_ text: some StringProtocol) -> Bool {
+        !text.isEmpty && text.unicodeScalars.allSatisfy(isTokenCharacter)
+    }
+
     /// RFC 9110 `tchar`.
     static func isTokenCharacter(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar {
