@@ -17,14 +17,15 @@ extension LiveTests {
 
         @Test func pastTheCapANewConnectionGets503AndTheOthersAreStillServed() async throws {
             let outcome = try await withServer({ try await SessionServer.referenceServer(EchoServerConfiguration(), maxConnections: 2) }) { server in
-                // Two idle connections fill the server.
+                // Two connections fill the server. Each is upgraded first: a connect returns once the kernel has
+                // accepted, before the server has taken the connection in, and the order would otherwise race.
                 let first = try await NIOTransport.connect(to: server.url(), tls: nil, timeout: .seconds(5))
+                let served = await Self.answer(first)
                 let second = try await NIOTransport.connect(to: server.url(), tls: nil, timeout: .seconds(5))
+                let alsoServed = await Self.answer(second)
                 let third = try await NIOTransport.connect(to: server.url(), tls: nil, timeout: .seconds(5))
                 let refused = await Self.answer(third)
-                // The connections it holds are still served...
-                let served = await Self.answer(first)
-                // ...and once one goes, a new one is taken again.
+                // Once one goes, a new one is taken again.
                 await second.abort()
                 await first.abort()
                 await third.abort()
@@ -35,10 +36,10 @@ extension LiveTests {
                     await next.abort()
                     if readmitted?.hasPrefix("HTTP/1.1 101") != true { try await Task.sleep(for: .milliseconds(20)) }
                 }
-                return (refused, served, readmitted)
+                return (refused, served, readmitted, alsoServed)
             }
             #expect(outcome.0?.hasPrefix("HTTP/1.1 503") == true, "\(outcome.0 ?? "nothing")")
-            #expect(outcome.1?.hasPrefix("HTTP/1.1 101") == true)
+            #expect(outcome.1?.hasPrefix("HTTP/1.1 101") == true && outcome.3?.hasPrefix("HTTP/1.1 101") == true)
             #expect(outcome.2?.hasPrefix("HTTP/1.1 101") == true)
         }
     }
