@@ -64,6 +64,8 @@ public final class EchoServer: ServerSession {
         var events: [ConnectionEvent] = []
         if timer == Self.closeTimer {
             events = connection.closeTimerExpired()
+        } else if timer == .idle {
+            events = connection.closeIdle()
         } else {
             guard connection.state == .open, let (timerActions, command) = keepalive?.fired(timer) else { return [] }
             actions = timerActions

@@ -19,6 +19,8 @@ struct DurationArgument: ExpressibleByArgument, Sendable, Hashable {
         duration = .milliseconds(Int64((value * scale * 1000).rounded()))
     }
 
+    init(duration: Duration) { self.duration = duration }
+
     static var defaultCompletionKind: CompletionKind { .default }
 
     /// As the help shows a default: `5s`, not the structure.

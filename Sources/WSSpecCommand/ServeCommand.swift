@@ -33,7 +33,13 @@ struct ServeCommand: AsyncParsableCommand {
     var subprotocol = "wsspec.echo"
 
     @Option(name: .customLong("max-connections"), help: "Connections served at once; past it a new one gets 503 and is closed.")
-    var maxConnections = SessionServer.defaultMaxConnections
+    var maxConnections = ConnectionLimits().maxConnections
+
+    @Option(name: .customLong("handshake-timeout"), help: "From connect to the upgrade answer; a client still sending its request then gets 408.")
+    var handshakeTimeout = DurationArgument(duration: ConnectionLimits().handshakeTimeout)
+
+    @Option(name: .customLong("idle-timeout"), help: "Close (1001) a connection on which nothing was read or written for this long.")
+    var idleTimeout = DurationArgument(duration: ConnectionLimits().idleTimeout)
 
     @Flag(help: "Log every connection error.")
     var verbose = false
@@ -41,6 +47,8 @@ struct ServeCommand: AsyncParsableCommand {
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
         guard (1...1_000_000).contains(maxConnections) else { throw ValidationError("--max-connections must be from 1 to 1000000") }
+        guard handshakeTimeout.duration > .zero else { throw ValidationError("--handshake-timeout must be more than 0") }
+        guard idleTimeout.duration > .zero else { throw ValidationError("--idle-timeout must be more than 0") }
         if (tlsCertificate == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together") }
         try ServerBehaviourOptions.validateSubprotocol(subprotocol)
     }
@@ -61,10 +69,14 @@ struct ServeCommand: AsyncParsableCommand {
                 throw RunFailure.usage(error.description)
             }
         }
+        var limits = ConnectionLimits()
+        limits.maxConnections = maxConnections
+        limits.handshakeTimeout = handshakeTimeout.duration
+        limits.idleTimeout = idleTimeout.duration
         let server: SessionServer
         do {
             server = try await SessionServer.referenceServer(configuration, host: host, port: port, tls: tls,
-                                                             maxConnections: maxConnections, logger: logger)
+                                                             limits: limits, logger: logger)
         } catch {
             throw RunFailure.unreachable("cannot listen on \(host):\(port): \(error)")
         }

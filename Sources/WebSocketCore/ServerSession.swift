@@ -3,6 +3,10 @@ public struct ServerTimer: RawRepresentable, Sendable, Hashable, CustomStringCon
     public let rawValue: String
     public init(rawValue: String) { self.rawValue = rawValue }
     public var description: String { rawValue }
+
+    /// Fired by a host whose peer has been silent (nothing read, nothing written) for the host's idle timeout; a
+    /// session with an open connection starts the closing handshake (1001), one still upgrading ignores it.
+    public static let idle = ServerTimer(rawValue: "idle")
 }
 
 /// What a server session asks its host (a simulated link, a NIO channel) to do.
@@ -51,4 +55,21 @@ public protocol ServerSessionHost: Sendable {
     func startTask(_ operation: sending @escaping () async -> Void)
     /// Sleeps on the host's clock.
     func sleep(for duration: Duration) async throws
+    /// Returns once what was written so far is no longer more than the host will queue for the peer (at
+    /// once when it is not): a session's sends wait here, so that a peer that does not read stops them.
+    func waitUntilWritable() async
+}
+
+extension ServerSessionHost {
+    /// A host that queues without limit (the simulated network) never makes a send wait.
+    public func waitUntilWritable() async {}
+}
+
+extension Connection {
+    /// What a server session does on `ServerTimer.idle`: the closing handshake with 1001, when the connection
+    /// is still open (a closing one has its own close timer).
+    public func closeIdle() -> [ConnectionEvent] {
+        guard state == .open else { return [] }
+        return (try? close(code: .goingAway, reason: "idle")) ?? []
+    }
 }

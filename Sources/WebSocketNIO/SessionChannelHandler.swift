@@ -1,5 +1,6 @@
 import Logging
 import NIOCore
+import Synchronization
 import WebSocketCore
 
 #if canImport(Glibc)
@@ -11,14 +12,19 @@ import Darwin
 /// Hosts one sans-IO `ServerSession` on a NIO channel: bytes in, actions out, timers on the event loop.
 /// It carries out `.closeTransport` the way the simulated network does (FIN, and the session learns at
 /// once that the transport is gone), then lingers, discarding input, until the peer closes its side or
-/// `lingerTimeout` passes, so that unread client bytes do not turn our close into a reset.
+/// the linger timeout passes, so that unread client bytes do not turn our close into a reset.
+///
+/// It also enforces the `ConnectionLimits` that belong to the transport rather than to the protocol: the
+/// handshake deadline (until the session first answers, which it does only once the request is decided),
+/// idleness (an `IdleStateHandler` before it reports it), and write back-pressure: while more than
+/// `maxQueuedOutput` bytes wait for the client to read them, nothing more is read from it.
 final class SessionChannelHandler: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
     private let session: any ServerSession
-    private let lingerTimeout: TimeAmount
+    private let limits: ConnectionLimits
     private let logger: Logger
     private var timers: [ServerTimer: Scheduled<Void>] = [:]
     private var context: ChannelHandlerContext?
@@ -29,10 +35,28 @@ final class SessionChannelHandler: ChannelDuplexHandler {
     /// Back-pressure from the session: reads are held while it is paused.
     private var readingPaused = false
     private var readHeld = false
+    /// The session has answered the upgrade request (101 or a refusal): the handshake deadline is met.
+    private var answered = false
+    private var handshakeDeadline: Scheduled<Void>?
+    /// The session was told the connection is idle; the next idle period drops it.
+    private var idleReported = false
+    /// Handlers' sends waiting for the client to read what is queued.
+    private var writabilityWaiters: [EventLoopPromise<Void>] = []
 
-    init(session: any ServerSession, lingerTimeout: TimeAmount, logger: Logger) {
+    /// What `IdleStateHandler` gets for `limits`, to be put in front of this handler.
+    static func idleStateHandler(_ limits: ConnectionLimits) -> IdleStateHandler {
+        IdleStateHandler(allTimeout: TimeAmount(limits.idleTimeout))
+    }
+
+    /// The channel's write-buffer water marks for `limits`: unwritable above the limit, writable below half.
+    static func waterMark(_ limits: ConnectionLimits) -> ChannelOptions.Types.WriteBufferWaterMark {
+        let high = max(limits.maxQueuedOutput, 2)
+        return .init(low: high / 2, high: high)
+    }
+
+    init(session: any ServerSession, limits: ConnectionLimits, logger: Logger) {
         self.session = session
-        self.lingerTimeout = lingerTimeout
+        self.limits = limits
         self.logger = logger
     }
 
@@ -41,24 +65,44 @@ final class SessionChannelHandler: ChannelDuplexHandler {
         let host = ChannelSessionHost(eventLoop: context.eventLoop, handler: self)
         self.host = host
         session.attach(host)
+        if context.channel.isActive { startHandshakeDeadline(context) }
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
         endSession()
+        handshakeDeadline?.cancel()
+        releaseWritabilityWaiters()
         host?.detach()
         host = nil
         self.context = nil
     }
 
+    func channelActive(context: ChannelHandlerContext) {
+        startHandshakeDeadline(context)
+        context.fireChannelActive()
+    }
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var buffer = unwrapInboundIn(data)
+        idleReported = false
         guard !sessionEnded, let bytes = buffer.readBytes(length: buffer.readableBytes) else { return }
         perform(session.receive(bytes))
     }
 
     func read(context: ChannelHandlerContext) {
-        guard !readingPaused else { return readHeld = true }
+        // Held while the session asked for a pause, or while the client leaves our output unread.
+        guard !readingPaused, context.channel.isWritable || outputClosed else { return readHeld = true }
         context.read()
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        let writable = context.channel.isWritable
+        host?.writable.store(writable, ordering: .relaxed)
+        if writable {
+            releaseWritabilityWaiters()
+            resumeHeldRead(context)
+        }
+        context.fireChannelWritabilityChanged()
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
@@ -66,13 +110,68 @@ final class SessionChannelHandler: ChannelDuplexHandler {
             // The peer will send nothing more: the session ends, and we close once our writes are out.
             endSession()
             closeAfterWrites()
+        } else if event is IdleStateHandler.IdleStateEvent {
+            connectionIsIdle(context)
         }
         context.fireUserInboundEventTriggered(event)
     }
 
     func channelInactive(context: ChannelHandlerContext) {
         endSession()
+        releaseWritabilityWaiters()
         context.fireChannelInactive()
+    }
+
+    /// A handler's send waits here while the client's output queue is full; it goes on once the queue drained
+    /// below half, or the connection is over.
+    fileprivate func whenWritable(on eventLoop: any EventLoop) -> EventLoopFuture<Void> {
+        guard let context, !context.channel.isWritable, !outputClosed, !sessionEnded else {
+            return eventLoop.makeSucceededVoidFuture()
+        }
+        let promise = context.eventLoop.makePromise(of: Void.self)
+        writabilityWaiters.append(promise)
+        return promise.futureResult
+    }
+
+    private func releaseWritabilityWaiters() {
+        let waiters = writabilityWaiters
+        writabilityWaiters = []
+        for waiter in waiters { waiter.succeed() }
+    }
+
+    private func resumeHeldRead(_ context: ChannelHandlerContext) {
+        guard readHeld, !readingPaused, context.channel.isWritable || outputClosed else { return }
+        readHeld = false
+        context.read()
+    }
+
+    private func startHandshakeDeadline(_ context: ChannelHandlerContext) {
+        guard handshakeDeadline == nil, !answered else { return }
+        handshakeDeadline = context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(limits.handshakeTimeout)) { [self] in
+            guard !answered, let context = self.context else { return }
+            logger.debug("no upgrade request within the handshake timeout")
+            answered = true
+            endSession()
+            let promise = context.eventLoop.makePromise(of: Void.self)
+            context.writeAndFlush(wrapOutboundOut(ByteBuffer(bytes: Self.requestTimeout)), promise: promise)
+            lastWrite = promise.futureResult
+            closeAfterWrites()
+        }
+    }
+
+    static let requestTimeout = Array("HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n".utf8)
+
+    /// Nothing read and no write completed for the idle timeout: before the upgrade answer the handshake deadline
+    /// rules; afterwards the session is asked to close, and a connection still silent a period later is dropped.
+    private func connectionIsIdle(_ context: ChannelHandlerContext) {
+        guard answered else { return }
+        if idleReported || sessionEnded {
+            logger.debug("idle connection dropped")
+            context.close(promise: nil)
+            return
+        }
+        idleReported = true
+        perform(session.timerFired(.idle))
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
@@ -87,6 +186,10 @@ final class SessionChannelHandler: ChannelDuplexHandler {
             switch action {
             case .write(let bytes):
                 guard !outputClosed else { continue }
+                if !answered {
+                    answered = true
+                    handshakeDeadline?.cancel()
+                }
                 let promise = context.eventLoop.makePromise(of: Void.self)
                 context.writeAndFlush(wrapOutboundOut(ByteBuffer(bytes: bytes)), promise: promise)
                 lastWrite = promise.futureResult
@@ -95,7 +198,8 @@ final class SessionChannelHandler: ChannelDuplexHandler {
                 outputClosed = true
                 cancelTimers()
                 context.close(mode: .output, promise: nil)
-                context.eventLoop.assumeIsolated().scheduleTask(in: lingerTimeout) { [self] in self.context?.close(promise: nil) }
+                closeAfterLinger(context)
+                resumeHeldRead(context)  // What the client still sends is read and dropped until its FIN.
                 context.eventLoop.assumeIsolated().execute { [self] in endSession() }
             case .resetTransport:
                 outputClosed = true
@@ -120,10 +224,7 @@ final class SessionChannelHandler: ChannelDuplexHandler {
                 readingPaused = true
             case .resumeReading:
                 readingPaused = false
-                if readHeld {
-                    readHeld = false
-                    context.read()
-                }
+                resumeHeldRead(context)
             }
         }
     }
@@ -135,6 +236,7 @@ final class SessionChannelHandler: ChannelDuplexHandler {
         cancelTimers()
     }
 
+    /// Closes once our last bytes are out, or after the linger timeout when the client does not read them.
     private func closeAfterWrites() {
         guard let context else { return }
         outputClosed = true
@@ -143,6 +245,11 @@ final class SessionChannelHandler: ChannelDuplexHandler {
             return
         }
         lastWrite.assumeIsolated().whenComplete { [self] _ in self.context?.close(promise: nil) }
+        closeAfterLinger(context)
+    }
+
+    private func closeAfterLinger(_ context: ChannelHandlerContext) {
+        context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(limits.lingerTimeout)) { [self] in self.context?.close(promise: nil) }
     }
 
     private func cancelTimers() {
@@ -155,7 +262,9 @@ final class SessionChannelHandler: ChannelDuplexHandler {
 /// sleeps take real time.
 // Unchecked: `handler` is only read and written on `eventLoop`.
 private final class ChannelSessionHost: ServerSessionHost, @unchecked Sendable {
-    private let eventLoop: any EventLoop
+    fileprivate let eventLoop: any EventLoop
+    /// Mirrors the channel's writability, so that a send to a client that keeps up costs no hop to the event loop.
+    fileprivate let writable = Atomic(true)
     // Strong, and cut by `detach()` when the handler leaves the pipeline: the handler holds the session, which
     // holds this host. Not `weak`: a weak reference gives the handler a side table whose tagged pointer
     // LeakSanitizer cannot see, so every handler still alive at exit was reported as a leak.
@@ -183,5 +292,11 @@ private final class ChannelSessionHost: ServerSessionHost, @unchecked Sendable {
 
     func sleep(for duration: Duration) async throws {
         try await Task.sleep(for: duration)
+    }
+
+    func waitUntilWritable() async {
+        guard !writable.load(ordering: .relaxed) else { return }
+        let future = eventLoop.flatSubmit { self.handler?.whenWritable(on: self.eventLoop) ?? self.eventLoop.makeSucceededVoidFuture() }
+        try? await future.get()
     }
 }

@@ -17,11 +17,6 @@ public final class SessionServer: Sendable {
     public let port: Int
     public let host: String
 
-    /// How long a connection whose session closed it waits for the peer's FIN before closing anyway.
-    public static let defaultLingerTimeout: Duration = .seconds(2)
-    /// How many connections are served at once; past it a new one is refused with 503 and closed, so that idle
-    /// or slow clients cannot take every file descriptor and the memory behind them.
-    public static let defaultMaxConnections = 1_024
     /// What a connection past the limit gets, before the close: an HTTP answer a client can report.
     static let refusal = Array("HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\nRetry-After: 1\r\n\r\n".utf8)
 
@@ -34,28 +29,28 @@ public final class SessionServer: Sendable {
 
     /// Starts listening. Port 0 picks a free port.
     public static func start(host: String = "127.0.0.1", port: Int = 0, tls: NIOSSLContext? = nil,
-                             lingerTimeout: Duration = defaultLingerTimeout,
-                             maxConnections: Int = defaultMaxConnections,
+                             limits: ConnectionLimits = ConnectionLimits(),
                              logger: Logger = Logger(label: "wsspec.server"),
                              group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
                              makeSession: @escaping @Sendable () -> any ServerSession) async throws -> SessionServer {
-        let linger = TimeAmount(lingerTimeout)
         let connections = ConnectionSet()
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.allowRemoteHalfClosure, value: true)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.writeBufferWaterMark, value: SessionChannelHandler.waterMark(limits))
             .childChannelInitializer { channel in
-                guard connections.insert(channel, limit: maxConnections) else {
-                    logger.debug("connection refused: \(maxConnections) open")
+                guard connections.insert(channel, limit: limits.maxConnections) else {
+                    logger.debug("connection refused: \(limits.maxConnections) open")
                     // Plain bytes even under TLS: the client's handshake then fails, which is refusal enough.
                     return channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(RefusalHandler()) }
                 }
                 return channel.eventLoop.makeCompletedFuture {
                     let operations = channel.pipeline.syncOperations
                     if let tls { try operations.addHandler(NIOSSLServerHandler(context: tls)) }
-                    try operations.addHandler(SessionChannelHandler(session: makeSession(), lingerTimeout: linger, logger: logger))
+                    try operations.addHandler(SessionChannelHandler.idleStateHandler(limits))
+                    try operations.addHandler(SessionChannelHandler(session: makeSession(), limits: limits, logger: logger))
                 }
             }
         let channel = try await bootstrap.bind(host: host, port: port).get()
@@ -66,17 +61,20 @@ public final class SessionServer: Sendable {
 
     /// The reference echo server with `configuration`.
     public static func referenceServer(_ configuration: EchoServerConfiguration, host: String = "127.0.0.1", port: Int = 0,
-                                       tls: NIOSSLContext? = nil, maxConnections: Int = defaultMaxConnections,
+                                       tls: NIOSSLContext? = nil, limits: ConnectionLimits = ConnectionLimits(),
                                        logger: Logger = Logger(label: "wsspec.server")) async throws -> SessionServer {
-        try await start(host: host, port: port, tls: tls, maxConnections: maxConnections, logger: logger) { EchoServer(configuration: configuration) }
+        try await start(host: host, port: port, tls: tls, limits: limits, logger: logger) { EchoServer(configuration: configuration) }
     }
 
     /// An application's routes over TCP (or TLS): the same handlers that `WebSocketTesting` runs in-process.
     public static func start(router: WebSocketRouter, host: String = "127.0.0.1", port: Int = 0, tls: NIOSSLContext? = nil,
-                             maxConnections: Int = defaultMaxConnections,
+                             limits: ConnectionLimits = ConnectionLimits(),
                              logger: Logger = Logger(label: "wsspec.server")) async throws -> SessionServer {
-        try await start(host: host, port: port, tls: tls, maxConnections: maxConnections, logger: logger) { router.makeSession() }
+        try await start(host: host, port: port, tls: tls, limits: limits, logger: logger) { router.makeSession() }
     }
+
+    /// How many connections are open now (the refused ones are not counted).
+    public var connectionCount: Int { connections.count }
 
     /// The `ws://` (or `wss://`) URL of the server's root.
     public func url(secure: Bool = false) -> WebSocketURL {
@@ -115,6 +113,8 @@ final class ConnectionSet: Sendable {
         }
         return added
     }
+
+    var count: Int { channels.withLockedValue { $0.count } }
 
     func closeAll() async {
         let open = channels.withLockedValue { Array($0.values) }

@@ -63,6 +63,8 @@ final class RouterSession: ServerSession, Sendable {
             var events: [ConnectionEvent] = []
             if timer == Self.closeTimer {
                 events = connection.closeTimerExpired()
+            } else if timer == .idle {
+                events = connection.closeIdle()
             } else {
                 guard connection.state == .open, let (timerActions, command) = state.keepalive?.fired(timer) else { return [] }
                 actions = timerActions

@@ -26,10 +26,17 @@ public final class WebSocketConnection: Sendable, Hashable, Identifiable {
 
     public var id: ObjectIdentifier { ObjectIdentifier(self) }
 
-    /// Sends a data message. Throws on a receive-only route and once the closing handshake has begun.
-    public func send(_ message: WebSocketMessage) async throws(WebSocketServerError) { try session.send(message) }
-    public func send(text: String) async throws(WebSocketServerError) { try session.send(.text(text)) }
-    public func send(binary: [UInt8]) async throws(WebSocketServerError) { try session.send(.binary(binary)) }
+    /// Sends a data message. Throws on a receive-only route and once the closing handshake has begun. It
+    /// queues the message, and returns at once unless the client leaves more than the server's output limit
+    /// unread (`ConnectionLimits.maxQueuedOutput` over TCP): then it returns once the client has read half of
+    /// it, so that a handler sending in a loop to a client that does not read is held rather than filling
+    /// the server's memory.
+    public func send(_ message: WebSocketMessage) async throws(WebSocketServerError) {
+        try session.send(message)
+        await session.host?.waitUntilWritable()
+    }
+    public func send(text: String) async throws(WebSocketServerError) { try await send(.text(text)) }
+    public func send(binary: [UInt8]) async throws(WebSocketServerError) { try await send(.binary(binary)) }
 
     /// Sends a ping (at most 125 bytes of payload); the route's `PingPolicy` pings on its own.
     public func ping(_ payload: [UInt8] = []) throws(WebSocketServerError) { try session.ping(payload) }

@@ -7,8 +7,9 @@ import WireSim
 /// the opening handshake, then speaks through a client-role `Connection`, answering pings (unless told
 /// not to) and the server's close frame, and queues what arrives for the test to take.
 ///
-/// Confined: one task uses it at a time (a `TestConnection` drives it from the simulation).
-public final class ClientSession: @unchecked Sendable {
+/// Not `Sendable`: its connection (and zlib's state, with compression on) is unlocked, so one task owns it.
+/// A `TestConnection`, which may be shared, reaches its session only under its server's driving lock.
+public final class ClientSession {
     /// How the opening handshake went: the negotiated subprotocol and extensions.
     public let negotiated: NegotiatedHandshake
     /// How long to wait for the server to end the connection after the closing handshake.

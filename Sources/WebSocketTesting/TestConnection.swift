@@ -6,17 +6,17 @@ public import WebSocketServer
 /// issue at the test's own line and throws, as `#require` does.
 public final class TestConnection: Sendable {
     public let server: TestServer
-    private let client: ClientSession
+    private let client: DrivenClient
 
-    init(server: TestServer, client: ClientSession) {
+    init(server: TestServer, client: DrivenClient) {
         self.server = server
         self.client = client
     }
 
     /// The subprotocol the server chose, if any.
-    public var subprotocol: String? { client.negotiated.subprotocol }
+    public var subprotocol: String? { client.read { $0.negotiated.subprotocol } }
     /// The permessage-deflate agreement, when the server accepted an offer passed to `connect(extensions:)`.
-    public var permessageDeflate: PerMessageDeflateAgreement? { client.negotiated.permessageDeflate }
+    public var permessageDeflate: PerMessageDeflateAgreement? { client.read { $0.negotiated.permessageDeflate } }
 
     // MARK: Sending
 
@@ -69,12 +69,13 @@ public final class TestConnection: Sendable {
     /// connection came in it.
     public func expectNothing(for duration: Duration, sourceLocation: SourceLocation = #_sourceLocation) async {
         do {
-            let wasOpen = client.closure == nil && client.closeFrame == nil
-            let message = try server.drive(timeout: duration) { [client] in { @Sendable in await client.firstMessage(within: duration) } }
+            let wasOpen = client.read { $0.closure == nil && $0.closeFrame == nil }
+            let message = try server.drive(timeout: duration) { [client] in { @Sendable in await client.session.firstMessage(within: duration) } }
+            let (closeFrame, closure) = client.read { ($0.closeFrame, $0.closure) }
             if let message {
                 Issue.record("expected nothing for \(duration), received \(message)", sourceLocation: sourceLocation)
-            } else if wasOpen, client.closure != nil || client.closeFrame != nil {
-                Issue.record("expected nothing for \(duration), the connection closed: \(ClientSessionError.closed(closeFrame: client.closeFrame, closure: client.closure))",
+            } else if wasOpen, closure != nil || closeFrame != nil {
+                Issue.record("expected nothing for \(duration), the connection closed: \(ClientSessionError.closed(closeFrame: closeFrame, closure: closure))",
                              sourceLocation: sourceLocation)
             }
         } catch {
@@ -95,7 +96,7 @@ public final class TestConnection: Sendable {
 
     /// Drops the connection at once (a TCP reset), without a closing handshake.
     public func abort() async {
-        _ = try? server.drive(timeout: .seconds(1)) { [client] in { @Sendable in await client.abort() } }
+        _ = try? server.drive(timeout: .seconds(1)) { [client] in { @Sendable in await client.session.abort() } }
     }
 
     /// Waits (up to `timeout`) for the connection to end, dropping any data on the way, and returns the
@@ -108,12 +109,12 @@ public final class TestConnection: Sendable {
     }
 
     /// How the connection ended, once it did.
-    public var closure: ConnectionClosure? { client.closure }
+    public var closure: ConnectionClosure? { client.read { $0.closure } }
     /// The server's close frame, once it came.
-    public var receivedCloseFrame: ClosePayload? { client.closeFrame }
+    public var receivedCloseFrame: ClosePayload? { client.read { $0.closeFrame } }
     /// Pings from the server so far.
-    public var pingsReceived: [[UInt8]] { client.pingsReceived }
-    public var pongsReceived: [[UInt8]] { client.pongsReceived }
+    public var pingsReceived: [[UInt8]] { client.read { $0.pingsReceived } }
+    public var pongsReceived: [[UInt8]] { client.read { $0.pongsReceived } }
 
     /// Lets `duration` of virtual time pass (for every connection of the server).
     public func advanceTime(by duration: Duration) async { await server.advanceTime(by: duration) }
@@ -126,7 +127,7 @@ public final class TestConnection: Sendable {
     private func run<T: Sendable>(_ what: String, timeout: Duration = .seconds(10), _ location: SourceLocation,
                                   _ operation: @escaping @Sendable (ClientSession) async throws -> T) throws -> T {
         do {
-            return try server.drive(timeout: timeout) { [client] in { @Sendable in try await operation(client) } }
+            return try server.drive(timeout: timeout) { [client] in { @Sendable in try await operation(client.session) } }
         } catch {
             try Self.fail("could not \(what): \(error)", location)
         }

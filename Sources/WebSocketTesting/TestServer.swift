@@ -70,10 +70,11 @@ public final class TestServer: @unchecked Sendable {
             let maskSeed = simulation.random.next()
             let request = ClientHandshakeRequest(target: path, host: "127.0.0.1", nonce: nonce, subprotocols: subprotocols,
                                                  extensions: extensions, extraHeaders: headers)
-            return { @Sendable in
-                try await ClientSession.connect(over: transport, request: request,
-                                                maskKeys: GeneratorMaskKeySource(SimulationRandom(seed: maskSeed)),
-                                                respondsToPings: respondsToPings, timeout: timeout)
+            return { @Sendable [self] in
+                DrivenClient(session: try await ClientSession.connect(over: transport, request: request,
+                                                                      maskKeys: GeneratorMaskKeySource(SimulationRandom(seed: maskSeed)),
+                                                                      respondsToPings: respondsToPings, timeout: timeout),
+                             server: self)
             }
         }
         return TestConnection(server: self, client: client)
@@ -83,6 +84,11 @@ public final class TestServer: @unchecked Sendable {
     /// what is due now (say, the server's side of a close the client has just seen end).
     public func advanceTime(by duration: Duration) async {
         driving.withLock { _ in _ = simulation.advance(by: duration) }
+    }
+
+    /// Runs `body` with the driving lock held: reads of state that only the simulation writes.
+    func withDrivingLock<T: Sendable>(_ body: () -> T) -> T {
+        driving.withLock { _ in body() }
     }
 
     /// Every byte and event so far, one line each with its virtual time.

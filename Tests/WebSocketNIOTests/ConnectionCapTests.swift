@@ -16,7 +16,9 @@ extension LiveTests {
         }
 
         @Test func pastTheCapANewConnectionGets503AndTheOthersAreStillServed() async throws {
-            let outcome = try await withServer({ try await SessionServer.referenceServer(EchoServerConfiguration(), maxConnections: 2) }) { server in
+            var limits = ConnectionLimits()
+            limits.maxConnections = 2
+            let outcome = try await withServer({ try await SessionServer.referenceServer(EchoServerConfiguration(), limits: limits) }) { server in
                 // Two connections fill the server. Each is upgraded first: a connect returns once the kernel has
                 // accepted, before the server has taken the connection in, and the order would otherwise race.
                 let first = try await NIOTransport.connect(to: server.url(), tls: nil, timeout: .seconds(5))

@@ -1,0 +1,25 @@
+/// What one client may hold of a `SessionServer`: how many connections are served at once, how long each may
+/// take to ask for its upgrade, stay silent, or keep a closed connection open, and how much the server queues
+/// for it to read. The defaults keep a server up and its memory bounded whatever the clients do (tested
+/// against the hostile clients of `scripts/bench-hostile-clients.sh`), and are generous to slow honest ones.
+public struct ConnectionLimits: Sendable, Hashable {
+    /// Connections served at once; past it a new one gets 503 with `Retry-After` and is closed, so that idle
+    /// or slow clients cannot take every file descriptor and the memory behind them.
+    public var maxConnections = 1_024
+    /// From the TCP connect to the server's answer to the upgrade request, the TLS handshake included. A client
+    /// still sending its request then gets 408 and the connection is closed: a byte a second holds nothing long.
+    public var handshakeTimeout: Duration = .seconds(10)
+    /// An open connection on which nothing was read and no write completed for this long is closed by the
+    /// session (1001, "idle"); a second period of silence drops it. A client that answers pings or reads what
+    /// the server sends is never idle, so quiet but healthy clients stay.
+    public var idleTimeout: Duration = .seconds(120)
+    /// How long a connection whose session closed it (or whose client half-closed) waits for the client's FIN,
+    /// or for our last bytes to be read, before closing anyway.
+    public var lingerTimeout: Duration = .seconds(2)
+    /// Bytes queued for a client beyond which the server stops reading from it until the queue drains below
+    /// half: a client that sends pings (or anything that is answered) and never reads cannot grow it further,
+    /// and a handler's `send` waits while it is full.
+    public var maxQueuedOutput = 1 << 20
+
+    public init() {}
+}
