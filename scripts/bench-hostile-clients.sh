@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 swift build -c release --product wsspec 2>&1 | grep -E "error:|Build complete" || true
 swift build -c release --product chat-example 2>&1 | grep -E "error:|Build complete" || true
 bin="$(swift build -c release --show-bin-path)"
-modes=${MODES:-slow idle pings halfclose length bomb fragments mix}
+modes=${MODES:-slow idle pings halfclose length bomb held fragments mix}
 servers=${SERVERS:-serve router}
 seconds=${SECONDS_PER_MODE:-15}
 work=$(mktemp -d)

@@ -15,11 +15,16 @@ public final class EchoServer: ServerSession {
     public let configuration: EchoServerConfiguration
     private var state: State
     private var keepalive: Keepalive?
+    private var messageMemory: MessageMemoryBudget?
 
     public init(configuration: EchoServerConfiguration = EchoServerConfiguration()) {
         self.configuration = configuration
         state = .awaitingRequest(ServerUpgrade(maxHeadSize: configuration.maxHeadSize))
         keepalive = configuration.pingInterval.map { Keepalive(interval: $0, timeout: configuration.pongTimeout) }
+    }
+
+    public func attach(_ host: any ServerSessionHost) {
+        messageMemory = host.messageMemory
     }
 
     public func receive(_ bytes: [UInt8]) -> [ServerAction] {
@@ -31,7 +36,7 @@ public final class EchoServer: ServerSession {
             return (keepalive?.peerIsAlive() ?? []) + answerEvents()
         case .awaitingRequest(var upgrade):
             let handshake = ServerHandshake(subprotocols: configuration.subprotocols, permessageDeflate: configuration.permessageDeflate)
-            switch upgrade.receive(bytes, configuration: configuration.connection, decide: handshake.respond(to:)) {
+            switch upgrade.receive(bytes, configuration: configuration.connection.sharing(messageMemory), decide: handshake.respond(to:)) {
             case .needMore:
                 state = .awaitingRequest(upgrade)
                 return []

@@ -27,6 +27,9 @@ public final class Connection {
         /// zlib's level for what this side compresses: 1 (fastest) to 9, or -1 for zlib's default (6). Any level
         /// gives the peer a real DEFLATE stream to inflate; a test peer whose own ratio is not under test uses 1.
         public var compressionLevel: Int32 = -1
+        /// Memory shared with other connections for messages in progress (a server sets one for all of its
+        /// connections); `nil` leaves `maxMessageLength` as the only bound.
+        public var messageMemory: MessageMemoryBudget?
         public init() {}
     }
 
@@ -85,11 +88,14 @@ public final class Connection {
         let deflate = configuration.permessageDeflate
         compressor = deflate.map { DeflateCompressor($0.sending(as: role), level: configuration.compressionLevel) }
         assembly = MessageAssembly(limit: configuration.maxMessageLength,
-                                   decompressor: deflate.map { DeflateDecompressor($0.receiving(as: role)) })
+                                   decompressor: deflate.map { DeflateDecompressor($0.receiving(as: role)) },
+                                   budget: configuration.messageMemory)
         parser = FrameParser(FrameParser.Configuration(
             senderRole: role.peer, mode: .strict, maxFramePayloadLength: configuration.maxFramePayloadLength,
             allowedReservedBits: configuration.allowedReservedBits.union(deflate == nil ? [] : .rsv1)))
     }
+
+    deinit { assembly.releaseBudget() }
 
     /// Bytes reserved for the message being received. It grows with what arrives, not with what a frame header
     /// announces: a peer that announces 16 MiB and sends nothing holds at most 1 MiB here.

@@ -21,6 +21,9 @@ struct MessageAssembly {
     private var validator = UTF8Validator()
     private var frame: (opcode: Opcode, fin: Bool)?
     private var controlBytes: [UInt8] = []
+    /// Shared with other connections; `charged` is what this message's buffer holds of it.
+    private let budget: MessageMemoryBudget?
+    private var charged = 0
 
     /// What a frame may reserve before its bytes arrive.
     static let firstSlice = 1 << 20
@@ -28,9 +31,26 @@ struct MessageAssembly {
     /// Bytes reserved for the message in progress.
     var reservedCapacity: Int { messageBytes.capacity }
 
-    init(limit: UInt64, decompressor: DeflateDecompressor? = nil) {
+    init(limit: UInt64, decompressor: DeflateDecompressor? = nil, budget: MessageMemoryBudget? = nil) {
         self.limit = limit
         self.decompressor = decompressor
+        self.budget = budget
+    }
+
+    /// Charges what the message buffer grew by to the shared budget (after the growth: one step past it at
+    /// most, freed at once when the connection fails).
+    private mutating func chargeGrowth() throws(ProtocolViolation) {
+        guard let budget, messageBytes.capacity > charged else { return }
+        guard budget.reserve(messageBytes.capacity - charged) else {
+            throw .messageMemoryExhausted(size: messageBytes.count)
+        }
+        charged = messageBytes.capacity
+    }
+
+    /// The message left the buffer (delivered, or dropped): its memory goes back to the budget.
+    mutating func releaseBudget() {
+        budget?.release(charged)
+        charged = 0
     }
 
     /// A frame begins. Sequencing rules are the parser's; this only tracks what the frame adds to.
@@ -49,6 +69,7 @@ struct MessageAssembly {
             messageCompressed = header.rsv1
             messageWireBytes = 0
             messageBytes = []
+            releaseBudget()
             validator = UTF8Validator()
         }
         messageWireBytes += header.payloadLength
@@ -59,6 +80,7 @@ struct MessageAssembly {
         if !messageCompressed, messageWireBytes > UInt64(messageBytes.capacity) {
             let grown = max(messageBytes.count + Self.firstSlice, 2 * messageBytes.capacity)
             messageBytes.reserveCapacity(min(Int(messageWireBytes), grown))
+            try chargeGrowth()
         }
     }
 
@@ -100,6 +122,7 @@ struct MessageAssembly {
         }
         messageBytes = message
         if !valid { throw .invalidUTF8(offset: validator.invalidOffset ?? start) }
+        try chargeGrowth()
         return took
     }
 
@@ -108,6 +131,7 @@ struct MessageAssembly {
             throw .invalidUTF8(offset: validator.invalidOffset ?? messageBytes.count)
         }
         if messageBytes.isEmpty { messageBytes = bytes } else { messageBytes.append(contentsOf: bytes) }
+        try chargeGrowth()
     }
 
     /// The current frame ended; returns a message or control frame when one is complete.
@@ -127,6 +151,7 @@ struct MessageAssembly {
         messageOpcode = nil
         let bytes = messageBytes
         messageBytes = []
+        releaseBudget()
         if opcode == .text {
             if case .incomplete = validator.finish() { throw .invalidUTF8(offset: bytes.count) }
             return .text(String(decoding: bytes, as: UTF8.self))
@@ -140,6 +165,7 @@ struct MessageAssembly {
         messageOpcode = nil
         messageCompressed = false
         messageBytes = []
+        releaseBudget()
         frame = nil
         controlBytes = []
     }

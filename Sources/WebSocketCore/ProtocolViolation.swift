@@ -35,12 +35,16 @@ public enum ProtocolViolation: Error, Sendable, Hashable, CustomStringConvertibl
     case compressedBitMisplaced(Opcode)
     /// A compressed message whose DEFLATE data cannot be decompressed (RFC 7692 §6.2).
     case invalidCompressedData(String)
+    /// Not the peer's fault but ours: the memory this endpoint keeps for messages in progress, shared by its
+    /// connections (`MessageMemoryBudget`), is used up; the connection is failed with 1013 (Try Again Later).
+    case messageMemoryExhausted(size: Int)
 
     /// The close code an endpoint fails the connection with for this violation.
     public var closeCode: CloseCode {
         switch self {
         case .invalidUTF8, .invalidCompressedData: .invalidFramePayloadData
         case .frameTooLarge, .messageTooLarge: .messageTooBig
+        case .messageMemoryExhausted: .tryAgainLater
         default: .protocolError
         }
     }
@@ -52,7 +56,7 @@ public enum ProtocolViolation: Error, Sendable, Hashable, CustomStringConvertibl
         case .unmaskedClientFrame, .maskedServerFrame: "5.1"
         case .controlFrameTooLong, .fragmentedControlFrame: "5.5"
         case .unexpectedContinuation, .expectedContinuation: "5.4"
-        case .frameTooLarge, .messageTooLarge: "7.4.1"
+        case .frameTooLarge, .messageTooLarge, .messageMemoryExhausted: "7.4.1"
         case .invalidUTF8: "8.1"
         case .closePayloadTooShort: "5.5.1"
         case .invalidCloseCode: "7.4"
@@ -83,6 +87,8 @@ public enum ProtocolViolation: Error, Sendable, Hashable, CustomStringConvertibl
         case .invalidCloseCode(let code): return "close code \(code) may not be sent"
         case .compressedBitMisplaced(let opcode): return "RSV1 (compressed) set on a \(opcode) frame"
         case .invalidCompressedData(let why): return "compressed message cannot be decompressed: \(why)"
+        case .messageMemoryExhausted(let size):
+            return "no memory left for messages in progress (this one had reached \(size) bytes); try again later"
         }
     }
 }

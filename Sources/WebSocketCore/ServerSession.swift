@@ -58,11 +58,26 @@ public protocol ServerSessionHost: Sendable {
     /// Returns once what was written so far is no longer more than the host will queue for the peer (at
     /// once when it is not): a session's sends wait here, so that a peer that does not read stops them.
     func waitUntilWritable() async
+    /// Memory for messages in progress that the host's connections share; a session puts it in the
+    /// configuration of the connection it opens.
+    var messageMemory: MessageMemoryBudget? { get }
 }
 
 extension ServerSessionHost {
     /// A host that queues without limit (the simulated network) never makes a send wait.
     public func waitUntilWritable() async {}
+    /// Unless the host says otherwise, each connection's own limits are the only bound.
+    public var messageMemory: MessageMemoryBudget? { nil }
+}
+
+extension Connection.Configuration {
+    /// This configuration, with the host's shared message memory when it has one.
+    public func sharing(_ messageMemory: MessageMemoryBudget?) -> Connection.Configuration {
+        guard let messageMemory else { return self }
+        var configuration = self
+        configuration.messageMemory = messageMemory
+        return configuration
+    }
 }
 
 extension Connection {

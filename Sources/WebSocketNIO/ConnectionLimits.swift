@@ -20,6 +20,11 @@ public struct ConnectionLimits: Sendable, Hashable {
     /// half: a client that sends pings (or anything that is answered) and never reads cannot grow it further,
     /// and a handler's `send` waits while it is full.
     public var maxQueuedOutput = 1 << 20
+    /// Memory for messages still arriving, shared by all connections (`MessageMemoryBudget`): each message is
+    /// bounded by its connection's `maxMessageLength`, and together by this. A message that would pass it fails
+    /// its connection with 1013 (Try Again Later). Enough for 32 messages of 16 MiB at once, the largest the
+    /// conformance suite sends.
+    public var maxMessageMemory = 512 << 20
 
     public init() {}
 }

@@ -25,6 +25,7 @@ final class SessionChannelHandler: ChannelDuplexHandler {
 
     private let session: any ServerSession
     private let limits: ConnectionLimits
+    private let messageMemory: MessageMemoryBudget
     private let logger: Logger
     private var timers: [ServerTimer: Scheduled<Void>] = [:]
     private var context: ChannelHandlerContext?
@@ -54,15 +55,17 @@ final class SessionChannelHandler: ChannelDuplexHandler {
         return .init(low: high / 2, high: high)
     }
 
-    init(session: any ServerSession, limits: ConnectionLimits, logger: Logger) {
+    init(session: any ServerSession, limits: ConnectionLimits, messageMemory: MessageMemoryBudget, logger: Logger) {
         self.session = session
         self.limits = limits
+        self.messageMemory = messageMemory
         self.logger = logger
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
-        let host = ChannelSessionHost(eventLoop: context.eventLoop, handler: self)
+        let host = ChannelSessionHost(eventLoop: context.eventLoop, handler: self, maxQueuedOutput: limits.maxQueuedOutput,
+                                      messageMemory: messageMemory)
         self.host = host
         session.attach(host)
         if context.channel.isActive { startHandshakeDeadline(context) }
@@ -265,14 +268,22 @@ private final class ChannelSessionHost: ServerSessionHost, @unchecked Sendable {
     fileprivate let eventLoop: any EventLoop
     /// Mirrors the channel's writability, so that a send to a client that keeps up costs no hop to the event loop.
     fileprivate let writable = Atomic(true)
+    /// Bytes handed to `perform` that the event loop has not written yet: the channel's writability does not see
+    /// them, so a handler that sends faster than the loop runs would otherwise pass the limit unchecked.
+    private let unwritten = Atomic(0)
+    private let maxQueuedOutput: Int
     // Strong, and cut by `detach()` when the handler leaves the pipeline: the handler holds the session, which
     // holds this host. Not `weak`: a weak reference gives the handler a side table whose tagged pointer
     // LeakSanitizer cannot see, so every handler still alive at exit was reported as a leak.
     private var handler: SessionChannelHandler?
 
-    init(eventLoop: any EventLoop, handler: SessionChannelHandler) {
+    let messageMemory: MessageMemoryBudget?
+
+    init(eventLoop: any EventLoop, handler: SessionChannelHandler, maxQueuedOutput: Int, messageMemory: MessageMemoryBudget) {
         self.eventLoop = eventLoop
         self.handler = handler
+        self.maxQueuedOutput = maxQueuedOutput
+        self.messageMemory = messageMemory
     }
 
     func detach() {
@@ -282,8 +293,13 @@ private final class ChannelSessionHost: ServerSessionHost, @unchecked Sendable {
 
     func perform(_ actions: [ServerAction]) {
         guard !actions.isEmpty else { return }
+        let bytes = actions.reduce(0) { total, action in if case .write(let bytes) = action { total + bytes.count } else { total } }
+        if bytes > 0 { unwritten.add(bytes, ordering: .relaxed) }
         // Always enqueued, even from the event loop: the session may be holding its lock.
-        eventLoop.execute { self.handler?.perform(actions) }
+        eventLoop.execute {
+            self.handler?.perform(actions)
+            if bytes > 0 { self.unwritten.subtract(bytes, ordering: .relaxed) }
+        }
     }
 
     func startTask(_ operation: sending @escaping () async -> Void) {
@@ -295,7 +311,8 @@ private final class ChannelSessionHost: ServerSessionHost, @unchecked Sendable {
     }
 
     func waitUntilWritable() async {
-        guard !writable.load(ordering: .relaxed) else { return }
+        if writable.load(ordering: .relaxed), unwritten.load(ordering: .relaxed) <= maxQueuedOutput { return }
+        // Submitted behind the writes already enqueued, so the channel's writability has seen them by then.
         let future = eventLoop.flatSubmit { self.handler?.whenWritable(on: self.eventLoop) ?? self.eventLoop.makeSucceededVoidFuture() }
         try? await future.get()
     }

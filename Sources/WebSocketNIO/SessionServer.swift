@@ -13,6 +13,8 @@ public import WebSocketServer
 public final class SessionServer: Sendable {
     private let channel: any Channel
     private let connections: ConnectionSet
+    /// The memory its connections' messages in progress hold together (`ConnectionLimits.maxMessageMemory`).
+    public let messageMemory: MessageMemoryBudget
     /// The port it listens on (useful when it was asked for port 0).
     public let port: Int
     public let host: String
@@ -20,9 +22,10 @@ public final class SessionServer: Sendable {
     /// What a connection past the limit gets, before the close: an HTTP answer a client can report.
     static let refusal = Array("HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\nRetry-After: 1\r\n\r\n".utf8)
 
-    private init(channel: any Channel, connections: ConnectionSet, host: String, port: Int) {
+    private init(channel: any Channel, connections: ConnectionSet, messageMemory: MessageMemoryBudget, host: String, port: Int) {
         self.channel = channel
         self.connections = connections
+        self.messageMemory = messageMemory
         self.host = host
         self.port = port
     }
@@ -34,6 +37,7 @@ public final class SessionServer: Sendable {
                              group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
                              makeSession: @escaping @Sendable () -> any ServerSession) async throws -> SessionServer {
         let connections = ConnectionSet()
+        let messageMemory = MessageMemoryBudget(limit: limits.maxMessageMemory)
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -50,13 +54,13 @@ public final class SessionServer: Sendable {
                     let operations = channel.pipeline.syncOperations
                     if let tls { try operations.addHandler(NIOSSLServerHandler(context: tls)) }
                     try operations.addHandler(SessionChannelHandler.idleStateHandler(limits))
-                    try operations.addHandler(SessionChannelHandler(session: makeSession(), limits: limits, logger: logger))
+                    try operations.addHandler(SessionChannelHandler(session: makeSession(), limits: limits, messageMemory: messageMemory, logger: logger))
                 }
             }
         let channel = try await bootstrap.bind(host: host, port: port).get()
         let boundPort = channel.localAddress?.port ?? port
         logger.debug("listening", metadata: ["host": "\(host)", "port": "\(boundPort)", "tls": "\(tls != nil)"])
-        return SessionServer(channel: channel, connections: connections, host: host, port: boundPort)
+        return SessionServer(channel: channel, connections: connections, messageMemory: messageMemory, host: host, port: boundPort)
     }
 
     /// The reference echo server with `configuration`.

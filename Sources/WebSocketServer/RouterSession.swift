@@ -21,6 +21,8 @@ final class RouterSession: ServerSession, Sendable {
         var inbox: AsyncThrowingStream<WebSocketMessage, any Error>.Continuation?
         /// Payload bytes delivered to the inbox and not yet taken by the handler; reading pauses above the limit.
         var queuedBytes = 0
+        /// Of those, what is charged to the host's shared message memory (given back as the handler takes them).
+        var chargedBytes = 0
         var readingPaused = false
         var closure: ConnectionClosure?
         var closureWaiters: [CheckedContinuation<ConnectionClosure, Never>] = []
@@ -161,7 +163,7 @@ final class RouterSession: ServerSession, Sendable {
     private func upgrade(_ upgrade: inout ServerUpgrade, _ bytes: [UInt8], _ state: inout State, _ actions: inout [ServerAction]) {
         var accepted: (route: Route, request: WebSocketRequest)?
         let hasHost = state.host != nil
-        let step = upgrade.receive(bytes, configuration: router.configuration.connection) { request in
+        let step = upgrade.receive(bytes, configuration: router.configuration.connection.sharing(state.host?.messageMemory)) { request in
             let target = request.target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
             let path = String(target[0])
             guard let (route, parameters) = router.route(for: path) else {
@@ -245,6 +247,8 @@ final class RouterSession: ServerSession, Sendable {
             actions.append(.closeTransport)
         case .closed(let closure):
             state.phase = .finished
+            state.host?.messageMemory?.release(state.chargedBytes)
+            state.chargedBytes = 0
             state.inbox?.finish()
             state.inbox = nil
             state.closure = closure
@@ -256,8 +260,20 @@ final class RouterSession: ServerSession, Sendable {
 
     /// A send-only route does not listen: the client's data is read (the protocol still checks it) and dropped.
     /// Above `maxQueuedBytes` of unread messages, the host stops reading until the handler catches up.
+    /// Unread messages stay charged to the host's shared message memory; one that does not fit fails the
+    /// connection with 1013 (Try Again Later), as a message in progress would.
     private func deliver(_ message: WebSocketMessage, _ state: inout State, _ actions: inout [ServerAction]) {
         guard state.route?.mode != .sendOnly, let inbox = state.inbox else { return }
+        if let budget = state.host?.messageMemory {
+            guard budget.reserve(message.payloadCount) else {
+                guard case .open(let connection) = state.phase else { return }
+                let events = (try? connection.close(code: .tryAgainLater, reason: "no memory left for unread messages")) ?? []
+                flush(connection, into: &actions)
+                for event in events { handle(event, &state, &actions) }
+                return
+            }
+            state.chargedBytes += message.payloadCount
+        }
         inbox.yield(message)
         state.queuedBytes += message.payloadCount
         if !state.readingPaused, state.queuedBytes > router.configuration.maxQueuedBytes {
@@ -270,6 +286,9 @@ final class RouterSession: ServerSession, Sendable {
     func consumed(_ message: WebSocketMessage) {
         state.withLock { state in
             state.queuedBytes -= message.payloadCount
+            let charged = min(message.payloadCount, state.chargedBytes)
+            state.host?.messageMemory?.release(charged)
+            state.chargedBytes -= charged
             guard state.readingPaused, state.queuedBytes <= router.configuration.maxQueuedBytes / 2 else { return }
             state.readingPaused = false
             _ = emit([.resumeReading], &state)

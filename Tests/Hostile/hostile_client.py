@@ -3,14 +3,14 @@
 
     hostile_client.py MODE PORT [PATH] [SECONDS]
 
-MODE is one of: slow idle pings halfclose length bomb fragments mix (all of them at once). The attack runs for
+MODE is one of: slow idle pings halfclose length bomb held fragments mix (all of them at once). The attack runs for
 SECONDS (default 15) while a probe connects every half second, sends a text message and waits (2 s at most)
 for a data frame back. The last line printed is: MODE probes=N failed=F worst_ms=W
 
 The behaviours mirror the hostile-client matrix of the Swift tests (Tests/WebSocketNIOTests/
 HostileClientTests.swift): a request trickled a byte a second, 1000 connections that send nothing, clients
-that ping and never read, clients that half-close and never read, a 2^63-1 length, a deflate bomb, and a
-flood of one-byte fragments. Loopback only; every loop is bounded by the attack's duration.
+that ping and never read, clients that half-close and never read, a 2^63-1 length, a deflate bomb, compressed
+messages left in progress on many connections, and a flood of one-byte fragments. Loopback only; every loop is bounded by the attack's duration.
 """
 import base64
 import os
@@ -141,6 +141,19 @@ def bomb(port, path, stop):
 
 
 @guarded
+def held(port, path, stop):
+    """Compressed messages left in progress: 16 MiB of zeros each, 16 KiB on the wire, never finished."""
+    compressor = zlib.compressobj(1, zlib.DEFLATED, -15)
+    payload = compressor.compress(b"\0" * (16 << 20)) + compressor.flush(zlib.Z_SYNC_FLUSH)
+    sockets = []
+    for _ in range(30):
+        sock, head = upgrade(port, path, "permessage-deflate")
+        sock.sendall(frame(0x2, payload[:-4], fin=False, rsv1=True))
+        sockets.append(sock)
+    stop.wait()
+
+
+@guarded
 def fragments(port, path, stop):
     sock, _ = upgrade(port, path)
     one = frame(0x0, b"a", fin=False)
@@ -169,14 +182,14 @@ def main():
     mode, port = sys.argv[1], int(sys.argv[2])
     path = sys.argv[3] if len(sys.argv) > 3 else "/"
     seconds = float(sys.argv[4]) if len(sys.argv) > 4 else 15
-    modes = ["slow", "idle", "pings", "halfclose", "length", "bomb", "fragments"] if mode == "mix" else [mode]
+    modes = ["slow", "idle", "pings", "halfclose", "length", "bomb", "held", "fragments"] if mode == "mix" else [mode]
     stop, held, threads = threading.Event(), [], []
-    counts = {"slow": 20, "pings": 10, "halfclose": 10, "length": 5, "bomb": 5, "fragments": 4}
+    counts = {"slow": 20, "pings": 10, "halfclose": 10, "length": 5, "bomb": 5, "held": 10, "fragments": 4}
     for name in modes:
         if name == "idle":
             # Beside the others, fewer: 1000 plus them would pass the server's 1024-connection cap, and the probe
             # would be refused (503) by design rather than by failure.
-            count = 1000 if mode == "idle" else 900
+            count = 1000 if mode == "idle" else 600
             threads.append(threading.Thread(target=idle, args=(port, path, stop, held, count), daemon=True))
         else:
             target = globals()[name]

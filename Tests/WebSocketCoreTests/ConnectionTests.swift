@@ -239,3 +239,48 @@ struct ReservationTests {
         #expect(events == [.binary([UInt8](repeating: 9, count: announced))])
     }
 }
+
+@Suite("Memory for messages in progress, shared by a server's connections")
+struct MessageMemoryBudgetTests {
+    /// A server connection that takes its messages' memory from `budget`.
+    static func server(_ budget: MessageMemoryBudget) -> Connection {
+        var configuration = Connection.Configuration()
+        configuration.messageMemory = budget
+        return Connection(role: .server, configuration: configuration)
+    }
+
+    /// The first `count` payload bytes of a fragment (FIN clear) of a 2 MiB binary message.
+    static func start(of count: Int) throws -> [UInt8] {
+        let payload = [UInt8](repeating: 7, count: 2 << 20)
+        let frame = try FrameSerializer.serialize(Frame(fin: false, opcode: .binary, maskKey: MaskKey(1, 2, 3, 4), payload: payload))
+        return Array(frame[..<(frame.count - payload.count + count)])
+    }
+
+    @Test func aMessagePastTheSharedBudgetFailsItsConnectionWith1013AndTheOthersGoOn() throws {
+        let budget = MessageMemoryBudget(limit: 3 << 20)
+        let first = Self.server(budget), second = Self.server(budget)
+        #expect(first.receive(try Self.start(of: 2 << 20)) == [])
+        let held = budget.usedBytes
+        #expect(held >= 2 << 20 && held <= 3 << 20)
+        // The second cannot take its 2 MiB too: it fails with 1013, and what it had charged is given back.
+        let events = second.receive(try Self.start(of: 2 << 20))
+        #expect(events.contains { if case .failed(.messageMemoryExhausted) = $0 { true } else { false } }, "\(events)")
+        #expect((try? ClosePayload.parse(Array(second.takeOutbound().dropFirst(2))))?.code == .tryAgainLater)
+        #expect(budget.usedBytes == held)
+        // The first message completes, and its memory is free again.
+        let end = try FrameSerializer.serialize(Frame(opcode: .continuation, maskKey: MaskKey(1, 2, 3, 4), payload: [8]))
+        let delivered = first.receive(end)
+        #expect(delivered.count == 1)
+        #expect(budget.usedBytes == 0)
+    }
+
+    @Test func aConnectionThatGoesAwayGivesItsMessageMemoryBack() throws {
+        let budget = MessageMemoryBudget(limit: 64 << 20)
+        do {
+            let connection = Self.server(budget)
+            _ = connection.receive(try Self.start(of: 1 << 20))
+            #expect(budget.usedBytes >= 1 << 20)
+        }
+        #expect(budget.usedBytes == 0)
+    }
+}

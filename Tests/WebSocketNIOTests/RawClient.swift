@@ -13,6 +13,10 @@ final class RawClient {
     init(port: Int) throws {
         descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { throw RawClientError.system("socket", errno) }
+        // A fixed receive buffer (no autotuning, which on loopback may grow to tens of MiB): how much a server
+        // gets to queue for a client that does not read then depends on the server, not on the kernel.
+        var receiveBuffer: Int32 = 64 << 10
+        _ = setsockopt(descriptor, SOL_SOCKET, SO_RCVBUF, &receiveBuffer, socklen_t(MemoryLayout<Int32>.size))
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
