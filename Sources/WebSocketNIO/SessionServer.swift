@@ -44,6 +44,9 @@ public final class SessionServer: Sendable {
             .childChannelOption(.allowRemoteHalfClosure, value: true)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelOption(.writeBufferWaterMark, value: SessionChannelHandler.waterMark(limits))
+            // One read per turn of the event loop (NIO's default is four): a client flooding tiny frames then holds
+            // its loop for one buffer's worth of parsing at a time, and the other connections on it get their turns.
+            .childChannelOption(.maxMessagesPerRead, value: 1)
             .childChannelInitializer { channel in
                 guard connections.insert(channel, limit: limits.maxConnections) else {
                     logger.debug("connection refused: \(limits.maxConnections) open")
