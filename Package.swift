@@ -158,7 +158,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ScenarioTests",
-            dependencies: ["Scenario", "ConformanceSuite", "ReferenceServer", "WebSocketCore", "WireSim"],
+            dependencies: ["Scenario", "ConformanceSuite", "ReferenceServer", "WebSocketCore", "WireSim", "WebSocketTesting", "Transport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -1,10 +1,12 @@
 package import WireSim
 
-/// The client end of a simulated link, as the runner's transport. Everything runs on the simulation's
+/// One end of a simulated link, as the runner's transport (the client end by default; the server end when the
+/// script plays the server). Everything runs on the simulation's
 /// driving thread; reads wait on virtual time.
 // Unchecked: confined to the simulation's driving thread, like everything the simulation runs.
 package final class SimulatedTransport: ByteTransport, LinkEndpoint, @unchecked Sendable {
     private let link: SimulatedLink
+    private let side: SimulatedLink.Side
     private let start: VirtualInstant
     private var inbox = FIFOQueue<TransportInput>()
     private var waiter: CheckedContinuation<TransportInput, Never>?
@@ -12,10 +14,11 @@ package final class SimulatedTransport: ByteTransport, LinkEndpoint, @unchecked 
     private var ended = false
     private var writeClosed = false
 
-    package init(link: SimulatedLink) {
+    package init(link: SimulatedLink, side: SimulatedLink.Side = .a) {
         self.link = link
+        self.side = side
         start = link.simulation.now
-        link.attach(.a, self)
+        link.attach(side, self)
     }
 
     private var simulation: Simulation { link.simulation }
@@ -24,7 +27,7 @@ package final class SimulatedTransport: ByteTransport, LinkEndpoint, @unchecked 
 
     package func write(_ bytes: [UInt8]) async {
         guard !writeClosed, !ended else { return }
-        link.send(from: .a, bytes)
+        link.send(from: side, bytes)
     }
 
     package func read(until deadline: Duration) async -> TransportInput {
@@ -48,13 +51,13 @@ package final class SimulatedTransport: ByteTransport, LinkEndpoint, @unchecked 
     package func close() async {
         guard !writeClosed else { return }
         writeClosed = true
-        if !ended { link.shutdownWrite(from: .a) }
+        if !ended { link.shutdownWrite(from: side) }
     }
 
     package func abort() async {
         guard !ended else { return }
         ended = true
-        link.reset(from: .a)
+        link.reset(from: side)
     }
 
     private func deliver(_ input: TransportInput) {

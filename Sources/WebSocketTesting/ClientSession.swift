@@ -166,6 +166,8 @@ public final class ClientSession {
             await absorb(bytes)
         case .endOfStream, .reset:
             transportEnded = true
+            // The server ended the connection: our side goes too, as a client's socket is closed once it is done.
+            await transport.close()
             await handle(connection.transportClosed())
         case .timedOut:
             guard let closeDeadline, transport.elapsed >= closeDeadline else { return false }

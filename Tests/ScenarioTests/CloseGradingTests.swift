@@ -16,8 +16,8 @@ struct CloseGradingTests {
     static func facts(client: UInt16? = 1000, server answer: CloseFrameRecord? = close(1000), startedBy: ClosingRecord.Side? = .client,
                       droppedBy: ClosingRecord.Side? = .server, failure: ProtocolViolation? = nil,
                       closedAtCaseEnd: Bool = false) -> ClosingFacts {
-        ClosingFacts(clientFailure: failure, sentByClient: client.map(close), sentByServer: answer,
-                     initiatedBy: startedBy, droppedBy: droppedBy, clientClosedAtCaseEnd: closedAtCaseEnd)
+        ClosingFacts(ourFailure: failure, sentByUs: client.map(close), sentByPeer: answer,
+                     initiatedBy: startedBy, droppedBy: droppedBy, weClosedAtCaseEnd: closedAtCaseEnd)
     }
 
     @Test func aCleanClosingHandshakeIsOK() {
@@ -30,8 +30,8 @@ struct CloseGradingTests {
     }
 
     @Test func whereTheClientClosesTheHandshakeMustComplete() {
-        let unanswered = ClosingFacts(clientFailure: nil, sentByClient: Self.close(1000), sentByServer: nil,
-                                      initiatedBy: .client, droppedBy: .server, clientClosedAtCaseEnd: false)
+        let unanswered = ClosingFacts(ourFailure: nil, sentByUs: Self.close(1000), sentByPeer: nil,
+                                      initiatedBy: .client, droppedBy: .server, weClosedAtCaseEnd: false)
         #expect(CloseGrading.grade(Self.closes, unanswered).verdict == .unclean)
         // The peer answered but never closed TCP: the client had to.
         #expect(CloseGrading.grade(Self.closes, Self.facts(droppedBy: .client)).verdict == .unclean)
@@ -40,8 +40,8 @@ struct CloseGradingTests {
     }
 
     @Test func failingTheConnectionByDroppingTCPIsOKWithAnAdvisory() {
-        let dropped = ClosingFacts(clientFailure: nil, sentByClient: nil, sentByServer: nil, initiatedBy: nil,
-                                   droppedBy: .server, clientClosedAtCaseEnd: false)
+        let dropped = ClosingFacts(ourFailure: nil, sentByUs: nil, sentByPeer: nil, initiatedBy: nil,
+                                   droppedBy: .server, weClosedAtCaseEnd: false)
         let outcome = CloseGrading.grade(Self.fails, dropped)
         #expect(outcome.verdict == .ok)
         #expect(outcome.advisories == [.droppedWithoutCloseFrame])

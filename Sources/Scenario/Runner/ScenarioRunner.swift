@@ -2,12 +2,15 @@ public import Transport
 import WebSocketCore
 
 /// Runs one case over one connection and judges it. The same runner drives the simulated network and
-/// live servers: it sees only a `ByteTransport`.
+/// live peers: it sees only a `ByteTransport`, and plays the client (testing a server) or the server (testing a
+/// client, on a connection the client opened).
 public enum ScenarioRunner {
     /// - Parameter seed: where the handshake nonce and the mask keys come from.
+    /// - Parameter role: the script's end of the connection.
     public static func run(_ scenario: ScenarioCase, on transport: any ByteTransport,
-                           parameters: RunParameters = RunParameters(), seed: UInt64) async -> CaseResult {
-        let execution = CaseExecution(scenario: scenario, transport: transport, parameters: parameters, seed: seed)
+                           parameters: RunParameters = RunParameters(), seed: UInt64,
+                           role: ScriptRole = .client) async -> CaseResult {
+        let execution = CaseExecution(scenario: scenario, transport: transport, parameters: parameters, seed: seed, role: role)
         await execution.run()
         return execution.result()
     }
@@ -18,8 +21,9 @@ final class CaseExecution {
     let scenario: ScenarioCase
     let transport: any ByteTransport
     let parameters: RunParameters
+    let role: ScriptRole
     private var random: SplitMix64
-    private var client: ScriptedClient
+    private var endpoint: ScriptedEndpoint
     private var log: [Observation] = []
     private var wire: WireLog
     private var cursor = 0
@@ -28,13 +32,13 @@ final class CaseExecution {
     private var handshake: HandshakeRecord?
     private var opened = false
     private var stopped = false
-    private var clientClosedTransport = false
+    private var weClosedTransport = false
     private var pendingWrite: [UInt8] = []
     private var flushing = false
     /// The payloads of the pings the script sent: a pong that carries one answers the client.
     private var sentPings: Set<[UInt8]> = []
     /// The peer had not closed when the case ended, so the client sent the first close frame.
-    private var clientClosedAtCaseEnd = false
+    private var weClosedAtCaseEnd = false
     private var segmentSize: Int?
     private var segmentDelay: Duration = .zero
     private var receivedBytes = 0
@@ -51,13 +55,14 @@ final class CaseExecution {
     private var takingEchoes = false
     private var echoes: [(opcode: Opcode, payload: [UInt8])] = []
 
-    init(scenario: ScenarioCase, transport: any ByteTransport, parameters: RunParameters, seed: UInt64) {
+    init(scenario: ScenarioCase, transport: any ByteTransport, parameters: RunParameters, seed: UInt64, role: ScriptRole) {
         self.scenario = scenario
         self.transport = transport
         self.parameters = parameters
+        self.role = role
         random = SplitMix64(seed: seed)
         wire = WireLog(byteLimit: parameters.wireLogLimit)
-        client = ScriptedClient(maskSeed: random.next())
+        endpoint = ScriptedEndpoint(role: role, maskSeed: random.next())
     }
 
     private var now: Duration { transport.elapsed }
@@ -71,7 +76,7 @@ final class CaseExecution {
         await flush()
         if opened { await finishClosing() }
         checkNothingUnexpected()
-        if !client.ended {
+        if !endpoint.ended {
             await closeOurSide()
             await transport.abort()
         }
@@ -99,7 +104,7 @@ final class CaseExecution {
         case .send(let spec):
             if spec.frame.opcode == .ping { sentPings.insert(spec.frame.payload) }
             do {
-                write(try client.serialize(spec))
+                write(try endpoint.serialize(spec))
             } catch {
                 scenarioError("cannot serialize \(spec.frame): \(error)")
             }
@@ -124,9 +129,9 @@ final class CaseExecution {
         case .oneOf(let alternatives):
             await settle { matching, start in matching.evaluate(alternatives, from: self.cursor, start: start) }
         case .answerPings(let on):
-            client.answerPings = on
+            endpoint.answerPings = on
         case .answerClose(let on):
-            client.answerClose = on
+            endpoint.answerClose = on
         case .depending(let needs, let build):
             guard let steps = build(parameters) else {
                 verdict = max(verdict, .unimplemented)
@@ -204,10 +209,10 @@ final class CaseExecution {
     /// Queues bytes the script sends. Consecutive sends leave in one write, as a program's writes do when it
     /// hands them to the kernel within one turn of its event loop; anything that waits flushes them first.
     private func write(_ bytes: [UInt8]) {
-        guard !clientClosedTransport, !client.ended, !bytes.isEmpty else { return }
+        guard !weClosedTransport, !endpoint.ended, !bytes.isEmpty else { return }
         // Once the peer has sent its close frame the script has nothing more to say: the client answered it,
         // may send no data after that (§5.5.1), and writing into a closing connection only provokes a reset.
-        guard client.receivedClose == nil else { return }
+        guard endpoint.receivedClose == nil else { return }
         if pendingWrite.isEmpty { pendingWrite = bytes } else { pendingWrite += bytes }
     }
 
@@ -218,7 +223,7 @@ final class CaseExecution {
         defer { flushing = false }
         let bytes = pendingWrite
         pendingWrite = []
-        guard !clientClosedTransport, !client.ended else { return }
+        guard !weClosedTransport, !endpoint.ended else { return }
         guard let size = segmentSize else {
             await writeNow(bytes)
             return
@@ -230,7 +235,7 @@ final class CaseExecution {
             start = end
             if start < bytes.count && segmentDelay > .zero { await pump(until: min(now + segmentDelay, scenario.deadline)) }
             if now >= scenario.deadline { return }
-            if clientClosedTransport || client.ended { return }
+            if weClosedTransport || endpoint.ended { return }
         }
     }
 
@@ -267,17 +272,17 @@ final class CaseExecution {
             return false
         }
         verdict = .failed
-        reasons.append("the server sent \(what) in one case; the client dropped the connection")
+        reasons.append("the \(role.peer) sent \(what) in one case; the \(role) dropped the connection")
         stopped = true
-        client.abandon()
-        clientClosedTransport = true
+        endpoint.abandon()
+        weClosedTransport = true
         await transport.abort()
         return true
     }
 
     /// Takes in everything that arrives until `deadline` (or the end of the connection).
     private func pump(until deadline: Duration) async {
-        while !client.ended && now < deadline {
+        while !endpoint.ended && now < deadline {
             await pumpOnce(until: deadline)
         }
     }
@@ -296,9 +301,9 @@ final class CaseExecution {
             guard opened, !(await overReceiveBudget()) else { return }
             await takeDecoded(bytes)
         case .endOfStream:
-            record(client.transportEnded(reset: false))
+            record(endpoint.transportEnded(reset: false))
         case .reset:
-            record(client.transportEnded(reset: true))
+            record(endpoint.transportEnded(reset: true))
         case .timedOut:
             break
         }
@@ -306,10 +311,10 @@ final class CaseExecution {
 
     /// Hands received bytes to the client and acts on what they meant (answers, failing the connection).
     private func takeDecoded(_ bytes: [UInt8] = []) async {
-        let output = client.receive(bytes)
+        let output = endpoint.receive(bytes)
         record(output.events)
         if await overReceiveBudget() { return }
-        if !output.reply.isEmpty && !clientClosedTransport { await reply(output.reply) }
+        if !output.reply.isEmpty && !weClosedTransport { await reply(output.reply) }
         if output.closeTransport { await closeOurSide() }
     }
 
@@ -336,9 +341,9 @@ final class CaseExecution {
     // MARK: Round trips
 
     private func run(_ trips: RoundTrips) async {
-        if trips.compressed && client.compressionAgreement == nil {
+        if trips.compressed && endpoint.compressionAgreement == nil {
             verdict = max(verdict, .unimplemented)
-            reasons.append("the server declined permessage-deflate, which this case needs")
+            reasons.append("the \(role.peer) declined permessage-deflate, which this case needs")
             stopped = true
             return
         }
@@ -348,22 +353,22 @@ final class CaseExecution {
         wire.bytesRecordLimit = min(wire.bytesRecordLimit, WireRecord.roundTripRecordLimit)
         let start = now
         let deadline = min(scenario.deadline, start + trips.timeout)
-        let statisticsBefore = client.compression
+        let statisticsBefore = endpoint.compression
         var offset = 0
         takingEchoes = true
         defer { takingEchoes = false }
         for index in 0..<count {
             let payload = trips.corpus.slice(from: offset, size: trips.messageSize)
             offset += trips.messageSize
-            write(client.message(trips.opcode, payload, fragmentSize: trips.fragmentSize, compress: trips.compressed,
+            write(endpoint.message(trips.opcode, payload, fragmentSize: trips.fragmentSize, compress: trips.compressed,
                                  emptyFinalFragment: trips.emptyFinalFragment))
-            while echoes.isEmpty && !client.ended && client.failure == nil && client.receivedClose == nil && now < deadline {
+            while echoes.isEmpty && !endpoint.ended && endpoint.failure == nil && endpoint.receivedClose == nil && now < deadline {
                 await pumpOnce(until: deadline)
             }
             guard !echoes.isEmpty else {
-                let why = client.failure.map { "the client failed the connection: \($0)" }
-                    ?? client.receivedClose.map { "the peer closed with \($0.code.map(String.init) ?? "no code")" }
-                    ?? (client.ended ? "the connection ended" : "no echo within \((deadline - start).formatted)")
+                let why = endpoint.failure.map { "the \(role) failed the connection: \($0)" }
+                    ?? endpoint.receivedClose.map { "the peer closed with \($0.code.map(String.init) ?? "no code")" }
+                    ?? (endpoint.ended ? "the connection ended" : "no echo within \((deadline - start).formatted)")
                 return mismatch("round trip \(index + 1) of \(count): \(why)")
             }
             let echo = echoes.removeFirst()
@@ -386,23 +391,24 @@ final class CaseExecution {
             measurements.append(CaseMeasurement("echo throughput", Double(count * trips.messageSize) / seconds / 1e6, unit: "MB/s"))
         }
         if trips.compressed {
-            let sent = client.compression.sent.since(statisticsBefore.sent)
-            let received = client.compression.received.since(statisticsBefore.received)
+            let sent = endpoint.compression.sent.since(statisticsBefore.sent)
+            let received = endpoint.compression.received.since(statisticsBefore.received)
             if let ratio = sent.ratio { measurements.append(CaseMeasurement("compression ratio sent", ratio, unit: "")) }
             if let ratio = received.ratio { measurements.append(CaseMeasurement("compression ratio received", ratio, unit: "")) }
         }
     }
 
     private func closeOurSide() async {
-        guard !clientClosedTransport else { return }
-        clientClosedTransport = true
-        client.transportClosedByUs()
+        guard !weClosedTransport else { return }
+        weClosedTransport = true
+        endpoint.transportClosedByUs()
         await transport.close()
     }
 
     // MARK: The opening handshake
 
     private func open(_ spec: HandshakeSpec) async {
+        if role == .server { return await accept(spec) }
         var offered = spec.subprotocols
         var overrides = spec.overrides
         let placeholder = HandshakeSpec.supportedSubprotocol
@@ -433,7 +439,7 @@ final class CaseExecution {
         if let key = spec.key { request.key = key }
         let requestBytes = request.serialize()
         var bytes = requestBytes
-        if let early = spec.earlyMessage, let frame = try? client.serialize(FrameSpec(opcode: .text, payload: Array(early.utf8))) {
+        if let early = spec.earlyMessage, let frame = try? endpoint.serialize(FrameSpec(opcode: .text, payload: Array(early.utf8))) {
             bytes += frame
         }
         handshake = HandshakeRecord(request: String(decoding: requestBytes, as: UTF8.self))
@@ -449,7 +455,7 @@ final class CaseExecution {
             switch input {
             case .bytes(let chunk):
                 logWire(.received, chunk)
-                let step = upgrade.receive(chunk, configuration: ScriptedClient.decoding, maskKeys: client.messageMaskKeys)
+                let step = upgrade.receive(chunk, configuration: ScriptedEndpoint.decoding, maskKeys: endpoint.messageMaskKeys)
                 switch step {
                 case .needMore:
                     continue
@@ -468,11 +474,11 @@ final class CaseExecution {
                     record(answer)
                     let outcome = HandshakeGrading.upgrade(answer.response, validation: .success(negotiated), expectation,
                                                            requirement: grade, supportedSubprotocol: parameters.subprotocol)
-                    if outcome.negotiated != nil { client.adopt(connection, agreement: negotiated.permessageDeflate) }
+                    if outcome.negotiated != nil { endpoint.adopt(connection, agreement: negotiated.permessageDeflate) }
                     return await apply(outcome)
                 }
             case .endOfStream, .reset:
-                record(client.transportEnded(reset: input == .reset))
+                record(endpoint.transportEnded(reset: input == .reset))
                 return await apply(HandshakeGrading.noResponse("the server closed the connection without an HTTP response", expectation,
                                                                requirement: grade))
             case .timedOut:
@@ -480,6 +486,69 @@ final class CaseExecution {
                                                                expectation, requirement: grade))
             }
         }
+    }
+
+    /// The server's side of the opening handshake: the client's request is read (bounded by the handshake
+    /// timeout) and answered with 101 when it is a valid opening request, the client's permessage-deflate offer
+    /// accepted when the case offers compression; a request that is not valid FAILS the case.
+    private func accept(_ spec: HandshakeSpec) async {
+        var upgrade = ServerUpgrade(maxHeadSize: 16 * 1024)
+        let deadline = now + parameters.handshakeTimeout
+        let compression = spec.extensions.contains { $0.name.lowercased() == "permessage-deflate" } ? PerMessageDeflatePolicy() : nil
+        var requestBytes: [UInt8] = []
+        while true {
+            let input = await transport.read(until: deadline)
+            switch input {
+            case .bytes(let chunk):
+                logWire(.received, chunk)
+                requestBytes += chunk
+                let step = upgrade.receive(chunk, configuration: ScriptedEndpoint.decoding) { request in
+                    ServerHandshake(subprotocols: [], permessageDeflate: compression).respond(to: request)
+                }
+                switch step {
+                case .needMore:
+                    continue
+                case .refused(let response):
+                    let answer = Self.head(of: response)
+                    handshake = HandshakeRecord(request: Self.head(of: requestBytes), response: answer,
+                                                status: answer.split(separator: " ").dropFirst().first.flatMap { Int($0) })
+                    write(response)
+                    await flush()
+                    verdict = .failed
+                    reasons.append("the client's opening request is not a valid one (RFC 6455 §4.1): answered \(answer.prefix { $0 != "\r" })")
+                    stopped = true
+                    await closeOurSide()
+                    return
+                case .upgraded(let response, let connection, let negotiated):
+                    handshake = HandshakeRecord(request: Self.head(of: requestBytes), response: Self.head(of: response), status: 101,
+                                                subprotocol: negotiated.subprotocol)
+                    write(response)
+                    await flush()
+                    trackingOutgoingFrames = true
+                    endpoint.adopt(connection, agreement: negotiated.permessageDeflate)
+                    opened = true
+                    await takeDecoded()
+                    return
+                }
+            case .endOfStream, .reset:
+                record(endpoint.transportEnded(reset: input == .reset))
+                verdict = .failed
+                reasons.append("the client closed the connection without an opening request")
+                stopped = true
+                return
+            case .timedOut:
+                verdict = .failed
+                reasons.append("no opening request within \(parameters.handshakeTimeout.formatted)")
+                stopped = true
+                return
+            }
+        }
+    }
+
+    /// An HTTP head as text: the bytes up to the blank line.
+    static func head(of bytes: [UInt8]) -> String {
+        let end = bytes.indices.first { index in index + 3 < bytes.count && bytes[index..<(index + 4)].elementsEqual([13, 10, 13, 10]) }
+        return String(decoding: end.map { bytes[..<($0 + 4)] } ?? bytes[...], as: UTF8.self)
     }
 
     /// Keeps the answer's head, as text, for the report.
@@ -511,20 +580,26 @@ final class CaseExecution {
         let deadline = now + parameters.closeTimeout
         switch closing {
         case .clientCloses(let code, _):
-            if client.sentClose == nil && client.failure == nil && !client.ended {
+            if endpoint.sentClose == nil && endpoint.failure == nil && !endpoint.ended {
                 await perform(.send(.close(code: code)))
             }
         case .peerFails, .informational:
             // Give the peer its chance to close first; close ourselves if it does not.
-            while client.receivedClose == nil && !client.ended && now < deadline { await pumpOnce(until: deadline) }
-            if client.sentClose == nil && client.failure == nil && !client.ended {
-                clientClosedAtCaseEnd = true
+            while endpoint.receivedClose == nil && !endpoint.ended && now < deadline { await pumpOnce(until: deadline) }
+            if endpoint.sentClose == nil && endpoint.failure == nil && !endpoint.ended {
+                weClosedAtCaseEnd = true
                 await perform(.send(.close(code: 1000)))
             }
         }
-        // The server closes the TCP connection first (§7.1.1); the client waits for it, on a timer.
+        // The server closes the TCP connection first (§7.1.1): as the client, we wait for it, on a timer; as the
+        // server, we wait for the peer's close frame, then close, then give it the same time to close its side.
         let end = now + parameters.closeTimeout
-        while !client.ended && now < end { await pumpOnce(until: end) }
+        if role == .server {
+            while endpoint.receivedClose == nil && !endpoint.ended && now < end { await pumpOnce(until: end) }
+            await flush()
+            await closeOurSide()
+        }
+        while !endpoint.ended && now < end { await pumpOnce(until: end) }
     }
 
     private func closeOutcome() -> CloseGrading.Outcome {
@@ -533,9 +608,9 @@ final class CaseExecution {
                 : CloseGrading.Outcome(verdict: .informational, reason: "no WebSocket connection was opened")
         }
         return CloseGrading.grade(closing, ClosingFacts(
-            clientFailure: client.failure, sentByClient: client.sentClose, sentByServer: client.receivedClose,
-            initiatedBy: client.initiatedBy, droppedBy: client.droppedBy,
-            clientClosedAtCaseEnd: clientClosedAtCaseEnd))
+            ourFailure: endpoint.failure, sentByUs: endpoint.sentClose, sentByPeer: endpoint.receivedClose,
+            initiatedBy: endpoint.initiatedBy, droppedBy: endpoint.droppedBy,
+            weClosedAtCaseEnd: weClosedAtCaseEnd, role: role))
     }
 
     func result() -> CaseResult {
@@ -547,15 +622,16 @@ final class CaseExecution {
         let close = closeOutcome()
         var allReasons = reasons
         if let closeReason = close.reason { allReasons.append(closeReason) }
-        let closing = ClosingRecord(sentByClient: client.sentClose, sentByServer: client.receivedClose,
-                                    initiatedBy: client.initiatedBy, droppedBy: client.droppedBy,
-                                    wasClean: client.sentClose != nil && client.receivedClose != nil && !client.wasReset)
+        let (byClient, byServer) = role == .client ? (endpoint.sentClose, endpoint.receivedClose) : (endpoint.receivedClose, endpoint.sentClose)
+        let closing = ClosingRecord(sentByClient: byClient, sentByServer: byServer,
+                                    initiatedBy: endpoint.initiatedBy, droppedBy: endpoint.droppedBy,
+                                    wasClean: byClient != nil && byServer != nil && !endpoint.wasReset)
         return CaseResult(id: scenario.id, title: scenario.title, sends: scenario.sends, expectation: scenario.expectation,
                           requirement: scenario.requirement,
                           rfcSections: scenario.rfcSections, verdict: verdict, closeVerdict: close.verdict, reasons: allReasons,
                           advisories: close.advisories,
                           acceptableOutcomes: OutcomeDescription.describe(scenario), observed: Observation.kept(log), handshake: handshake,
                           closing: closing, wire: wire.records, duration: now, seed: nil, measurements: measurements,
-                          permessageDeflate: client.compressionAgreement?.description)
+                          permessageDeflate: endpoint.compressionAgreement?.description)
     }
 }

@@ -1,11 +1,11 @@
 import WebSocketCore
 
-/// The scripted client's protocol state. What the server sends is decoded by the core's `Connection` (the one
-/// receive path: frames, reassembly, permessage-deflate, UTF-8 and close payloads, failing fast), set to do
-/// nothing on its own; the client records what it decodes and answers pings and close frames as a client
-/// must, unless the scenario says otherwise, and fails the connection when the server breaks a rule. Frames
-/// the scenario sends, broken ones included, are serialized as given.
-struct ScriptedClient {
+/// The script's protocol state, in the client or the server role. What the peer sends is decoded by the core's
+/// `Connection` (the one receive path: frames, reassembly, permessage-deflate, UTF-8 and close payloads, failing
+/// fast), set to do nothing on its own; the endpoint records what it decodes and answers pings and close frames
+/// as its role must, unless the scenario says otherwise, and fails the connection when the peer breaks a rule.
+/// Frames the scenario sends, broken ones included, are serialized as given (masked in the client role).
+struct ScriptedEndpoint {
     struct Output {
         var events: [ObservedEvent] = []
         /// Bytes the client must send in answer (pongs, the close echo, the close that fails the connection).
@@ -14,7 +14,7 @@ struct ScriptedClient {
         var closeTransport = false
     }
 
-    /// The largest frame and message the client takes in (decompressed, under permessage-deflate): the
+    /// The largest frame and message the endpoint takes in (decompressed, under permessage-deflate): the
     /// catalog's largest message, 16 MiB (9.1.6, 9.2.6). Larger is a 1009 (RFC 6455 §7.4.1), not an allocation.
     static let maxMessageLength: UInt64 = 16 << 20
 
@@ -30,18 +30,20 @@ struct ScriptedClient {
     /// permessage-deflate, once the handshake agreed to it.
     private(set) var compressionAgreement: PerMessageDeflateAgreement?
 
+    let role: ScriptRole
     private var connection: Connection
     /// Mask keys for the frames the scenario sends; the connection draws its own (`messageMaskKeys`) for messages.
     private var maskKeys: SeededMaskKeySource
     let messageMaskKeys: SeededMaskKeySource
 
-    init(maskSeed: UInt64) {
+    init(role: ScriptRole = .client, maskSeed: UInt64) {
+        self.role = role
         maskKeys = SeededMaskKeySource(seed: maskSeed)
         messageMaskKeys = SeededMaskKeySource(seed: ~maskSeed)
-        connection = Connection(role: .client, configuration: Self.decoding, maskKeys: messageMaskKeys)
+        connection = Connection(role: role.connectionRole, configuration: Self.decoding, maskKeys: messageMaskKeys)
     }
 
-    /// A client connection that decodes and reports, and leaves every answer to the scripted client.
+    /// A connection that decodes and reports, and leaves every answer to the script.
     static var decoding: Connection.Configuration {
         var configuration = Connection.Configuration()
         configuration.maxFramePayloadLength = maxMessageLength
@@ -84,7 +86,7 @@ struct ScriptedClient {
     mutating func serialize(_ spec: FrameSpec) throws(FrameSerializer.Error) -> [UInt8] {
         var frame = spec.frame
         switch spec.masking {
-        case .automatic: frame.maskKey = maskKeys.nextMaskKey()
+        case .automatic: frame.maskKey = role == .client ? maskKeys.nextMaskKey() : nil
         case .unmasked: frame.maskKey = nil
         case .key(let key): frame.maskKey = key
         }
@@ -98,12 +100,12 @@ struct ScriptedClient {
     private mutating func noteSentClose(_ payload: [UInt8]) {
         guard sentClose == nil else { return }
         sentClose = CloseFrameRecord(payload: payload)
-        if receivedClose == nil { initiatedBy = .client }
+        if receivedClose == nil { initiatedBy = role.side }
     }
 
     /// We end our side of the TCP connection.
     mutating func transportClosedByUs() {
-        if droppedBy == nil && !ended { droppedBy = .client }
+        if droppedBy == nil && !ended { droppedBy = role.side }
     }
 
     /// We drop the connection without more ado (the peer is flooding us): nothing more is read.
@@ -126,7 +128,7 @@ struct ScriptedClient {
         guard !ended else { return [] }
         ended = true
         wasReset = reset
-        if droppedBy == nil { droppedBy = .server }
+        if droppedBy == nil { droppedBy = role.peer.side }
         return [.disconnected(reset: reset)]
     }
 
@@ -167,7 +169,7 @@ struct ScriptedClient {
     private mutating func closeArrived(_ payload: [UInt8], into output: inout Output) {
         let close = CloseFrameRecord(payload: payload)
         receivedClose = close
-        if sentClose == nil { initiatedBy = .server }
+        if sentClose == nil { initiatedBy = role.peer.side }
         output.events.append(.close(code: close.code, reason: close.reason))
     }
 
