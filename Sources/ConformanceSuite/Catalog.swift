@@ -16,6 +16,10 @@ public enum Catalog {
     /// Every case outside the load sections.
     public static let protocolCases: [ScenarioCase] = all.filter { !loadSections.contains($0.id.section) }
 
+    /// The cases a client under test runs, with the script as the server: the client's handling of the 101
+    /// (0.9.x), and every case that means the same in both roles, under the same ids.
+    public static let clientRole: [ScenarioCase] = (ClientHandshakeSection.cases + all.filter(\.runsInBothRoles)).sorted { $0.id < $1.id }
+
     /// The cases a selection names, in id order.
     public static func cases(_ selection: CaseSelection) -> [ScenarioCase] { all.filter { selection.contains($0.id) } }
 

@@ -16,6 +16,8 @@ public struct HandshakeSpec: Sendable, Hashable {
     /// A text message sent in the same write as the request, before any answer (early data).
     public var earlyMessage: String?
     public var expect: HandshakeExpectation = .upgrade()
+    /// In the server role, how the script answers the client's request.
+    public var answer: HandshakeAnswer = .standard
 
     /// Stands for the run's supported subprotocol (`RunParameters.subprotocol`) in `subprotocols`.
     public static let supportedSubprotocol = "{supported}"

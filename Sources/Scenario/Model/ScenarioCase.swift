@@ -31,6 +31,17 @@ public struct ScenarioCase: Sendable, Identifiable {
         self.steps = steps()
     }
 
+    /// Whether the case means the same with the roles swapped (the script the server, a client under test): it
+    /// opens with the standard handshake and writes no raw bytes, which would carry a client's masking.
+    public var runsInBothRoles: Bool {
+        !steps.contains { step in
+            switch step {
+            case .open, .sendRaw, .depending: true
+            default: false
+            }
+        }
+    }
+
     /// The handshake the case opens with (the standard one when it names none).
     public var handshake: HandshakeSpec {
         for case .open(let spec) in steps { return spec }

@@ -519,6 +519,8 @@ final class CaseExecution {
                     stopped = true
                     await closeOurSide()
                     return
+                case .upgraded(let response, _, _) where spec.answer != .standard:
+                    return await answerBrokenly(spec.answer, standard: response, request: requestBytes)
                 case .upgraded(let response, let connection, let negotiated):
                     handshake = HandshakeRecord(request: Self.head(of: requestBytes), response: Self.head(of: response), status: 101,
                                                 subprotocol: negotiated.subprotocol)
@@ -540,6 +542,39 @@ final class CaseExecution {
                 verdict = .failed
                 reasons.append("no opening request within \(parameters.handshakeTimeout.formatted)")
                 stopped = true
+                return
+            }
+        }
+    }
+
+    /// Answers with a broken 101 (or another status), then a text frame as if the connection were open: a client
+    /// that took the answer for an upgrade echoes it, one that rejects it (RFC 6455 §4.1: it MUST _Fail the
+    /// WebSocket Connection_) closes without sending anything.
+    private func answerBrokenly(_ answer: HandshakeAnswer, standard: [UInt8], request: [UInt8]) async {
+        let response = answer.applied(to: standard)
+        let head = Self.head(of: response)
+        handshake = HandshakeRecord(request: Self.head(of: request), response: head,
+                                    status: head.split(separator: " ").dropFirst().first.flatMap { Int($0) })
+        write(response + ((try? endpoint.serialize(FrameSpec(opcode: .text, payload: Array("after a broken answer".utf8)))) ?? []))
+        await flush()
+        stopped = true
+        let deadline = now + parameters.handshakeTimeout
+        while true {
+            let input = await transport.read(until: deadline)
+            switch input {
+            case .bytes(let chunk):
+                logWire(.received, chunk)
+                verdict = max(verdict, scenario.requirement.verdictOnMismatch)
+                reasons.append("after \(answer.description) the client sent \(chunk.count) bytes instead of failing the connection (RFC 6455 §4.1)")
+                await closeOurSide()
+                return
+            case .endOfStream, .reset:
+                record(endpoint.transportEnded(reset: input == .reset))
+                return
+            case .timedOut:
+                verdict = max(verdict, scenario.requirement.verdictOnMismatch)
+                reasons.append("after \(answer.description) the client kept the connection open for \(parameters.handshakeTimeout.formatted) instead of failing it (RFC 6455 §4.1)")
+                await closeOurSide()
                 return
             }
         }

@@ -20,19 +20,6 @@ public struct InProcessClientSuite: Sendable {
         self.linkOptions = linkOptions
     }
 
-    /// The cases of `cases` that mean the same with the roles swapped: they open with the standard handshake and
-    /// write no raw bytes (raw bytes carry a client's masking). The others are client-to-server cases only.
-    public static func clientRoleCases(_ cases: [ScenarioCase]) -> [ScenarioCase] {
-        cases.filter { scenario in
-            !scenario.steps.contains { step in
-                switch step {
-                case .open, .sendRaw, .depending: true
-                default: false
-                }
-            }
-        }
-    }
-
     /// Runs one case under one run seed; the result carries the case's own seed.
     public func run(_ scenario: ScenarioCase, seed runSeed: UInt64 = 0) -> CaseResult {
         let seed = InProcessSuite.caseSeed(runSeed: runSeed, id: scenario.id)
