@@ -94,6 +94,9 @@ status=${PIPESTATUS[0]}
 echo "== the peer matrix: wsspec against real servers, every verdict against its golden file (Fixtures/peers)"
 WSSPEC="$(swift build --show-bin-path)/wsspec" scripts/peer-matrix.sh
 
+echo "== the client matrix: real clients against wsspec serve-suite, every verdict against its golden file (Fixtures/peers/clients)"
+WSSPEC="$(swift build --show-bin-path)/wsspec" scripts/client-matrix.sh
+
 if [ $quick -eq 0 ]; then
     echo "== the release binary: static Swift runtime, no Swift library at run time, a smoke run from an empty directory"
     dist=$(mktemp -d)

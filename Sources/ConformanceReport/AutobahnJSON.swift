@@ -40,7 +40,8 @@ enum AutobahnJSON {
             for result in run.results {
                 index[run.agent, default: [:]][result.id.rawValue] = IndexEntry(
                     behavior: result.verdict.rawValue, behaviorClose: result.closeVerdict.rawValue,
-                    remoteCloseCode: result.closing.sentByServer?.code, duration: milliseconds(result.duration),
+                    remoteCloseCode: (run.role == .server ? result.closing.sentByClient : result.closing.sentByServer)?.code,
+                    duration: milliseconds(result.duration),
                     reportfile: caseFileName(agent: run.agent, id: result.id))
             }
         }
@@ -104,8 +105,11 @@ enum AutobahnJSON {
         }
     }
 
-    static func caseReport(_ result: CaseRecord, agent: String) -> CaseReport {
+    /// "Me" is the test suite, as in Autobahn's reports: the client when a server is tested, the server when a client is.
+    static func caseReport(_ result: CaseRecord, agent: String, role: ScriptRole = .client) -> CaseReport {
         let closing = result.closing
+        let me: ClosingRecord.Side = role == .server ? .server : .client
+        let (mine, theirs) = role == .server ? (closing.sentByServer, closing.sentByClient) : (closing.sentByClient, closing.sentByServer)
         let reason = { (record: CloseFrameRecord?) in record.map { String(decoding: $0.reason, as: UTF8.self) } }
         return CaseReport(
             agent: agent, id: result.id.rawValue, description: result.title,
@@ -114,9 +118,9 @@ enum AutobahnJSON {
             behavior: result.verdict.rawValue, behaviorClose: result.closeVerdict.rawValue,
             result: result.reasons.first ?? "As expected.", resultClose: closeSentence(result),
             duration: milliseconds(result.duration), wasClean: closing.wasClean,
-            closedByMe: closing.initiatedBy == .client, droppedByMe: closing.droppedBy == .client,
-            localCloseCode: closing.sentByClient?.code, localCloseReason: reason(closing.sentByClient),
-            remoteCloseCode: closing.sentByServer?.code, remoteCloseReason: reason(closing.sentByServer),
+            closedByMe: closing.initiatedBy == me, droppedByMe: closing.droppedBy == me,
+            localCloseCode: mine?.code, localCloseReason: reason(mine),
+            remoteCloseCode: theirs?.code, remoteCloseReason: reason(theirs),
             httpRequest: result.handshake?.request ?? "", httpResponse: result.handshake?.response ?? "",
             wirelog: result.wire.map { record in
                 WireEntry(direction: record.direction == .sent ? "TO" : "RO", length: record.length,

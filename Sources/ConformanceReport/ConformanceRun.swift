@@ -18,6 +18,8 @@ public struct ConformanceRun: Sendable, Codable {
     public var shard: Shard?
     /// What the run said the server does not implement (`--without`).
     public var without: [OptionalFeature]?
+    /// The script's role: `nil` (the client) when a server was tested, `.server` when a client was.
+    public var role: ScriptRole?
     /// The wsspec version that made the run.
     public var version = WSSpecVersion.current
 

@@ -46,7 +46,7 @@ public enum ReportWriter {
             for run in runs {
                 for result in run.results {
                     jobs.append((AutobahnJSON.caseFileName(agent: run.agent, id: result.id),
-                                 { try AutobahnJSON.encode(AutobahnJSON.caseReport(result, agent: run.agent)) }))
+                                 { try AutobahnJSON.encode(AutobahnJSON.caseReport(result, agent: run.agent, role: run.role ?? .client)) }))
                 }
             }
         }

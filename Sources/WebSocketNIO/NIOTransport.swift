@@ -72,6 +72,16 @@ public final class NIOTransport: ByteTransport {
         }
     }
 
+    /// The transport of a connection a listener accepted (`TransportServer`), on its event loop, with the
+    /// `InboundQueue` the channel initializer added.
+    static func accepted(_ channel: any Channel) async throws -> NIOTransport {
+        let loop = channel.eventLoop
+        let queue = try await loop.submit {
+            NIOLoopBound(try channel.pipeline.syncOperations.handler(type: InboundQueue.self), eventLoop: loop)
+        }.get()
+        return NIOTransport(channel: channel, queue: queue)
+    }
+
     /// Sorts a connect or TLS error by its cause.
     static func classify(_ error: any Error, url: WebSocketURL) -> ConnectError {
         func make(_ cause: ConnectError.Cause, _ detail: String) -> ConnectError { ConnectError(url: url, cause: cause, detail: detail) }

@@ -2,7 +2,8 @@
 /// that RFC 6455 §4.1 obliges the client to reject (it must _Fail the WebSocket Connection_, sending nothing).
 public enum HandshakeAnswer: Sendable, Hashable {
     case standard
-    /// The answer with another status line.
+    /// Another status line, with `Content-Length: 0`: a complete answer, so that a client does not read a body
+    /// delimited by the end of the connection (RFC 9112 §6.3) and can act on it at once.
     case status(Int, String)
     /// A `Sec-WebSocket-Accept` that is not the one the key calls for.
     case wrongAccept
@@ -21,6 +22,8 @@ public enum HandshakeAnswer: Sendable, Hashable {
             break
         case .status(let code, let reason):
             lines[0] = "HTTP/1.1 \(code) \(reason)"
+            lines.removeAll { isHeader($0, "Content-Length") }
+            lines.append("Content-Length: 0")
         case .wrongAccept:
             lines = lines.map { isHeader($0, "Sec-WebSocket-Accept") ? "Sec-WebSocket-Accept: AAAAAAAAAAAAAAAAAAAAAAAAAAA=" : $0 }
         case .without(let name):

@@ -37,6 +37,8 @@ final class CaseExecution {
     private var flushing = false
     /// The payloads of the pings the script sent: a pong that carries one answers the client.
     private var sentPings: Set<[UInt8]> = []
+    /// The peer refused a large message with 1009 (`sizeLimitFloor`).
+    private var refusedMessageAsTooBig = false
     /// The peer had not closed when the case ended, so the client sent the first close frame.
     private var weClosedAtCaseEnd = false
     private var segmentSize: Int?
@@ -366,6 +368,9 @@ final class CaseExecution {
                 await pumpOnce(until: deadline)
             }
             guard !echoes.isEmpty else {
+                if endpoint.failure == nil, endpoint.receivedClose?.code == 1009, payload.count > Self.sizeLimitFloor {
+                    return refusedAsTooBig(payload.count, round: index + 1, of: count)
+                }
                 let why = endpoint.failure.map { "the \(role) failed the connection: \($0)" }
                     ?? endpoint.receivedClose.map { "the peer closed with \($0.code.map(String.init) ?? "no code")" }
                     ?? (endpoint.ended ? "the connection ended" : "no echo within \((deadline - start).formatted)")
@@ -637,7 +642,24 @@ final class CaseExecution {
         while !endpoint.ended && now < end { await pumpOnce(until: end) }
     }
 
+    /// RFC 6455 sets no message size an endpoint must take, and lets one refuse a message too big to process with
+    /// 1009 (§7.4.1). Past this size such a refusal is graded as a limit, not a failure; below it, it fails the
+    /// case: limits that small are rare, and a broken length decoder often shows as a 1009 on small messages.
+    static let sizeLimitFloor = 1 << 20
+
+    /// The peer refused a round trip's message with 1009: the case is recorded, not judged, and so is its close.
+    private func refusedAsTooBig(_ size: Int, round: Int, of count: Int) {
+        verdict = max(verdict, .informational)
+        reasons.append("round trip \(round) of \(count): the peer refused a message of \(size) bytes as too big to process "
+                       + "(1009, RFC 6455 §7.4.1): a size limit, not a broken rule; the case measures nothing past it")
+        refusedMessageAsTooBig = true
+        stopped = true
+    }
+
     private func closeOutcome() -> CloseGrading.Outcome {
+        if refusedMessageAsTooBig {
+            return CloseGrading.Outcome(verdict: .informational, reason: "the peer closed with 1009 after refusing a message as too big")
+        }
         if !opened {
             return stopped && verdict <= .nonStrict ? CloseGrading.Outcome(verdict: .ok, reason: nil)
                 : CloseGrading.Outcome(verdict: .informational, reason: "no WebSocket connection was opened")

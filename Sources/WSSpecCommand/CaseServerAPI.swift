@@ -1,0 +1,169 @@
+import ConformanceReport
+import Foundation
+import Scenario
+import Transport
+import WebSocketCore
+
+/// Autobahn|Testsuite's fuzzingserver URL API, over the client-role cases, so that the driver loops client
+/// libraries already have run against wsspec unchanged. Every endpoint is a WebSocket connection:
+/// - `/getCaseCount`: the number of cases, as one text message, then a close;
+/// - `/getCaseInfo?case=N`: `{"id": "1.1.1", "description": "..."}`;
+/// - `/getCaseStatus?case=N&agent=A`: `{"behavior": "OK"}` (or the verdict the agent got, or `UNKNOWN`);
+/// - `/runCase?case=N&agent=A` or `/runCase?casetuple=1.1.1&agent=A`: the case itself, on that connection (the
+///   client echoes what it receives);
+/// - `/updateReports?agent=A`: writes the reports, then a close.
+/// `case=N` counts from 1 in the selected cases (after `--cases`/`--exclude`), as Autobahn's does;
+/// `casetuple` names a case by its id, which does not move when the selection changes.
+final class CaseServerAPI: Sendable {
+    let cases: [ScenarioCase]
+    let parameters: RunParameters
+    let results: CaseServerResults
+    /// Called with the agent that asked for `/updateReports`, once its reports are written.
+    let reportsUpdated: @Sendable (String) async -> Void
+    private let writeReports: @Sendable ([ConformanceRun]) throws -> Void
+
+    init(cases: [ScenarioCase], parameters: RunParameters, results: CaseServerResults = CaseServerResults(),
+         writeReports: @escaping @Sendable ([ConformanceRun]) throws -> Void,
+         reportsUpdated: @escaping @Sendable (String) async -> Void = { _ in }) {
+        self.cases = cases
+        self.parameters = parameters
+        self.results = results
+        self.writeReports = writeReports
+        self.reportsUpdated = reportsUpdated
+    }
+
+    /// Serves one connection: reads the request head (16 KiB and the handshake timeout at most), then the endpoint.
+    func serve(_ transport: any ByteTransport) async {
+        var parser = HTTPHeadParser(maxHeadSize: 16 * 1024)
+        var read: [UInt8] = []
+        let deadline = transport.elapsed + parameters.handshakeTimeout
+        var head: [UInt8]?
+        while head == nil {
+            guard case .bytes(let bytes) = await transport.read(until: deadline) else { return }
+            read += bytes
+            do {
+                head = try parser.append(bytes)?.head
+            } catch {
+                return await refuse(transport, read, status: 431, reason: "request head too large")
+            }
+        }
+        guard let head, let request = try? HTTPHeadParser.parseRequest(head) else {
+            return await refuse(transport, read, status: 400, reason: "not an HTTP request")
+        }
+        let (path, query) = Self.split(request.target)
+        switch path {
+        case "/getCaseCount":
+            await answer(transport, read, text: "\(cases.count)")
+        case "/getCaseInfo":
+            guard let scenario = scenario(query) else { return await refuse(transport, read, status: 404, reason: "no such case") }
+            await answer(transport, read, text: Self.json(["id": scenario.id.description, "description": scenario.title]))
+        case "/getCaseStatus":
+            guard let scenario = scenario(query) else { return await refuse(transport, read, status: 404, reason: "no such case") }
+            let result = await results.result(agent: query["agent"] ?? "", id: scenario.id)
+            await answer(transport, read, text: Self.json(["behavior": result.map { "\($0.verdict)" } ?? "UNKNOWN"]))
+        case "/runCase":
+            guard let scenario = scenario(query) else { return await refuse(transport, read, status: 404, reason: "no such case") }
+            let agent = query["agent"] ?? "client"
+            var result = await ScenarioRunner.run(scenario, on: ReplayingTransport(transport, replaying: read), parameters: parameters,
+                                                  seed: scenario.id.stableHash, role: .server)
+            result.seed = scenario.id.stableHash
+            await results.record(result, agent: agent)
+        case "/updateReports":
+            let agent = query["agent"] ?? ""
+            do {
+                try writeReports(await results.runs())
+            } catch {
+                Console.error("error: cannot write the reports: \(error)")
+            }
+            await answer(transport, read, text: nil)
+            await reportsUpdated(agent)
+        default:
+            await refuse(transport, read, status: 404, reason: "no such endpoint: \(path)")
+        }
+    }
+
+    /// The case a query names, by `casetuple` (an id) or `case` (1-based position).
+    func scenario(_ query: [String: String]) -> ScenarioCase? {
+        if let tuple = query["casetuple"] { return cases.first { $0.id.description == tuple } }
+        guard let text = query["case"], let number = Int(text), number >= 1, number <= cases.count else { return nil }
+        return cases[number - 1]
+    }
+
+    /// The path and the decoded query items of a request target.
+    static func split(_ target: String) -> (path: String, query: [String: String]) {
+        let parts = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
+        var query: [String: String] = [:]
+        for item in parts.dropFirst().first?.split(separator: "&") ?? [] {
+            let pair = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let name = String(pair[0]).removingPercentEncoding ?? String(pair[0])
+            let value = pair.count > 1 ? (String(pair[1]).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(pair[1])) : ""
+            query[name] = value
+        }
+        return (String(parts[0]), query)
+    }
+
+    static func json(_ object: [String: String]) -> String {
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// Upgrades, sends `text` (when there is one), closes normally and waits (the close timeout at most) for the
+    /// client's close.
+    private func answer(_ transport: any ByteTransport, _ read: [UInt8], text: String?) async {
+        var upgrade = ServerUpgrade(maxHeadSize: 16 * 1024)
+        let step = upgrade.receive(read, configuration: Connection.Configuration()) { request in
+            ServerHandshake(subprotocols: [], permessageDeflate: nil).respond(to: request)
+        }
+        switch step {
+        case .needMore:
+            return
+        case .refused(let response):
+            await transport.write(response)
+            await transport.close()
+        case .upgraded(let response, let connection, _):
+            await transport.write(response)
+            if let text { try? connection.send(text: text) }
+            _ = try? connection.close(code: .normalClosure, reason: "")
+            await transport.write(connection.takeOutbound())
+            let deadline = transport.elapsed + parameters.closeTimeout
+            while connection.state != .closing && connection.state != .closed {
+                guard case .bytes(let bytes) = await transport.read(until: deadline) else { break }
+                _ = connection.receive(bytes)
+                if connection.hasOutbound { await transport.write(connection.takeOutbound()) }
+            }
+            await transport.close()
+        }
+    }
+
+    private func refuse(_ transport: any ByteTransport, _ read: [UInt8], status: Int, reason: String) async {
+        await transport.write(ServerHandshake.refusal(status: status, reason: reason).bytes)
+        await transport.close()
+    }
+}
+
+/// What each agent got, case by case, as the cases finish.
+actor CaseServerResults {
+    private var byAgent: [String: [CaseID: CaseResult]] = [:]
+    private let startedAt = Date()
+    private let began = ContinuousClock.now
+
+    init() {}
+
+    func record(_ result: CaseResult, agent: String) { byAgent[agent, default: [:]][result.id] = result }
+
+    func result(agent: String, id: CaseID) -> CaseResult? { byAgent[agent]?[id] }
+
+    /// One run per agent, its results in case order.
+    func runs() -> [ConformanceRun] {
+        byAgent.keys.sorted().map { agent in
+            let results = byAgent[agent, default: [:]].values.sorted { $0.id < $1.id }
+            var run = ConformanceRun(agent: agent, target: "clients", startedAt: startedAt, duration: ContinuousClock.now - began,
+                                     seed: 0, strict: false, results: results)
+            run.role = .server
+            return run
+        }
+    }
+
+    /// Whether any agent failed a case.
+    var anyFailure: Bool { runs().contains { !$0.failures.isEmpty } }
+}

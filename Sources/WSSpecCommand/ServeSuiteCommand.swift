@@ -1,0 +1,83 @@
+import ArgumentParser
+import ConformanceReport
+import ConformanceSuite
+import Foundation
+import Scenario
+import Synchronization
+import WebSocketNIO
+
+/// `wsspec serve-suite` (alias `fuzzingserver`): the suite in the server role, for clients under test, behind
+/// Autobahn|Testsuite's fuzzingserver URL API (`CaseServerAPI`).
+struct ServeSuiteCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve-suite",
+        abstract: "Serve the client-role cases behind Autobahn|Testsuite's fuzzingserver URLs, for WebSocket clients under test.",
+        discussion: """
+            A client's driver asks ws://HOST:PORT/getCaseCount, then for each case opens /runCase?case=N&agent=A \
+            (or casetuple=1.1.1) and echoes what it receives, then opens /updateReports?agent=A. Reports (one \
+            column per agent) go to --report-dir. Connections run concurrently; any Host header is accepted.
+            """,
+        aliases: ["fuzzingserver"])
+
+    @Option(help: "The address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "The port to listen on (0 picks a free one).")
+    var port = 9001
+
+    @Option(help: "Cases to serve, comma-separated globs (case=N counts in this selection).")
+    var cases: String?
+
+    @Option(help: "Cases to leave out, comma-separated globs.")
+    var exclude: String?
+
+    @Option(name: .customLong("report-dir"), help: "Where the reports go.")
+    var reportDirectory = "Reports/clients"
+
+    @Option(help: "Report formats, comma-separated: \(ReportFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var format = ReportFormat.allCases.map(\.rawValue).joined(separator: ",")
+
+    @Option(name: .customLong("exit-after-agents"), help: "Stop once this many agents have asked for /updateReports; exit 1 if any case failed.")
+    var exitAfterAgents: Int?
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
+        if let exitAfterAgents, exitAfterAgents < 1 { throw ValidationError("--exit-after-agents must be at least 1") }
+        _ = try ReportFormats.parse(format)
+        guard !selected.isEmpty else { throw ValidationError("no client-role case matches --cases \(cases ?? "*")") }
+    }
+
+    var selected: [ScenarioCase] {
+        let selection = CaseSelection(cases: cases, exclude: exclude)
+        return Catalog.clientRole.filter { selection.contains($0.id) }
+    }
+
+    func run() async throws {
+        let formats = try ReportFormats.parse(format)
+        let directory = URL(fileURLWithPath: reportDirectory)
+        let reported = Mutex<Set<String>>([])
+        let enough = exitAfterAgents
+        let (stops, stop) = AsyncStream.makeStream(of: Void.self)
+        let api = CaseServerAPI(cases: selected, parameters: RunParameters(),
+                                writeReports: { runs in _ = try ReportWriter.write(runs, formats: formats, to: directory) },
+                                reportsUpdated: { agent in
+                                    let count = reported.withLock { $0.insert(agent); return $0.count }
+                                    if let enough, count >= enough { stop.yield() }
+                                })
+        let server: TransportServer
+        do {
+            server = try await TransportServer.start(host: host, port: port) { transport in await api.serve(transport) }
+        } catch {
+            throw RunFailure.unreachable("cannot listen on \(host):\(port): \(error)")
+        }
+        Console.out("serving \(selected.count) client-role cases on ws://\(host.contains(":") ? "[\(host)]" : host):\(server.port)/ "
+                    + "(getCaseCount, runCase?case=N&agent=A, updateReports?agent=A)")
+        if enough == nil {
+            await server.waitUntilStopped()
+            return
+        }
+        for await _ in stops { break }
+        await server.stop()
+        if await api.results.anyFailure { throw ExitCode(1) }
+    }
+}

@@ -1,0 +1,92 @@
+import ConformanceReport
+import ConformanceSuite
+import Foundation
+import Scenario
+import Testing
+import WebSocketCore
+import WebSocketNIO
+import WebSocketTesting
+@testable import WSSpecCommand
+
+extension LiveTests {
+    /// `wsspec serve-suite`'s URL API (Autobahn|Testsuite's fuzzingserver), driven over loopback the way client
+    /// libraries' driver loops drive it, with the built-in client.
+    @Suite("Clients under test: the fuzzingserver URL API over TCP")
+    struct ServeSuiteTests {
+        static let cases = Catalog.clientRole.filter { CaseSelection(cases: "0.9.*,1.1.*,2.*,7.1.1").contains($0.id) }
+
+        /// Opens `path` and returns the session (the caller reads or echoes), or nil when the server refused.
+        static func open(_ port: Int, _ path: String) async throws -> (ClientSession, NIOTransport) {
+            let url = try WebSocketURL(parsing: "ws://127.0.0.1:\(port)/")
+            let transport = try await NIOTransport.connect(to: url, tls: nil, timeout: .seconds(2))
+            let request = ClientHandshakeRequest(target: path, host: "127.0.0.1:\(port)", nonce: Array(0..<16))
+            do {
+                return (try await ClientSession.connect(over: transport, request: request, maskKeys: SeededMaskKeySource(seed: 1),
+                                                        timeout: .seconds(5)), transport)
+            } catch {
+                await transport.finish()
+                throw error
+            }
+        }
+
+        /// The one text message an information endpoint sends.
+        static func text(_ port: Int, _ path: String) async throws -> String {
+            let (session, transport) = try await open(port, path)
+            let message = try await session.receive(timeout: .seconds(5))
+            _ = await session.receiveClosure(timeout: .seconds(5))
+            await transport.finish()
+            return message.text ?? ""
+        }
+
+        /// The echo loop of a driver: every message back until the server closes.
+        static func runCase(_ port: Int, _ path: String) async {
+            guard let (session, transport) = try? await open(port, path) else { return }
+            while let message = try? await session.receive(timeout: .seconds(30)) {
+                switch message {
+                case .text(let text): try? await session.send(text: text)
+                case .binary(let bytes): try? await session.send(binary: bytes)
+                }
+            }
+            _ = await session.receiveClosure(timeout: .seconds(5))
+            await transport.finish()
+        }
+
+        @Test func aDriverLoopRunsEveryCaseAndGetsItsReports() async throws {
+            let directory = temporaryDirectory()
+            let api = CaseServerAPI(cases: Self.cases, parameters: RunParameters(), writeReports: { runs in
+                _ = try ReportWriter.write(runs, formats: [.json, .markdown], to: directory)
+            })
+            let server = try await TransportServer.start { transport in await api.serve(transport) }
+            let count = try await Self.text(server.port, "/getCaseCount")
+            #expect(Int(count) == Self.cases.count)
+            let info = try await Self.text(server.port, "/getCaseInfo?case=1")
+            #expect(info == #"{"description":"A wrong Sec-WebSocket-Accept","id":"0.9.1"}"#)
+            for number in 1...Self.cases.count { await Self.runCase(server.port, "/runCase?case=\(number)&agent=swift%20client") }
+            // By id too: casetuple names a case whatever the selection.
+            await Self.runCase(server.port, "/runCase?casetuple=1.1.1&agent=by-id")
+            #expect(try await Self.text(server.port, "/getCaseStatus?case=2&agent=swift%20client") == #"{"behavior":"OK"}"#)
+            #expect(try await Self.text(server.port, "/getCaseStatus?case=2&agent=nobody") == #"{"behavior":"UNKNOWN"}"#)
+            let (session, transport) = try await Self.open(server.port, "/updateReports?agent=swift%20client")
+            _ = await session.receiveClosure(timeout: .seconds(5))
+            await transport.finish()
+            await server.stop()
+
+            let runs = await api.results.runs()
+            #expect(runs.map(\.agent) == ["by-id", "swift client"])
+            let swift = try #require(runs.last)
+            #expect(swift.results.map(\.id) == Self.cases.map(\.id))
+            #expect(swift.failures.isEmpty, "\(swift.failures.map { "\($0.id): \($0.reasons)" })")
+            let index = try String(contentsOf: directory.appendingPathComponent("index.json"), encoding: .utf8)
+            #expect(index.contains("\"swift client\""))
+        }
+
+        @Test func anUnknownEndpointOrCaseIsRefused() async throws {
+            let api = CaseServerAPI(cases: Self.cases, parameters: RunParameters(), writeReports: { _ in })
+            let server = try await TransportServer.start { transport in await api.serve(transport) }
+            for path in ["/nowhere", "/runCase?case=0&agent=a", "/runCase?case=999&agent=a", "/getCaseInfo?casetuple=99.9"] {
+                await #expect(throws: ClientSessionError.self, "\(path)") { _ = try await Self.open(server.port, path) }
+            }
+            await server.stop()
+        }
+    }
+}
