@@ -102,6 +102,7 @@ let package = Package(
                 "ReferenceServer",
                 "WebSocketNIO",
                 "WebSocketCore",
+                "Transport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
