@@ -32,6 +32,8 @@ package final class SimulatedTransport: ByteTransport, LinkEndpoint, @unchecked 
 
     package func read(until deadline: Duration) async -> TransportInput {
         if let input = inbox.popFirst() { return input }
+        // A cancelled reader (a client under test whose case is over) gets no more time: it winds down at once.
+        if Task.isCancelled { return .timedOut }
         let instant = start.advanced(by: deadline)
         if simulation.now >= instant { return .timedOut }
         return await withTaskCancellationHandler {

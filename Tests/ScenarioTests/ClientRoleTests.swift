@@ -24,11 +24,15 @@ struct ClientRoleTests {
         _ = await session.receiveClosure(timeout: .seconds(10))
     }
 
-    /// The client's handling of the 101, and sections 1-7, 9 and 10 (12 and 13 need client-role variants).
-    static let cases = Catalog.clientRole.filter { [0, 1, 2, 3, 4, 5, 6, 7, 9, 10].contains($0.id.section) }
+    /// The client's handling of the 101, sections 1-7 and 10, and the smallest of the load section 9 (its
+    /// megabyte messages take minutes under the sanitizers; `scripts/client-matrix.sh` runs them all against a real
+    /// client). 12 and 13 need client-role variants.
+    static let cases = Catalog.clientRole.filter {
+        [0, 1, 2, 3, 4, 5, 6, 7, 10].contains($0.id.section) || ["9.1.1", "9.1.2", "9.2.1", "9.2.2", "9.7.1", "9.8.1"].contains($0.id.description)
+    }
 
     @Test func theBuiltInClientIsOKOnEveryClientRoleCase() async {
-        #expect(Self.cases.count > 300, "\(Self.cases.count)")
+        #expect(Self.cases.count > 250, "\(Self.cases.count)")
         #expect(Self.cases.filter { $0.id.section == 0 }.count == 6)
         let results = await InProcessClientSuite(runClient: Self.echoClient).run(Self.cases, jobs: 2)
         for result in results {
@@ -38,7 +42,7 @@ struct ClientRoleTests {
         }
     }
 
-    /// A client that reads and never echoes: the grading is not vacuous, every case that expects an echo fails.
+    /// A client that reads and never echoes: the grading is not vacuous, every 1.x case (an echo each) fails.
     @Test func aClientThatDoesNotEchoFailsTheCasesThatExpectOne() async {
         let silent: @Sendable (any ByteTransport) async -> Void = { transport in
             let request = ClientHandshakeRequest(target: "/", host: "127.0.0.1", nonce: Array(0..<16))
@@ -46,7 +50,7 @@ struct ClientRoleTests {
             else { return }
             _ = await session.receiveClosure(timeout: .seconds(120))
         }
-        let echoing = Self.cases.filter { $0.id.section == 1 || $0.id.section == 9 }
+        let echoing = Self.cases.filter { $0.id.section == 1 }
         let results = await InProcessClientSuite(runClient: silent).run(echoing, jobs: 2)
         #expect(!results.isEmpty)
         for result in results { #expect(result.verdict == .failed, "\(result.id): \(result.verdict)") }

@@ -40,7 +40,10 @@ public struct InProcessClientSuite: Sendable {
         } catch {
             result = .notRun(scenario, reason: "the case did not finish under simulation: \(error)", seed: seed)
         }
+        // The client is told the case is over, and the simulation runs until it has returned: a task left
+        // suspended in a stopped simulation would never be freed.
         clientTask.cancel()
+        _ = try? simulation.runTask(timeout: .seconds(600)) { _ = try? await clientTask.value }
         result.seed = seed
         return result
     }
