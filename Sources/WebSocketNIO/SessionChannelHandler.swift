@@ -155,10 +155,14 @@ final class SessionChannelHandler: ChannelDuplexHandler {
             logger.debug("no upgrade request within the handshake timeout")
             answered = true
             endSession()
-            let promise = context.eventLoop.makePromise(of: Void.self)
-            context.writeAndFlush(wrapOutboundOut(ByteBuffer(bytes: Self.requestTimeout)), promise: promise)
-            lastWrite = promise.futureResult
-            closeAfterWrites()
+            // As `.closeTransport` does: FIN after the answer, then input read and dropped until the client closes
+            // or the linger ends. Closing with a request still arriving would reset the connection, and the
+            // client could lose the 408 it had not read yet.
+            context.writeAndFlush(wrapOutboundOut(ByteBuffer(bytes: Self.requestTimeout)), promise: nil)
+            outputClosed = true
+            context.close(mode: .output, promise: nil)
+            closeAfterLinger(context)
+            resumeHeldRead(context)
         }
     }
 

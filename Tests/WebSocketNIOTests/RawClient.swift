@@ -81,6 +81,12 @@ final class RawClient {
     /// Everything received until the server closes (or resets) the connection, or nil when it is still open at
     /// `timeout`.
     func readUntilClosed(timeout: Duration) -> [UInt8]? {
+        let (received, closed) = readSome(timeout: timeout)
+        return closed ? received : nil
+    }
+
+    /// What arrives within `timeout` (less when the connection ends first), and whether it ended.
+    func readSome(timeout: Duration) -> (bytes: [UInt8], closed: Bool) {
         let deadline = ContinuousClock.now + timeout
         var received: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65_536)
@@ -89,12 +95,12 @@ final class RawClient {
             if count > 0 {
                 received += buffer[..<count]
             } else if count == 0 || (errno != EAGAIN && errno != EWOULDBLOCK) {
-                return received
+                return (received, true)
             } else {
                 wait(for: Int16(POLLIN), until: deadline)
             }
         }
-        return nil
+        return (received, false)
     }
 
     /// Reads until at least `count` bytes came, the connection ended, or `timeout` passed; what came.
