@@ -101,6 +101,7 @@ let package = Package(
                 "Scenario",
                 "ReferenceServer",
                 "WebSocketNIO",
+                "WebSocketTesting",
                 "WebSocketCore",
                 "Transport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # The client matrix: real WebSocket clients under test, each driven by a driver loop of the form client libraries
-# use against Autobahn|Testsuite's fuzzingserver (Tests/Peers/clients/NAME_client.py), against
-# `wsspec serve-suite`; every verdict is checked against the client's golden file (Fixtures/peers/clients/NAME.json,
-# see scripts/peer_golden.py).
+# use against Autobahn|Testsuite's fuzzingserver (Tests/Peers/clients/NAME_client.py in the peers' venv,
+# Tests/Peers/clients/NAME_client.js on Node with Debian's node-ws), each against its own `wsspec serve-suite`;
+# every verdict is checked against the client's golden file (Fixtures/peers/clients/NAME.json, see
+# scripts/peer_golden.py).
 #
 #   scripts/client-matrix.sh            run and check; exit 1 on any verdict that differs from the golden files
-#   scripts/client-matrix.sh --update   run and rewrite the golden files
+#   scripts/client-matrix.sh --update   run and rewrite the golden files (reasons of unchanged verdicts are kept;
+#                                       new non-OK verdicts get a TODO that the check refuses until written)
 #
-# WSSPEC names the wsspec binary (default: the debug build); the clients run in the peers' venv
-# (scripts/peers.sh installs it).
+# WSSPEC names the wsspec binary (default: the debug build); CLIENT_JOBS how many clients run at once (default 2,
+# each with its own serve-suite); CLIENTS chooses a subset (space-separated names). The Python clients run in the
+# peers' venv (scripts/peers.sh installs it and node-ws).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=check
@@ -20,40 +23,110 @@ if [ -z "$wsspec" ]; then
     [ -x "$wsspec" ] || swift build --product wsspec >/dev/null
 fi
 python=${PEERS_PYTHON:-.build-peers/venv/bin/python}
-[ -x "$python" ] || scripts/peers.sh install >/dev/null
+if [ ! -x "$python" ] || ! command -v node >/dev/null || [ ! -f /usr/share/nodejs/ws/package.json ]; then
+    scripts/peers.sh install >/dev/null
+fi
+jobs=${CLIENT_JOBS:-2}
+
+drivers=()
+names=()
+for driver in Tests/Peers/clients/*_client.py Tests/Peers/clients/*_client.js; do
+    [ -f "$driver" ] || continue
+    name=$(basename "$driver"); name=${name%_client.*}
+    if [ -n "${CLIENTS:-}" ] && [[ " $CLIENTS " != *" $name "* ]]; then continue; fi
+    drivers+=("$driver")
+    names+=("$name")
+done
+[ ${#names[@]} -gt 0 ] || { echo "no client drivers to run" >&2; exit 2; }
 
 work=$(mktemp -d)
 trap 'kill $(cat "$work"/*.pid 2>/dev/null) 2>/dev/null || true; rm -rf "$work"' EXIT
-status=0
-names=()
-for driver in Tests/Peers/clients/*_client.py; do
-    name=$(basename "$driver" _client.py)
-    names+=("$name")
+
+# One client against its own serve-suite. Writes NAME.status (the driver's exit status, or "no report") and
+# NAME.seconds; its output stays in NAME.server and NAME.client.
+run_client() {
+    local driver=$1 name=$2 url="" started=$SECONDS client server
+    local -a arguments command
     mapfile -t arguments < <(python3 -c 'import json,sys; sys.stdout.write("".join(a + "\n" for a in json.load(open(sys.argv[1]))["arguments"]))' \
         "Fixtures/peers/clients/$name.json")
+    case "$driver" in
+        *.js) command=(env NODE_PATH=/usr/share/nodejs node "$driver") ;;
+        *) command=("$python" "$driver") ;;
+    esac
     "$wsspec" serve-suite --port 0 "${arguments[@]}" --exit-after-agents 1 --format json \
         --report-dir "$work/runs/$name" >"$work/$name.server" 2>&1 &
     echo $! >"$work/$name.pid"
-    url=""
     for _ in $(seq 100); do
         url=$(sed -n 's/.* on \(ws:\/\/[^ ]*\) .*/\1/p' "$work/$name.server")
         [ -n "$url" ] && break
         sleep 0.1
     done
-    if [ -z "$url" ]; then echo "wsspec serve-suite did not start:" >&2; cat "$work/$name.server" >&2; exit 1; fi
-    set +e
-    timeout 900 "$python" "$driver" "${url%/}" "$name" >"$work/$name.client" 2>&1
-    client=$?
-    wait "$(cat "$work/$name.pid")"
-    set -e
-    if [ $client -ne 0 ] || [ ! -f "$work/runs/$name/index.json" ]; then
-        echo "the $name client's driver failed (status $client):" >&2
-        tail -5 "$work/$name.client" "$work/$name.server" >&2
-        status=1
+    if [ -z "$url" ]; then
+        kill "$(cat "$work/$name.pid")" 2>/dev/null || true
+        echo "server did not start" >"$work/$name.status"
+        return
     fi
+    set +e
+    timeout 900 "${command[@]}" "${url%/}" "$name" >"$work/$name.client" 2>&1
+    client=$?
+    # The server exits once the driver has asked for updateReports; a driver that failed before that leaves it
+    # waiting, so it gets 30 s, then is stopped.
+    server=$(cat "$work/$name.pid")
+    for _ in $(seq 300); do kill -0 "$server" 2>/dev/null || break; sleep 0.1; done
+    kill "$server" 2>/dev/null
+    wait "$server"
+    set -e
+    rm -f "$work/$name.pid"
+    echo $((SECONDS - started)) >"$work/$name.seconds"
+    if [ $client -ne 0 ]; then echo "driver status $client" >"$work/$name.status"
+    elif [ ! -f "$work/runs/$name/index.json" ]; then echo "no report" >"$work/$name.status"
+    else echo ok >"$work/$name.status"; fi
+}
+
+# At most $jobs clients at once; each line below is printed once its client is done.
+report() {
+    local name=$1
+    if [ "$(cat "$work/$name.status")" = ok ]; then
+        echo "$name: the driver ran every case in $(cat "$work/$name.seconds") s"
+    else
+        echo "$name: the driver failed ($(cat "$work/$name.status")):" >&2
+        tail -n 5 "$work/$name.client" "$work/$name.server" >&2 || true
+    fi
+}
+running=()
+for index in "${!names[@]}"; do
+    while [ ${#running[@]} -ge "$jobs" ]; do
+        wait -n || true
+        still=()
+        for name in "${running[@]}"; do
+            if [ -f "$work/$name.status" ]; then report "$name"; else still+=("$name"); fi
+        done
+        running=("${still[@]}")
+    done
+    run_client "${drivers[$index]}" "${names[$index]}" &
+    running+=("${names[$index]}")
 done
+wait
+for name in "${running[@]}"; do report "$name"; done
+status=0
+for name in "${names[@]}"; do [ "$(cat "$work/$name.status")" = ok ] || status=1; done
 [ $status -eq 0 ] || exit $status
+
 python3 scripts/peer_golden.py "$mode" Fixtures/peers/clients "$work/runs" "${names[@]}" || status=$?
+# `wsspec run-client --exec`: the websockets client again, a process a case, two at a time; its verdicts must be
+# the same golden ones (exit 1 is expected, the client fails a few cases; 2 would mean the command could not run).
+if [ "$mode" = check ] && [[ " ${names[*]} " == *" websockets "* ]]; then
+    set +e
+    "$wsspec" run-client --exec "$python Tests/Peers/clients/websockets_client.py {url}" --agent websockets --jobs 2 \
+        --format json --report-dir "$work/exec/websockets" >"$work/exec.log" 2>&1
+    exec_status=$?
+    set -e
+    if [ $exec_status -gt 1 ]; then echo "run-client --exec failed (status $exec_status):" >&2; tail -n 5 "$work/exec.log" >&2; status=1
+    else
+        echo "run-client --exec, websockets:"
+        python3 scripts/peer_golden.py check Fixtures/peers/clients "$work/exec" websockets || status=1
+    fi
+fi
 if [ "$mode" = check ] && [ $status -eq 0 ]; then
     # The gate must be able to fail: with one golden verdict changed, the same runs must not pass.
     mkdir -p "$work/altered"

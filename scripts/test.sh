@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The one test command: builds everything (failing on any warning in wsspec's own code) and runs every test:
 # the C shims' cmocka tests, a short fuzz smoke of every target, the Swift suite under AddressSanitizer and
-# ThreadSanitizer, the Swift suite itself, and the peer matrix (wsspec against six real WebSocket servers,
-# every verdict checked against Fixtures/peers). `--quick` skips the fuzz smoke and the sanitizer runs.
+# ThreadSanitizer, the Swift suite itself, the peer matrix (wsspec against six real WebSocket servers, every
+# verdict checked against Fixtures/peers), the client matrix (five real clients against serve-suite and
+# run-client --exec, against Fixtures/peers/clients) and the built-in client on every client-role case.
+# `--quick` skips the fuzz smoke and the sanitizer runs.
 # Installs what it needs when it is missing (apt packages; the peers' pinned venv), so it works on a fresh machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -96,6 +98,11 @@ WSSPEC="$(swift build --show-bin-path)/wsspec" scripts/peer-matrix.sh
 
 echo "== the client matrix: real clients against wsspec serve-suite, every verdict against its golden file (Fixtures/peers/clients)"
 WSSPEC="$(swift build --show-bin-path)/wsspec" scripts/client-matrix.sh
+
+echo "== the built-in client against every client-role case, in-process (wsspec run-client --sim)"
+reports=$(mktemp -d)
+"$(swift build --show-bin-path)/wsspec" run-client --sim --jobs 2 --format json --report-dir "$reports" 2>/dev/null | tail -2
+rm -rf "$reports"
 
 if [ $quick -eq 0 ]; then
     echo "== the release binary: static Swift runtime, no Swift library at run time, a smoke run from an empty directory"

@@ -21,6 +21,25 @@ struct ListCommand: ParsableCommand {
     @Flag(help: "Print JSON instead of a table.")
     var json = false
 
+    enum Role: String, ExpressibleByArgument, CaseIterable {
+        case server, client
+    }
+
+    @Option(help: "Whose cases: 'server' (wsspec run tests a server) or 'client' (serve-suite and run-client test a client).")
+    var role = Role.server
+
+    func validate() throws {
+        if role == .client && !source.scenarioFiles.isEmpty { throw ValidationError("--role client lists the catalog's client-role cases; it takes no --scenarios") }
+    }
+
+    /// The cases to list: the source's, or the client-role catalog's under the same globs.
+    private func cases() throws -> [ScenarioCase] {
+        guard role == .client else { return try source.load() }
+        let chosen = Catalog.clientRole.filter { source.selection.contains($0.id) }
+        if chosen.isEmpty { throw ValidationError("no client-role case matches --cases \(source.cases ?? "*")") }
+        return chosen
+    }
+
     struct Entry: Encodable {
         var id: String
         var title: String
@@ -35,7 +54,7 @@ struct ListCommand: ParsableCommand {
     }
 
     func run() throws {
-        let scenarios = try source.load()
+        let scenarios = try cases()
         var parameters = RunParameters()
         parameters.apply(server)
         let timings = scenarios.map { $0.timing(parameters) }

@@ -40,6 +40,9 @@ struct ServeSuiteCommand: AsyncParsableCommand {
     @Option(name: .customLong("exit-after-agents"), help: "Stop once this many agents have asked for /updateReports; exit 1 if any case failed.")
     var exitAfterAgents: Int?
 
+    @Option(help: "Stop after this long (e.g. 10m), writing the reports of what ran; exit 1 if any case failed.")
+    var deadline: DurationArgument?
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
         if let exitAfterAgents, exitAfterAgents < 1 { throw ValidationError("--exit-after-agents must be at least 1") }
@@ -72,12 +75,29 @@ struct ServeSuiteCommand: AsyncParsableCommand {
         }
         Console.out("serving \(selected.count) client-role cases on ws://\(host.contains(":") ? "[\(host)]" : host):\(server.port)/ "
                     + "(getCaseCount, runCase?case=N&agent=A, updateReports?agent=A)")
-        if enough == nil {
+        if enough == nil && deadline == nil {
             await server.waitUntilStopped()
             return
         }
+        let timer = deadline.map { limit in
+            Task {
+                try await Task.sleep(for: limit.duration)
+                Console.error("serve-suite: the --deadline of \(limit.duration.formatted) passed; stopping")
+                stop.yield()
+            }
+        }
         for await _ in stops { break }
+        timer?.cancel()
         await server.stop()
-        if await api.results.anyFailure { throw ExitCode(1) }
+        let runs = await api.results.runs()
+        if deadline != nil, !runs.isEmpty {
+            // Agents that never asked for /updateReports still get their reports.
+            do {
+                _ = try ReportWriter.write(runs, formats: formats, to: directory)
+            } catch {
+                throw RunFailure(status: 2, message: "error: cannot write the reports: \(error)")
+            }
+        }
+        if runs.contains(where: { !$0.failures.isEmpty }) { throw ExitCode(1) }
     }
 }

@@ -47,6 +47,49 @@ extension LiveTests {
             #expect(await Self.run(["run", url, "--cases", "1.1.1", "--format", ""]) == 2)
         }
 
+        /// `serve-suite --deadline`: the server ends by itself, 0 when nothing failed (here: nothing ran).
+        @Test func serveSuiteStopsAtItsDeadline() async {
+            let clock = ContinuousClock()
+            let began = clock.now
+            #expect(await Self.run(["serve-suite", "--port", "0", "--deadline", "1s", "--format", ""]) == 0)
+            #expect(clock.now - began < .seconds(10))
+        }
+
+        /// `run-client --sim`: the built-in client in-process, with compression cases, and its reports under the agent.
+        @Test func theBuiltInClientRunsInProcess() async throws {
+            let directory = temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let status = await Self.run(["run-client", "--sim", "--cases", "0.9.*,1.1.*,13.2.1", "--agent", "built-in",
+                                         "--report-dir", directory.path, "--format", "json"])
+            #expect(status == 0)
+            let index = try JSONSerialization.jsonObject(with: Data(contentsOf: directory.appendingPathComponent("index.json"))) as? [String: [String: [String: Any]]]
+            let cases = try #require(index?["built-in"])
+            #expect(cases.count == 6 + 8 + 1)
+            #expect(cases["13.2.1"]?["behavior"] as? String == "OK")
+        }
+
+        /// `run-client --exec`: a command that never connects is a usage error (2), named with its output, whether it
+        /// exits or has to be stopped at its deadline; the case URL reaches it as {url} and as WSSPEC_URL.
+        @Test func aClientCommandThatNeverConnectsExitsWithTwo() async throws {
+            let directory = temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let status = await Self.run(["run-client", "--exec", #"echo "{url} $WSSPEC_URL $WSSPEC_CASE"; exit 3"#, "--cases", "1.1.1",
+                                         "--report-dir", directory.path])
+            #expect(status == 2)
+            let log = try String(contentsOf: directory.appendingPathComponent("client-logs/1.1.1.log"), encoding: .utf8)
+            let words = log.split(separator: " ").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+            #expect(words.count == 3 && words[0] == words[1] && words[0].hasPrefix("ws://127.0.0.1:") && words[0].hasSuffix("/runCase/1.1.1/client"),
+                    "\(log)")
+            #expect(words.last == "1.1.1")
+
+            let clock = ContinuousClock()
+            let began = clock.now
+            let stuck = await Self.run(["run-client", "--exec", "sleep 30 & sleep 30", "--cases", "1.1.1", "--case-timeout", "1s",
+                                        "--report-dir", directory.path])
+            #expect(stuck == 2)
+            #expect(clock.now - began < .seconds(10), "the stuck client was not stopped at its deadline")
+        }
+
         @Test func somethingThatIsNotAWebSocketEndpointExitsWithTwo() async throws {
             let status = try await withServer({ try await SessionServer.start { HostileBehaviour.answersGarbage.makeSession() } }) { server in
                 await Self.run(["run", server.url().description, "--cases", "1.1.1", "--format", ""])
@@ -76,6 +119,12 @@ extension LiveTests {
             ["run", "--with-catalog"],
             ["list", "--scenarios", "/nonexistent/cases.wsspec"],
             ["frobnicate"],
+            ["run-client"],
+            ["run-client", "--exec", " "],
+            ["run-client", "--exec", "true", "--agent", "a b"],
+            ["run-client", "--exec", "true", "--cases", "99.*"],
+            ["run-client", "--exec", "true", "--jobs", "0"],
+            ["run-client", "--exec", "true", "--sim"],
         ])
         func usageErrorsExitWithTwo(arguments: [String]) async {
             #expect(await Self.run(arguments) == 2)

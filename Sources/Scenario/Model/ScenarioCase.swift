@@ -32,12 +32,18 @@ public struct ScenarioCase: Sendable, Identifiable {
     }
 
     /// Whether the case means the same with the roles swapped (the script the server, a client under test): it
-    /// opens with the standard handshake and writes no raw bytes, which would carry a client's masking.
+    /// opens with the standard handshake, or one that differs only in its extension offers (as the server, the
+    /// script takes the client's offer on the terms of its own: `ServerRoleCompression`), and writes no raw bytes,
+    /// which would carry a client's masking.
     public var runsInBothRoles: Bool {
         !steps.contains { step in
             switch step {
-            case .open, .sendRaw, .depending: true
-            default: false
+            case .open(let spec):
+                var standard = spec
+                standard.extensions = []
+                return standard != HandshakeSpec()
+            case .sendRaw, .depending: return true
+            default: return false
             }
         }
     }

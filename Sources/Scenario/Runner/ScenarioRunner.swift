@@ -16,46 +16,48 @@ public enum ScenarioRunner {
     }
 }
 
-/// The state of one case while it runs.
+/// The state of one case while it runs. Its steps are spread over files by topic (the opening handshake is in
+/// CaseExecution+OpeningHandshake.swift), so its state is module-internal rather than private; nothing outside
+/// the runner holds a `CaseExecution`.
 final class CaseExecution {
     let scenario: ScenarioCase
     let transport: any ByteTransport
     let parameters: RunParameters
     let role: ScriptRole
-    private var random: SplitMix64
-    private var endpoint: ScriptedEndpoint
-    private var log: [Observation] = []
-    private var wire: WireLog
-    private var cursor = 0
-    private var verdict: Verdict = .ok
-    private var reasons: [String] = []
-    private var handshake: HandshakeRecord?
-    private var opened = false
-    private var stopped = false
-    private var weClosedTransport = false
-    private var pendingWrite: [UInt8] = []
-    private var flushing = false
+    var random: SplitMix64
+    var endpoint: ScriptedEndpoint
+    var log: [Observation] = []
+    var wire: WireLog
+    var cursor = 0
+    var verdict: Verdict = .ok
+    var reasons: [String] = []
+    var handshake: HandshakeRecord?
+    var opened = false
+    var stopped = false
+    var weClosedTransport = false
+    var pendingWrite: [UInt8] = []
+    var flushing = false
     /// The payloads of the pings the script sent: a pong that carries one answers the client.
-    private var sentPings: Set<[UInt8]> = []
+    var sentPings: Set<[UInt8]> = []
     /// The peer refused a large message with 1009 (`sizeLimitFloor`).
-    private var refusedMessageAsTooBig = false
+    var refusedMessageAsTooBig = false
     /// The peer had not closed when the case ended, so the client sent the first close frame.
-    private var weClosedAtCaseEnd = false
-    private var segmentSize: Int?
-    private var segmentDelay: Duration = .zero
-    private var receivedBytes = 0
+    var weClosedAtCaseEnd = false
+    var segmentSize: Int?
+    var segmentDelay: Duration = .zero
+    var receivedBytes = 0
     /// Message, ping and pong payload bytes as decoded: with permessage-deflate, what the wire bytes inflated to.
-    private var decodedBytes = 0
+    var decodedBytes = 0
     /// Message payload bytes the log holds whole (`RunParameters.maxLoggedPayloadBytes`).
-    private var loggedPayloadBytes = 0
+    var loggedPayloadBytes = 0
     /// Where our outgoing stream stands (after the opening request): replies wait for a frame boundary.
-    private var outgoingFrames = FrameBoundaryTracker()
-    private var trackingOutgoingFrames = false
-    private var deferredReply: [UInt8] = []
-    private var measurements: [CaseMeasurement] = []
+    var outgoingFrames = FrameBoundaryTracker()
+    var trackingOutgoingFrames = false
+    var deferredReply: [UInt8] = []
+    var measurements: [CaseMeasurement] = []
     /// While round trips run, received messages wait here for the loop instead of going to the log.
-    private var takingEchoes = false
-    private var echoes: [(opcode: Opcode, payload: [UInt8])] = []
+    var takingEchoes = false
+    var echoes: [(opcode: Opcode, payload: [UInt8])] = []
 
     init(scenario: ScenarioCase, transport: any ByteTransport, parameters: RunParameters, seed: UInt64, role: ScriptRole) {
         self.scenario = scenario
@@ -67,7 +69,7 @@ final class CaseExecution {
         endpoint = ScriptedEndpoint(role: role, maskSeed: random.next())
     }
 
-    private var now: Duration { transport.elapsed }
+    var now: Duration { transport.elapsed }
 
     func run() async {
         var steps = scenario.steps
@@ -84,7 +86,7 @@ final class CaseExecution {
         }
     }
 
-    private func perform(_ steps: [Step]) async {
+    func perform(_ steps: [Step]) async {
         for step in steps {
             if stopped { return }
             if now > scenario.deadline {
@@ -95,7 +97,7 @@ final class CaseExecution {
         }
     }
 
-    private func perform(_ step: Step) async {
+    func perform(_ step: Step) async {
         switch step {
         case .send, .sendRaw, .sendFragmented: break
         default: await flush()
@@ -154,7 +156,7 @@ final class CaseExecution {
     // MARK: Expectations
 
     /// Waits until the evaluation is decided, taking in what arrives meanwhile.
-    private func settle(_ evaluate: (Matching, Duration) -> MatchState) async {
+    func settle(_ evaluate: (Matching, Duration) -> MatchState) async {
         let start = now
         while true {
             switch evaluate(Matching(log: log, now: now), start) {
@@ -177,13 +179,13 @@ final class CaseExecution {
         }
     }
 
-    private func mismatch(_ reason: String) {
+    func mismatch(_ reason: String) {
         verdict = max(verdict, scenario.requirement.verdictOnMismatch)
         reasons.append(reason)
         stopped = true
     }
 
-    private func scenarioError(_ reason: String) {
+    func scenarioError(_ reason: String) {
         verdict = .failed
         reasons.append("scenario error: \(reason)")
         stopped = true
@@ -193,7 +195,7 @@ final class CaseExecution {
     /// fail the case: a peer that echoes twice, or answers what it received after a close, is not conforming
     /// however the expected part went (Autobahn|Testsuite compares every event up to the end in the same
     /// way). Other pongs pass: §5.5.3 lets a peer send them unsolicited, as a heartbeat.
-    private func checkNothingUnexpected() {
+    func checkNothingUnexpected() {
         guard opened, !stopped, verdict != .unimplemented, scenario.closing != .informational else { return }
         for observation in log[min(cursor, log.count)...] {
             switch observation.event {
@@ -210,7 +212,7 @@ final class CaseExecution {
 
     /// Queues bytes the script sends. Consecutive sends leave in one write, as a program's writes do when it
     /// hands them to the kernel within one turn of its event loop; anything that waits flushes them first.
-    private func write(_ bytes: [UInt8]) {
+    func write(_ bytes: [UInt8]) {
         guard !weClosedTransport, !endpoint.ended, !bytes.isEmpty else { return }
         // Once the peer has sent its close frame the script has nothing more to say: the client answered it,
         // may send no data after that (§5.5.1), and writing into a closing connection only provokes a reset.
@@ -219,7 +221,7 @@ final class CaseExecution {
     }
 
     /// Writes what the script queued, cut into segments when the case asks for it.
-    private func flush() async {
+    func flush() async {
         guard !pendingWrite.isEmpty, !flushing else { return }
         flushing = true
         defer { flushing = false }
@@ -241,7 +243,7 @@ final class CaseExecution {
         }
     }
 
-    private func writeNow(_ bytes: [UInt8]) async {
+    func writeNow(_ bytes: [UInt8]) async {
         logWire(.sent, bytes)
         await transport.write(bytes)
         guard trackingOutgoingFrames else { return }
@@ -254,15 +256,15 @@ final class CaseExecution {
     }
 
     /// Sends an answer the client owes, once our stream is between frames.
-    private func reply(_ bytes: [UInt8]) async {
+    func reply(_ bytes: [UInt8]) async {
         if outgoingFrames.atBoundary { await writeNow(bytes) } else { deferredReply += bytes }
     }
 
-    private func logWire(_ direction: WireRecord.Direction, _ bytes: [UInt8]) { wire.record(direction, bytes, at: now) }
+    func logWire(_ direction: WireRecord.Direction, _ bytes: [UInt8]) { wire.record(direction, bytes, at: now) }
 
     /// Whether the peer has sent more than a case may hold in memory; if so the case FAILS and the
     /// connection is dropped.
-    private func overReceiveBudget() async -> Bool {
+    func overReceiveBudget() async -> Bool {
         let what: String
         if receivedBytes > parameters.maxReceivedBytes {
             what = "more than \(parameters.maxReceivedBytes) bytes"
@@ -283,19 +285,19 @@ final class CaseExecution {
     }
 
     /// Takes in everything that arrives until `deadline` (or the end of the connection).
-    private func pump(until deadline: Duration) async {
+    func pump(until deadline: Duration) async {
         while !endpoint.ended && now < deadline {
             await pumpOnce(until: deadline)
         }
     }
 
-    private func pumpOnce(until deadline: Duration) async {
+    func pumpOnce(until deadline: Duration) async {
         await flush()
         let input = await transport.read(until: deadline)
         await take(input)
     }
 
-    private func take(_ input: TransportInput) async {
+    func take(_ input: TransportInput) async {
         switch input {
         case .bytes(let bytes):
             logWire(.received, bytes)
@@ -312,7 +314,7 @@ final class CaseExecution {
     }
 
     /// Hands received bytes to the client and acts on what they meant (answers, failing the connection).
-    private func takeDecoded(_ bytes: [UInt8] = []) async {
+    func takeDecoded(_ bytes: [UInt8] = []) async {
         let output = endpoint.receive(bytes)
         record(output.events)
         if await overReceiveBudget() { return }
@@ -320,7 +322,7 @@ final class CaseExecution {
         if output.closeTransport { await closeOurSide() }
     }
 
-    private func record(_ events: [ObservedEvent]) {
+    func record(_ events: [ObservedEvent]) {
         let time = now
         for event in events {
             switch event {
@@ -342,10 +344,10 @@ final class CaseExecution {
 
     // MARK: Round trips
 
-    private func run(_ trips: RoundTrips) async {
+    func run(_ trips: RoundTrips) async {
         if trips.compressed && endpoint.compressionAgreement == nil {
             verdict = max(verdict, .unimplemented)
-            reasons.append("the \(role.peer) declined permessage-deflate, which this case needs")
+            reasons.append("the \(role.peer) \(role == .server ? "did not offer" : "declined") permessage-deflate, which this case needs")
             stopped = true
             return
         }
@@ -403,220 +405,20 @@ final class CaseExecution {
         }
     }
 
-    private func closeOurSide() async {
+    func closeOurSide() async {
         guard !weClosedTransport else { return }
         weClosedTransport = true
         endpoint.transportClosedByUs()
         await transport.close()
     }
 
-    // MARK: The opening handshake
-
-    private func open(_ spec: HandshakeSpec) async {
-        if role == .server { return await accept(spec) }
-        var offered = spec.subprotocols
-        var overrides = spec.overrides
-        let placeholder = HandshakeSpec.supportedSubprotocol
-        if spec.offersSupportedSubprotocol {
-            guard let supported = parameters.subprotocol else {
-                verdict = .unimplemented
-                reasons.append("the run names no subprotocol the server speaks")
-                stopped = true
-                return
-            }
-            offered = offered.map { $0 == placeholder ? supported : $0 }
-            overrides = overrides.map { override in
-                switch override {
-                case .add(let name, placeholder): .add(name, supported)
-                case .set(let name, placeholder): .set(name, supported)
-                default: override
-                }
-            }
-        }
-        let nonce = (0..<16).map { _ in UInt8.random(in: 0...255, using: &random) }
-        let origin = spec.origin == HandshakeSpec.sameOrigin ? "http://\(parameters.host)" : spec.origin
-        var request = ClientHandshakeRequest(target: spec.target ?? parameters.path, host: parameters.host, nonce: nonce,
-                                             origin: origin ?? parameters.origin, subprotocols: offered,
-                                             extensions: spec.extensions, extraHeaders: parameters.extraHeaders,
-                                             overrides: overrides)
-        request.method = spec.method
-        request.httpVersion = spec.httpVersion
-        if let key = spec.key { request.key = key }
-        let requestBytes = request.serialize()
-        var bytes = requestBytes
-        if let early = spec.earlyMessage, let frame = try? endpoint.serialize(FrameSpec(opcode: .text, payload: Array(early.utf8))) {
-            bytes += frame
-        }
-        handshake = HandshakeRecord(request: String(decoding: requestBytes, as: UTF8.self))
-        write(bytes)
-        await flush()
-        trackingOutgoingFrames = true
-
-        var upgrade = ClientUpgrade(request: request)
-        let deadline = now + parameters.handshakeTimeout
-        let grade = scenario.requirement, expectation = spec.expect
-        while true {
-            let input = await transport.read(until: deadline)
-            switch input {
-            case .bytes(let chunk):
-                logWire(.received, chunk)
-                let step = upgrade.receive(chunk, configuration: ScriptedEndpoint.decoding, maskKeys: endpoint.messageMaskKeys)
-                switch step {
-                case .needMore:
-                    continue
-                case .notHTTP(let error, let head):
-                    handshake?.response = head.map { String(decoding: $0, as: UTF8.self) }
-                    let what = head == nil ? "the response head is unreadable" : "the response is not HTTP"
-                    return await apply(HandshakeGrading.noResponse("\(what): \(error)", expectation, requirement: grade))
-                case .refused(let answer):
-                    record(answer)
-                    return await apply(HandshakeGrading.refusal(answer.response, expectation, requirement: grade))
-                case .invalidUpgrade(let answer, let failure):
-                    record(answer)
-                    return await apply(HandshakeGrading.upgrade(answer.response, validation: .failure(failure), expectation,
-                                                                requirement: grade, supportedSubprotocol: parameters.subprotocol))
-                case .upgraded(let answer, let negotiated, let connection):
-                    record(answer)
-                    let outcome = HandshakeGrading.upgrade(answer.response, validation: .success(negotiated), expectation,
-                                                           requirement: grade, supportedSubprotocol: parameters.subprotocol)
-                    if outcome.negotiated != nil { endpoint.adopt(connection, agreement: negotiated.permessageDeflate) }
-                    return await apply(outcome)
-                }
-            case .endOfStream, .reset:
-                record(endpoint.transportEnded(reset: input == .reset))
-                return await apply(HandshakeGrading.noResponse("the server closed the connection without an HTTP response", expectation,
-                                                               requirement: grade))
-            case .timedOut:
-                return await apply(HandshakeGrading.noResponse("no HTTP response within \(parameters.handshakeTimeout.formatted)",
-                                                               expectation, requirement: grade))
-            }
-        }
-    }
-
-    /// The server's side of the opening handshake: the client's request is read (bounded by the handshake
-    /// timeout) and answered with 101 when it is a valid opening request, the client's permessage-deflate offer
-    /// accepted when the case offers compression; a request that is not valid FAILS the case.
-    private func accept(_ spec: HandshakeSpec) async {
-        var upgrade = ServerUpgrade(maxHeadSize: 16 * 1024)
-        let deadline = now + parameters.handshakeTimeout
-        let compression = spec.extensions.contains { $0.name.lowercased() == "permessage-deflate" } ? PerMessageDeflatePolicy() : nil
-        var requestBytes: [UInt8] = []
-        while true {
-            let input = await transport.read(until: deadline)
-            switch input {
-            case .bytes(let chunk):
-                logWire(.received, chunk)
-                requestBytes += chunk
-                let step = upgrade.receive(chunk, configuration: ScriptedEndpoint.decoding) { request in
-                    ServerHandshake(subprotocols: [], permessageDeflate: compression).respond(to: request)
-                }
-                switch step {
-                case .needMore:
-                    continue
-                case .refused(let response):
-                    let answer = Self.head(of: response)
-                    handshake = HandshakeRecord(request: Self.head(of: requestBytes), response: answer,
-                                                status: answer.split(separator: " ").dropFirst().first.flatMap { Int($0) })
-                    write(response)
-                    await flush()
-                    verdict = .failed
-                    reasons.append("the client's opening request is not a valid one (RFC 6455 §4.1): answered \(answer.prefix { $0 != "\r" })")
-                    stopped = true
-                    await closeOurSide()
-                    return
-                case .upgraded(let response, _, _) where spec.answer != .standard:
-                    return await answerBrokenly(spec.answer, standard: response, request: requestBytes)
-                case .upgraded(let response, let connection, let negotiated):
-                    handshake = HandshakeRecord(request: Self.head(of: requestBytes), response: Self.head(of: response), status: 101,
-                                                subprotocol: negotiated.subprotocol)
-                    write(response)
-                    await flush()
-                    trackingOutgoingFrames = true
-                    endpoint.adopt(connection, agreement: negotiated.permessageDeflate)
-                    opened = true
-                    await takeDecoded()
-                    return
-                }
-            case .endOfStream, .reset:
-                record(endpoint.transportEnded(reset: input == .reset))
-                verdict = .failed
-                reasons.append("the client closed the connection without an opening request")
-                stopped = true
-                return
-            case .timedOut:
-                verdict = .failed
-                reasons.append("no opening request within \(parameters.handshakeTimeout.formatted)")
-                stopped = true
-                return
-            }
-        }
-    }
-
-    /// Answers with a broken 101 (or another status), then a text frame as if the connection were open: a client
-    /// that took the answer for an upgrade echoes it, one that rejects it (RFC 6455 §4.1: it MUST _Fail the
-    /// WebSocket Connection_) closes without sending anything.
-    private func answerBrokenly(_ answer: HandshakeAnswer, standard: [UInt8], request: [UInt8]) async {
-        let response = answer.applied(to: standard)
-        let head = Self.head(of: response)
-        handshake = HandshakeRecord(request: Self.head(of: request), response: head,
-                                    status: head.split(separator: " ").dropFirst().first.flatMap { Int($0) })
-        write(response + ((try? endpoint.serialize(FrameSpec(opcode: .text, payload: Array("after a broken answer".utf8)))) ?? []))
-        await flush()
-        stopped = true
-        let deadline = now + parameters.handshakeTimeout
-        while true {
-            let input = await transport.read(until: deadline)
-            switch input {
-            case .bytes(let chunk):
-                logWire(.received, chunk)
-                verdict = max(verdict, scenario.requirement.verdictOnMismatch)
-                reasons.append("after \(answer.description) the client sent \(chunk.count) bytes instead of failing the connection (RFC 6455 §4.1)")
-                await closeOurSide()
-                return
-            case .endOfStream, .reset:
-                record(endpoint.transportEnded(reset: input == .reset))
-                return
-            case .timedOut:
-                verdict = max(verdict, scenario.requirement.verdictOnMismatch)
-                reasons.append("after \(answer.description) the client kept the connection open for \(parameters.handshakeTimeout.formatted) instead of failing it (RFC 6455 §4.1)")
-                await closeOurSide()
-                return
-            }
-        }
-    }
-
-    /// An HTTP head as text: the bytes up to the blank line.
-    static func head(of bytes: [UInt8]) -> String {
-        let end = bytes.indices.first { index in index + 3 < bytes.count && bytes[index..<(index + 4)].elementsEqual([13, 10, 13, 10]) }
-        return String(decoding: end.map { bytes[..<($0 + 4)] } ?? bytes[...], as: UTF8.self)
-    }
-
-    /// Keeps the answer's head, as text, for the report.
-    private func record(_ answer: ClientUpgrade.Answer) {
-        handshake?.response = String(decoding: answer.head, as: UTF8.self)
-        handshake?.status = answer.response.status
-    }
-
-    /// Takes the handshake's verdict. Unless the case stops here, what came right behind the 101 (already in the
-    /// adopted connection) is taken in.
-    private func apply(_ outcome: HandshakeGrading.Outcome) async {
-        verdict = max(verdict, outcome.verdict)
-        reasons += outcome.reasons
-        if outcome.stops { stopped = true }
-        if let negotiated = outcome.negotiated {
-            opened = true
-            handshake?.subprotocol = negotiated.subprotocol
-        }
-        if opened && !stopped { await takeDecoded() }
-    }
-
     // MARK: The closing handshake
 
     /// How the connection is to end: as the case says, unless the run lacked what the case needs, in which
     /// case the client just closes normally.
-    private var closing: ClosingBehaviour { verdict == .unimplemented ? .clientCloses() : scenario.closing }
+    var closing: ClosingBehaviour { verdict == .unimplemented ? .clientCloses() : scenario.closing }
 
-    private func finishClosing() async {
+    func finishClosing() async {
         let deadline = now + parameters.closeTimeout
         switch closing {
         case .clientCloses(let code, _):
@@ -648,7 +450,7 @@ final class CaseExecution {
     static let sizeLimitFloor = 1 << 20
 
     /// The peer refused a round trip's message with 1009: the case is recorded, not judged, and so is its close.
-    private func refusedAsTooBig(_ size: Int, round: Int, of count: Int) {
+    func refusedAsTooBig(_ size: Int, round: Int, of count: Int) {
         verdict = max(verdict, .informational)
         reasons.append("round trip \(round) of \(count): the peer refused a message of \(size) bytes as too big to process "
                        + "(1009, RFC 6455 §7.4.1): a size limit, not a broken rule; the case measures nothing past it")
@@ -656,7 +458,7 @@ final class CaseExecution {
         stopped = true
     }
 
-    private func closeOutcome() -> CloseGrading.Outcome {
+    func closeOutcome() -> CloseGrading.Outcome {
         if refusedMessageAsTooBig {
             return CloseGrading.Outcome(verdict: .informational, reason: "the peer closed with 1009 after refusing a message as too big")
         }
@@ -675,6 +477,10 @@ final class CaseExecution {
         if scenario.requirement == .may && verdict == .ok {
             verdict = .informational
             reasons.insert("recorded, not judged: the RFC leaves this to the peer", at: 0)
+        }
+        if let failure = endpoint.failure, failure.breaksFramingRules, verdict < .failed {
+            verdict = .failed
+            reasons.insert("the \(role.peer) broke RFC 6455 §\(failure.rfcSection) (\(failure)), which no case leaves open", at: 0)
         }
         let close = closeOutcome()
         var allReasons = reasons

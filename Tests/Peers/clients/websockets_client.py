@@ -2,6 +2,8 @@
 getCaseCount, then runCase for each case (echoing every message), then updateReports.
 
     python websockets_client.py ws://127.0.0.1:9001 [AGENT]
+
+Given one case's URL (`wsspec run-client --exec 'python websockets_client.py {url}'`), it runs that case alone.
 """
 import asyncio
 import json
@@ -20,8 +22,12 @@ async def get_case_count():
 
 
 async def run_case(case):
+    await run_case_url(f"{SERVER}/runCase?case={case}&agent={AGENT}")
+
+
+async def run_case_url(url):
     try:
-        async with connect(f"{SERVER}/runCase?case={case}&agent={AGENT}", max_size=2**25) as ws:
+        async with connect(url, max_size=2**25) as ws:
             async for message in ws:
                 await ws.send(message)
     except (WebSocketException, OSError):
@@ -34,6 +40,9 @@ async def update_reports():
 
 
 async def main():
+    if "/runCase" in SERVER:
+        await run_case_url(SERVER)
+        return
     count = await get_case_count()
     for case in range(1, count + 1):
         await asyncio.wait_for(run_case(case), 60)
