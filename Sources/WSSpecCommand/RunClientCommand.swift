@@ -160,8 +160,16 @@ struct RunClientCommand: AsyncParsableCommand {
 
     /// The last lines of a client's log (it is the client's own text: Console makes it inert).
     static func tail(of log: URL, lines: Int = 10) -> String {
-        guard let data = try? Data(contentsOf: log), !data.isEmpty else { return "  (nothing)" }
-        let text = String(decoding: data.suffix(4096), as: UTF8.self)
+        // The last 4 KiB, read with POSIX calls: the log may be long, and Foundation's whole-file read leaks a
+        // buffer here (LeakSanitizer saw it).
+        let descriptor = open(log.path, O_RDONLY)
+        guard descriptor >= 0 else { return "  (nothing)" }
+        defer { close(descriptor) }
+        let size = lseek(descriptor, 0, SEEK_END)
+        var bytes = [UInt8](repeating: 0, count: Int(min(max(size, 0), 4096)))
+        let count = bytes.isEmpty ? 0 : pread(descriptor, &bytes, bytes.count, max(size - off_t(bytes.count), 0))
+        guard count > 0 else { return "  (nothing)" }
+        let text = String(decoding: bytes.prefix(count), as: UTF8.self)
         return text.split(separator: "\n").suffix(lines).map { "  " + $0 }.joined(separator: "\n")
     }
 }
