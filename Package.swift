@@ -101,7 +101,6 @@ let package = Package(
                 "Scenario",
                 "ReferenceServer",
                 "WebSocketNIO",
-                "WebSocketTesting",
                 "WebSocketCore",
                 "Transport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

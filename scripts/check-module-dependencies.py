@@ -33,9 +33,8 @@ LAYERS = {
     "WebSocketNIO": {"Scenario", "Transport", "WebSocketServer", "ReferenceServer", "WebSocketCore", "NIOCore",
                      "NIOConcurrencyHelpers", "NIOPosix", "NIOTLS", "NIOSSL", "Logging"},
     # Transport: serve-suite hands the runner a connection whose request head it has read (ReplayingTransport).
-    # WebSocketTesting: `run-client --sim` runs the built-in client (EchoClient) in-process.
     "WSSpecCommand": {"ConformanceSuite", "ConformanceReport", "Scenario", "ReferenceServer", "WebSocketNIO",
-                      "WebSocketTesting", "WebSocketCore", "Transport", "ArgumentParser", "Logging", "NIOSSL"},
+                      "WebSocketCore", "Transport", "ArgumentParser", "Logging", "NIOSSL"},
     "ChatExample": {"WebSocketServer", "NIOConcurrencyHelpers"},
     "CFuzzShims": set(),
     "FuzzEntryPoints": {"CFuzzShims", "WebSocketCore"},

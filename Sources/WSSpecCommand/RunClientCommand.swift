@@ -4,7 +4,6 @@ import ConformanceSuite
 import Foundation
 import Scenario
 import WebSocketNIO
-import WebSocketTesting
 
 /// `wsspec run-client --exec 'CMD {url}'`: the client-role cases against a client program, started once per case
 /// with that case's URL (h2spec's client tester works the same way); `--sim`: against the built-in client,
@@ -20,7 +19,7 @@ struct RunClientCommand: AsyncParsableCommand {
             once the connection is closed. A client still running at its case's deadline is stopped (its process \
             group: SIGTERM, then SIGKILL); a case it never connected for FAILED. Each client's output goes to \
             REPORT-DIR/client-logs/ID.log.
-            With --sim, the built-in client (WebSocketTesting's EchoClient, offering permessage-deflate) runs \
+            With --sim, the built-in client (EchoClient, offering permessage-deflate) runs \
             in-process over the simulated network on virtual time, deterministic per --seed.
             Exit status: 0 when no case FAILED; 1 when one did; 2 for usage errors and for a command that never \
             opened the first case's URL.
