@@ -77,8 +77,7 @@ final class CaseServerAPI: Sendable {
         case "/updateReports":
             let agent = query["agent"] ?? ""
             // A driver may ask right after its last case's closing handshake, before that case is graded here.
-            let settle = ContinuousClock.now + parameters.closeTimeout * 3 + .seconds(5)
-            while await results.inFlight(agent: agent) > 0 && ContinuousClock.now < settle { try? await Task.sleep(for: .milliseconds(10)) }
+            await results.waitWhileRunning(agent: agent, within: parameters.closeTimeout * 3 + .seconds(5))
             do {
                 try writeReports(await results.runs())
             } catch {
@@ -159,24 +158,31 @@ actor CaseServerResults {
     init() {}
 
     private var begun: Set<String> = []
-    private var running: [String: Int] = [:]
+    /// How many connections run each case now, by agent (a driver that retried may run a case twice at once).
+    private var running: [String: [CaseID: Int]] = [:]
 
     func record(_ result: CaseResult, agent: String) { byAgent[agent, default: [:]][result.id] = result }
 
     /// A connection for the case arrived (its result comes when the case ends: `finish`).
     func began(agent: String, id: CaseID) {
         begun.insert("\(id) \(agent)")
-        running[agent, default: 0] += 1
+        running[agent, default: [:]][id, default: 0] += 1
     }
 
     /// A case that `began` ended with this result.
     func finish(_ result: CaseResult, agent: String) {
         record(result, agent: agent)
-        running[agent, default: 1] -= 1
+        let count = running[agent]?[result.id] ?? 1
+        running[agent]?[result.id] = count > 1 ? count - 1 : nil
     }
 
-    /// How many of the agent's cases are running.
-    func inFlight(agent: String) -> Int { running[agent] ?? 0 }
+    /// Returns once none of the agent's cases (or, given `id`, that case) is running, or after `limit`.
+    func waitWhileRunning(agent: String, id: CaseID? = nil, within limit: Duration) async {
+        let end = ContinuousClock.now + limit
+        while ContinuousClock.now < end, let cases = running[agent], id.map({ cases[$0] != nil }) ?? !cases.isEmpty {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+    }
 
     func hasBegun(agent: String, id: CaseID) -> Bool { begun.contains("\(id) \(agent)") }
 
@@ -192,7 +198,4 @@ actor CaseServerResults {
             return run
         }
     }
-
-    /// Whether any agent failed a case.
-    var anyFailure: Bool { runs().contains { !$0.failures.isEmpty } }
 }

@@ -45,13 +45,9 @@ struct ClientCaseRunner: Sendable {
             ending = "stopped at its \(limit.secondsText) s deadline"
         }
         // The process has ended; the case may still be closing on the server's side, within its own deadlines.
-        let settle = ContinuousClock.now + parameters.closeTimeout * 3 + .seconds(5)
-        while ContinuousClock.now < settle {
-            if let result = await results.result(agent: agent, id: scenario.id) {
-                return Outcome(result: result, connected: true, url: url, ending: ending, log: log)
-            }
-            guard await results.hasBegun(agent: agent, id: scenario.id) else { break }
-            try? await Task.sleep(for: .milliseconds(20))
+        await results.waitWhileRunning(agent: agent, id: scenario.id, within: parameters.closeTimeout * 3 + .seconds(5))
+        if let result = await results.result(agent: agent, id: scenario.id) {
+            return Outcome(result: result, connected: true, url: url, ending: ending, log: log)
         }
         return await notRun(scenario, url: url, log: log, ending: ending)
     }

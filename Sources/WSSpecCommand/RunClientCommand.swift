@@ -141,16 +141,8 @@ struct RunClientCommand: AsyncParsableCommand {
         }
         progress.record(probe.result)
         let ticker = Task { await progress.tick() }
-        await withTaskGroup(of: Void.self) { group in
-            var remaining = scenarios.dropFirst().makeIterator()
-            for _ in 0..<jobs {
-                guard let scenario = remaining.next() else { break }
-                group.addTask { progress.record(await runner.run(scenario).result) }
-            }
-            while await group.next() != nil {
-                guard let scenario = remaining.next() else { continue }
-                group.addTask { progress.record(await runner.run(scenario).result) }
-            }
+        _ = await ParallelCases.run(Array(scenarios.dropFirst()), jobs: jobs, progress: { progress.record($0) }) { scenario in
+            await runner.run(scenario).result
         }
         ticker.cancel()
         await server.stop()

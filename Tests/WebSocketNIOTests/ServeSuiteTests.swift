@@ -38,16 +38,11 @@ extension LiveTests {
             return message.text ?? ""
         }
 
-        /// The echo loop of a driver: every message back until the server closes.
+        /// The echo loop of a driver: every message back until the server closes (the built-in `EchoClient`).
         static func runCase(_ port: Int, _ path: String) async {
-            guard let (session, transport) = try? await open(port, path) else { return }
-            while let message = try? await session.receive(timeout: .seconds(30)) {
-                switch message {
-                case .text(let text): try? await session.send(text: text)
-                case .binary(let bytes): try? await session.send(binary: bytes)
-                }
-            }
-            _ = await session.receiveClosure(timeout: .seconds(5))
+            guard let url = try? WebSocketURL(parsing: "ws://127.0.0.1:\(port)/"),
+                  let transport = try? await NIOTransport.connect(to: url, tls: nil, timeout: .seconds(2)) else { return }
+            await EchoClient(target: path, host: "127.0.0.1:\(port)", compression: false, seed: 1, idleTimeout: .seconds(30)).run(over: transport)
             await transport.finish()
         }
 
