@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the benchmark executable in release mode and prints figures with their ratios.
-#   scripts/bench.sh [decode utf8 echo transfer catalog loopback load report handler]   (default: all)
+#   scripts/bench.sh [decode fragmented utf8 echo transfer catalog loopback load report handler]   (default: all)
 #   scripts/bench.sh full-load   12.x + 13.x --full-load against a real server (minutes; scripts/bench-full-load.sh)
 #   scripts/bench.sh client-role sections 1-7 and 10 against a real client (scripts/bench-client-role.sh)
 set -euo pipefail

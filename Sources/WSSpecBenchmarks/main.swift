@@ -1,7 +1,7 @@
 // Prints decode+unmask and UTF-8 validation throughput of WebSocketCore beside its peers, with ratios.
 // Run through scripts/bench.sh, which builds it in release mode.
 
-// `WSSpecBenchmarks [name...]` runs only the named sections: decode, utf8, echo, transfer, catalog, loopback, load, report, handler
+// `WSSpecBenchmarks [name...]` runs only the named sections: decode, fragmented, utf8, echo, transfer, catalog, loopback, load, report, handler
 // (and handler-breakdown, the cost of each step of the handler round trip, only when named).
 let selection = Set(CommandLine.arguments.dropFirst())
 func selected(_ name: String) -> Bool { selection.isEmpty || selection.contains(name) }
@@ -20,6 +20,23 @@ if selected("decode") {
               + formatted(100 * ours / row.memcpy.gigabytesPerSecond, decimals: 0) + "%")
     }
     print("targets: >= 1.0x NIO; >= 50% of memcpy at 16 MiB")
+    print("")
+}
+if selected("fragmented") {
+    print("One message received whole (server side: parse, unmask, reassemble), in 64 KiB reads; payload GB/s")
+    print(padded("message", 18) + padded("wsspec", 10) + padded("NIO+agg", 10) + padded("memcpy", 10)
+          + padded("vs NIO", 10) + "ns/fragment")
+    let rows = try FragmentedDecodeBenchmark.run()
+    for row in rows {
+        let ours = row.wsspec.gigabytesPerSecond
+        print(padded(row.label, 18) + padded(formatted(ours), 10) + padded(formatted(row.nio.gigabytesPerSecond), 10)
+              + padded(formatted(row.memcpy.gigabytesPerSecond), 10)
+              + padded(formatted(ours / row.nio.gigabytesPerSecond) + "x", 10) + formatted(row.nanosecondsPerFragment, decimals: 1))
+    }
+    func perFragment(_ label: String) -> Double { rows.first { $0.label == label }?.nanosecondsPerFragment ?? .nan }
+    print("cost per fragment, 16 MiB against 1 MiB: 64 B \(formatted(perFragment("16 MiB / 64 B") / perFragment("1 MiB / 64 B")))x, "
+          + "1 B \(formatted(perFragment("16 MiB / 1 B") / perFragment("1 MiB / 1 B")))x (target: within 1.2x); "
+          + "16 MiB / 64 B target >= 0.5 GB/s")
     print("")
 }
 if selected("utf8") {

@@ -101,6 +101,9 @@ public final class Connection {
     /// announces: a peer that announces 16 MiB and sends nothing holds at most 1 MiB here.
     public var reservedMessageBytes: Int { assembly.reservedCapacity }
 
+    /// What receiving has cost so far, counted in copies and buffer moves (linear in what arrives).
+    public var receiveWork: ReceiveWork { assembly.work + parser.work }
+
     /// Bytes on the wire against message bytes, for compressed messages in each direction.
     public var compressionStatistics: CompressionStatistics {
         var statistics = CompressionStatistics()

@@ -62,6 +62,8 @@ public struct FrameParser: Sendable {
     // State of `nextFrame()`'s accumulation.
     private var pendingFrame: (header: FrameHeader, violations: [ProtocolViolation])?
     private var pendingPayload: [UInt8] = []
+    /// Bytes the input buffer moved when it was compacted or reallocated (`Connection.receiveWork`).
+    public private(set) var work = ReceiveWork()
 
     public init(_ configuration: Configuration) { self.configuration = configuration }
 
@@ -81,16 +83,22 @@ public struct FrameParser: Sendable {
             return
         }
         compactIfWorthwhile()
+        let (count, capacity) = (buffer.count, buffer.capacity)
         buffer.append(contentsOf: bytes)
+        work.noteInputGrowth(count: count, before: capacity, after: buffer.capacity)
     }
 
     public mutating func append(contentsOf bytes: some Collection<UInt8>) {
         compactIfWorthwhile()
+        let (count, capacity) = (buffer.count, buffer.capacity)
         buffer.append(contentsOf: bytes)
+        work.noteInputGrowth(count: count, before: capacity, after: buffer.capacity)
     }
 
+    /// Drops consumed bytes once they are at least half the buffer, so each byte is moved at most once on average.
     private mutating func compactIfWorthwhile() {
         if readIndex > 0 && readIndex >= buffer.count / 2 {
+            work.inputBytesMoved += buffer.count - readIndex
             buffer.removeSubrange(0..<readIndex)
             readIndex = 0
         }

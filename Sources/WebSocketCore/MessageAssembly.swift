@@ -24,6 +24,8 @@ struct MessageAssembly {
     /// Shared with other connections; `charged` is what this message's buffer holds of it.
     private let budget: MessageMemoryBudget?
     private var charged = 0
+    /// Copies and reallocations so far (`Connection.receiveWork`).
+    private(set) var work = ReceiveWork()
 
     /// What a frame may reserve before its bytes arrive.
     static let firstSlice = 1 << 20
@@ -74,12 +76,16 @@ struct MessageAssembly {
         }
         messageWireBytes += header.payloadLength
         if messageWireBytes > limit { throw .messageTooLarge(size: messageWireBytes, limit: limit) }
-        // Room grown geometrically (reserving exactly what each fragment adds would copy the message once per
-        // fragment: 65 536 fragments of 64 bytes, gigabytes of copying), but with what arrives, not with what a
-        // header announces: a peer that announces 16 MiB and sends nothing costs at most a first slice.
+        // Room grows geometrically: at least double, so that each byte is moved a bounded number of times however
+        // small the fragments (reserving what each fragment adds copied the whole message once per fragment, and
+        // 4 MiB in 64-byte fragments cost seconds). It follows what arrives, not what a header announces: a peer
+        // that announces 16 MiB and sends nothing holds at most a first slice.
         if !messageCompressed, messageWireBytes > UInt64(messageBytes.capacity) {
-            let grown = max(messageBytes.count + Self.firstSlice, 2 * messageBytes.capacity)
-            messageBytes.reserveCapacity(min(Int(messageWireBytes), grown))
+            let capacity = messageBytes.capacity
+            let ceiling = max(messageBytes.count + Self.firstSlice, 2 * capacity)
+            let wanted = max(Int(clamping: messageWireBytes), 2 * capacity)
+            messageBytes.reserveCapacity(min(wanted, ceiling))
+            work.noteMessageGrowth(count: messageBytes.count, before: capacity, after: messageBytes.capacity)
             try chargeGrowth()
         }
     }
@@ -87,6 +93,7 @@ struct MessageAssembly {
     mutating func append(_ chunk: [UInt8]) throws(ProtocolViolation) {
         guard let frame else { return }
         if frame.opcode.isControl {
+            work.payloadBytesCopied += chunk.count
             controlBytes.append(contentsOf: chunk)
             return
         }
@@ -106,6 +113,7 @@ struct MessageAssembly {
         var message = messageBytes
         messageBytes = []  // One reference, so appending does not copy the message.
         let start = message.count
+        let capacity = message.capacity
         let took = parser.takePayload { masked, key, phase in
             message.append(contentsOf: masked)
             guard let key else { return }
@@ -114,6 +122,8 @@ struct MessageAssembly {
                 Masking.apply(key, phase: phase, from: tail, to: tail, count: masked.count)
             }
         }
+        work.payloadBytesCopied += message.count - start
+        work.noteMessageGrowth(count: start, before: capacity, after: message.capacity)
         var valid = true
         if took, messageOpcode == .text {
             var validator = self.validator
@@ -130,7 +140,14 @@ struct MessageAssembly {
         if messageOpcode == .text, !validator.feed(bytes) {
             throw .invalidUTF8(offset: validator.invalidOffset ?? messageBytes.count)
         }
-        if messageBytes.isEmpty { messageBytes = bytes } else { messageBytes.append(contentsOf: bytes) }
+        work.payloadBytesCopied += bytes.count
+        if messageBytes.isEmpty {
+            messageBytes = bytes
+        } else {
+            let capacity = messageBytes.capacity
+            messageBytes.append(contentsOf: bytes)
+            work.noteMessageGrowth(count: messageBytes.count - bytes.count, before: capacity, after: messageBytes.capacity)
+        }
         try chargeGrowth()
     }
 
