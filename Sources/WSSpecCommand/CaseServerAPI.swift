@@ -14,20 +14,32 @@ import WebSocketCore
 /// - `/updateReports?agent=A`: writes the reports, then a close.
 /// `case=N` counts from 1 in the selected cases (after `--cases`/`--exclude`), as Autobahn's does;
 /// `casetuple` names a case by its id, which does not move when the selection changes.
-/// `/runCase/1.1.1/AGENT` is the same case in a form with no shell metacharacters, for `run-client --exec`.
+/// `/runCase/1.1.1/AGENT` is the same case in a form with no shell metacharacters.
 final class CaseServerAPI: Sendable {
+    /// Who may run cases, and which URLs answer.
+    enum Access: Sendable, Hashable {
+        /// `serve-suite`: Autobahn's URL API, for any agent.
+        case anyAgent
+        /// `run-client --exec`: only `/runCase/ID/AGENT/TOKEN` for the one agent under test, with the run's random
+        /// token, so that no other connection (a stray client, another program on the machine) can add results.
+        case runClient(agent: String, token: String)
+    }
+
     let cases: [ScenarioCase]
     let parameters: RunParameters
+    let access: Access
     let results: CaseServerResults
     /// Called with the agent that asked for `/updateReports`, once its reports are written.
     let reportsUpdated: @Sendable (String) async -> Void
     private let writeReports: @Sendable ([ConformanceRun]) throws -> Void
 
-    init(cases: [ScenarioCase], parameters: RunParameters, results: CaseServerResults = CaseServerResults(),
+    init(cases: [ScenarioCase], parameters: RunParameters, access: Access = .anyAgent,
+         results: CaseServerResults = CaseServerResults(),
          writeReports: @escaping @Sendable ([ConformanceRun]) throws -> Void,
          reportsUpdated: @escaping @Sendable (String) async -> Void = { _ in }) {
         self.cases = cases
         self.parameters = parameters
+        self.access = access
         self.results = results
         self.writeReports = writeReports
         self.reportsUpdated = reportsUpdated
@@ -52,9 +64,17 @@ final class CaseServerAPI: Sendable {
             return await refuse(transport, read, status: 400, reason: "not an HTTP request")
         }
         var (path, query) = Self.split(request.target)
-        let segments = path.split(separator: "/", omittingEmptySubsequences: false)
-        if segments.count == 4, segments[1] == "runCase" {
-            (path, query) = ("/runCase", ["casetuple": String(segments[2]), "agent": String(segments[3])])
+        let segments = path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        switch access {
+        case .anyAgent:
+            if segments.count == 4, segments[1] == "runCase" {
+                (path, query) = ("/runCase", ["casetuple": segments[2], "agent": segments[3]])
+            }
+        case .runClient(let agent, let token):
+            guard segments.count == 5, segments[1] == "runCase", segments[3] == agent, segments[4] == token else {
+                return await refuse(transport, read, status: 404, reason: "no such endpoint")
+            }
+            (path, query) = ("/runCase", ["casetuple": segments[2], "agent": agent])
         }
         switch path {
         case "/getCaseCount":
@@ -79,12 +99,13 @@ final class CaseServerAPI: Sendable {
             // A driver may ask right after its last case's closing handshake, before that case is graded here.
             await results.waitWhileRunning(agent: agent, within: parameters.closeTimeout * 3 + .seconds(5))
             do {
-                try writeReports(await results.runs())
+                try writeReports(await results.runs(completing: cases))
             } catch {
                 Console.error("error: cannot write the reports: \(error)")
             }
             await answer(transport, read, text: nil)
-            await reportsUpdated(agent)
+            // An agent that ran no case is no agent: it neither counts towards --exit-after-agents nor gets a column.
+            if await results.hasResults(agent: agent) { await reportsUpdated(agent) }
         default:
             await refuse(transport, read, status: 404, reason: "no such endpoint: \(path)")
         }
@@ -188,12 +209,20 @@ actor CaseServerResults {
 
     func result(agent: String, id: CaseID) -> CaseResult? { byAgent[agent]?[id] }
 
-    /// One run per agent, its results in case order.
-    func runs() -> [ConformanceRun] {
-        byAgent.keys.sorted().map { agent in
-            let results = byAgent[agent, default: [:]].values.sorted { $0.id < $1.id }
+    /// Whether the agent has a result for any case.
+    func hasResults(agent: String) -> Bool { !(byAgent[agent]?.isEmpty ?? true) }
+
+    /// One run per agent that has results, in case order. With `completing`, every case of it that the agent never
+    /// ran is there too, FAILED: a client that skips cases must not pass on the ones it chose.
+    func runs(completing cases: [ScenarioCase]? = nil) -> [ConformanceRun] {
+        byAgent.keys.sorted().compactMap { agent in
+            var results = byAgent[agent, default: [:]]
+            guard !results.isEmpty else { return nil }
+            for scenario in cases ?? [] where results[scenario.id] == nil {
+                results[scenario.id] = .notRun(scenario, reason: "the client never ran this case", seed: nil)
+            }
             var run = ConformanceRun(agent: agent, target: "clients", startedAt: startedAt, duration: ContinuousClock.now - began,
-                                     seed: 0, strict: false, results: results)
+                                     seed: 0, strict: false, results: results.values.sorted { $0.id < $1.id })
             run.role = .server
             return run
         }

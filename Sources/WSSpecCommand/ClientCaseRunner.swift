@@ -17,6 +17,8 @@ struct ClientCaseRunner: Sendable {
 
     let command: String
     let agent: String
+    /// The run's random path segment: only URLs that carry it reach a case (`CaseServerAPI.Access.runClient`).
+    let token: String
     let port: Int
     let logs: URL
     let parameters: RunParameters
@@ -24,7 +26,7 @@ struct ClientCaseRunner: Sendable {
     let processTimeout: Duration?
     let results: CaseServerResults
 
-    func url(for scenario: ScenarioCase) -> String { "ws://127.0.0.1:\(port)/runCase/\(scenario.id)/\(agent)" }
+    func url(for scenario: ScenarioCase) -> String { "ws://127.0.0.1:\(port)/runCase/\(scenario.id)/\(agent)/\(token)" }
 
     func run(_ scenario: ScenarioCase) async -> Outcome {
         let url = url(for: scenario)

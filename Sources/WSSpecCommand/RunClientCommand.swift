@@ -14,7 +14,7 @@ struct RunClientCommand: AsyncParsableCommand {
         abstract: "Run the client-role cases against a WebSocket client program started once per case (or the built-in client, --sim).",
         discussion: """
             The command runs under /bin/sh once per case, with {url} replaced by the case's URL \
-            (ws://127.0.0.1:PORT/runCase/ID/AGENT, which needs no quoting) and WSSPEC_URL and WSSPEC_CASE in its \
+            (ws://127.0.0.1:PORT/runCase/ID/AGENT/TOKEN, TOKEN a random one per run so that no other connection can add results; it needs no quoting) and WSSPEC_URL and WSSPEC_CASE in its \
             environment. It must connect, echo every message it receives (text as text, binary as binary) and exit \
             once the connection is closed. A client still running at its case's deadline is stopped (its process \
             group: SIGTERM, then SIGKILL); a case it never connected for FAILED. Each client's output goes to \
@@ -103,14 +103,15 @@ struct RunClientCommand: AsyncParsableCommand {
         var run = ConformanceRun(agent: agent, target: target, startedAt: startedAt, duration: clock.now - began,
                                  seed: seed, strict: strict, records: results)
         run.role = .server
-        RunSummary.print(run)
+        let exit = RunExit.decide([run], expected: scenarios.map(\.id))
+        RunSummary.print(run, exit: exit)
         do {
             let files = try ReportWriter.write(run, formats: formats, to: directory)
             if !files.isEmpty { Console.out("reports: \(files.count) files in \(directory.path)") }
         } catch {
             throw RunFailure(status: 2, message: "error: \(error)")
         }
-        if !run.failures.isEmpty { throw ExitCode(1) }
+        try exit.end()
     }
 
     /// Each case against a process of `command`, behind the case server on a loopback port.
@@ -122,14 +123,15 @@ struct RunClientCommand: AsyncParsableCommand {
             throw RunFailure.usage("cannot create \(logs.path): \(error.localizedDescription)")
         }
         let parameters = RunParameters()
-        let api = CaseServerAPI(cases: scenarios, parameters: parameters, writeReports: { _ in })
+        let token = (0..<2).map { _ in String(UInt64.random(in: 0...UInt64.max), radix: 16) }.joined(separator: "-")
+        let api = CaseServerAPI(cases: scenarios, parameters: parameters, access: .runClient(agent: agent, token: token), writeReports: { _ in })
         let server: TransportServer
         do {
             server = try await TransportServer.start(host: "127.0.0.1", port: 0) { transport in await api.serve(transport) }
         } catch {
             throw RunFailure.unreachable("cannot listen on 127.0.0.1: \(error)")
         }
-        let runner = ClientCaseRunner(command: command, agent: agent, port: server.port, logs: logs, parameters: parameters,
+        let runner = ClientCaseRunner(command: command, agent: agent, token: token, port: server.port, logs: logs, parameters: parameters,
                                       processTimeout: caseTimeout?.duration, results: api.results)
 
         // The first case alone: a command that cannot run, or never connects, is a usage error, not 300 failures.
@@ -141,12 +143,13 @@ struct RunClientCommand: AsyncParsableCommand {
         }
         progress.record(probe.result)
         let ticker = Task { await progress.tick() }
-        _ = await ParallelCases.run(Array(scenarios.dropFirst()), jobs: jobs, progress: { progress.record($0) }) { scenario in
+        // Each case's result is the one its own client's connection produced (or FAILED when it never connected).
+        let rest = await ParallelCases.run(Array(scenarios.dropFirst()), jobs: jobs, progress: { progress.record($0) }) { scenario in
             await runner.run(scenario).result
         }
         ticker.cancel()
         await server.stop()
-        return await api.results.runs().first?.results ?? []
+        return ([probe.result] + rest).map(CaseRecord.init)
     }
 
     /// The last lines of a client's log (it is the client's own text: Console makes it inert).

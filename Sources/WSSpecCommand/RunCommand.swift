@@ -118,6 +118,9 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         let baseline = try baseline()
         var scenarios = try source.load()
+        if scenarios.isEmpty, let shard = source.shard {
+            throw RunFailure.usage("shard \(shard) holds none of the selected cases: nothing to run")
+        }
         if let caseTimeout {
             for index in scenarios.indices { scenarios[index].deadline = min(scenarios[index].deadline, caseTimeout.duration) }
         }
@@ -159,7 +162,8 @@ struct RunCommand: AsyncParsableCommand {
         run.shard = source.shard
         let without = server.withoutFeatures
         if !without.isEmpty { run.without = without.sorted { $0.rawValue < $1.rawValue } }
-        RunSummary.print(run)
+        let exit = RunExit.decide([run], expected: scenarios.map(\.id), baseline: baseline)
+        RunSummary.print(run, exit: baseline == nil ? exit : nil)
         if server.idlePeriod == nil, let idle = scenarios.first(where: { $0.checks.contains("idle") }) {
             Console.out("note: \(idle.id) kept the connection idle for \(RunParameters().idlePeriod.formatted) only (the default); "
                         + "--idle-period 60s checks a server's idle timeout for longer")
@@ -180,13 +184,8 @@ struct RunCommand: AsyncParsableCommand {
                 throw RunFailure(status: 2, message: "error: cannot write the baseline \(writeExpect): \(error.localizedDescription)")
             }
         }
-        if let baseline {
-            let comparison = baseline.compare(run)
-            BaselineSummary.print(comparison, file: expect ?? "")
-            if !comparison.passes { throw ExitCode(1) }
-            return
-        }
-        if !run.failures.isEmpty { throw ExitCode(1) }
+        if let baseline { BaselineSummary.print(baseline.compare(run), file: expect ?? "") }
+        try exit.end()
     }
 
     /// The built-in server: the reference server with a short keepalive clock, adjusted by the options.

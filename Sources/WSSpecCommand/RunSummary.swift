@@ -1,10 +1,12 @@
+import ArgumentParser
 import ConformanceReport
 import Scenario
 
 /// The closing summary of a run: every case that is not plainly OK, with its requirement, what was
 /// expected and what happened, then the counts per verdict.
 enum RunSummary {
-    static func print(_ run: ConformanceRun) {
+    /// - Parameter exit: the run's outcome, printed last (`nil` when a baseline summary says it instead).
+    static func print(_ run: ConformanceRun, exit: RunExit?) {
         let notOK = run.results.filter { $0.verdict != .ok || ![.ok, .informational].contains($0.closeVerdict) }
         if !notOK.isEmpty {
             Console.out("Cases that are not OK:")
@@ -30,8 +32,19 @@ enum RunSummary {
         Console.out("\(run.results.count) cases against \(run.target) in \(run.duration.secondsText) s: \(counts)"
                     + (closeFailures > 0 ? "; \(closeFailures) failed closing handshakes" : "")
                     + (advised.isEmpty ? "" : "; \(advised.count) with advisories"))
-        Console.out(run.failures.isEmpty ? "PASS" : "FAIL: \(run.failures.count) case\(run.failures.count == 1 ? "" : "s") failed"
-                    + (run.strict ? " (NON-STRICT and advisories count, --strict)" : ""))
+        if let exit { Console.out(exit.description + (exit.outcome == .failed && run.strict ? " (NON-STRICT and advisories count, --strict)" : "")) }
+    }
+}
+
+extension RunExit {
+    /// Ends the command with the outcome's status: returns when the run passed, and otherwise throws the status
+    /// (with a message when nothing ran, which a summary cannot have said).
+    func end(nothingRan why: String = "no case ran") throws {
+        switch outcome {
+        case .passed: return
+        case .failed: throw ExitCode(status)
+        case .nothingRan: throw RunFailure(status: status, message: "error: \(why)")
+        }
     }
 }
 

@@ -16,6 +16,9 @@ struct ServeSuiteCommand: AsyncParsableCommand {
             A client's driver asks ws://HOST:PORT/getCaseCount, then for each case opens /runCase?case=N&agent=A \
             (or casetuple=1.1.1) and echoes what it receives, then opens /updateReports?agent=A. Reports (one \
             column per agent) go to --report-dir. Connections run concurrently; any Host header is accepted.
+            Exit status (with --exit-after-agents or --deadline): 0 when every agent that ran a case passed every \
+            selected case; 1 when a case failed or an agent left selected cases unrun (they are FAILED in its report); \
+            2 when no client ran a case, and for usage errors.
             """,
         aliases: ["fuzzingserver"])
 
@@ -37,10 +40,10 @@ struct ServeSuiteCommand: AsyncParsableCommand {
     @Option(help: "Report formats, comma-separated: \(ReportFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
     var format = ReportFormat.allCases.map(\.rawValue).joined(separator: ",")
 
-    @Option(name: .customLong("exit-after-agents"), help: "Stop once this many agents have asked for /updateReports; exit 1 if any case failed.")
+    @Option(name: .customLong("exit-after-agents"), help: "Stop once this many agents that ran cases have asked for /updateReports.")
     var exitAfterAgents: Int?
 
-    @Option(help: "Stop after this long (e.g. 10m), writing the reports of what ran; exit 1 if any case failed.")
+    @Option(help: "Stop after this long (e.g. 10m), writing the reports of what ran.")
     var deadline: DurationArgument?
 
     func validate() throws {
@@ -89,15 +92,21 @@ struct ServeSuiteCommand: AsyncParsableCommand {
         for await _ in stops { break }
         timer?.cancel()
         await server.stop()
-        let runs = await api.results.runs()
-        if deadline != nil, !runs.isEmpty {
-            // Agents that never asked for /updateReports still get their reports.
+        // Every agent that ran a case, with the selected cases it never ran as FAILED; agents that ran none are no agents.
+        let runs = await api.results.runs(completing: selected)
+        if !runs.isEmpty {
+            // Agents that never asked for /updateReports still get their reports, and every report has the whole selection.
             do {
                 _ = try ReportWriter.write(runs, formats: formats, to: directory)
             } catch {
                 throw RunFailure(status: 2, message: "error: cannot write the reports: \(error)")
             }
         }
-        if runs.contains(where: { !$0.failures.isEmpty }) { throw ExitCode(1) }
+        let exit = RunExit.decide(runs, expected: selected.map(\.id))
+        for run in runs {
+            let failing = run.failures.count
+            Console.out("agent \(run.agent): \(run.results.count) cases, " + (failing == 0 ? "PASS" : "FAIL: \(failing) fail the run"))
+        }
+        try exit.end(nothingRan: "no client ran a case (an agent that only asks for /updateReports runs none)")
     }
 }

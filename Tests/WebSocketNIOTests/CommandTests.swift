@@ -47,12 +47,16 @@ extension LiveTests {
             #expect(await Self.run(["run", url, "--cases", "1.1.1", "--format", ""]) == 2)
         }
 
-        /// `serve-suite --deadline`: the server ends by itself, 0 when nothing failed (here: nothing ran).
-        @Test func serveSuiteStopsAtItsDeadline() async {
+        /// `serve-suite --deadline`: the server ends by itself; with no client having run a case that is not a
+        /// success (it once exited 0 here), and it writes no report for nobody.
+        @Test func serveSuiteWithNoClientBeforeItsDeadlineExitsWithTwo() async throws {
+            let directory = temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: directory) }
             let clock = ContinuousClock()
             let began = clock.now
-            #expect(await Self.run(["serve-suite", "--port", "0", "--deadline", "1s", "--format", ""]) == 0)
+            #expect(await Self.run(["serve-suite", "--port", "0", "--deadline", "1s", "--report-dir", directory.path]) == 2)
             #expect(clock.now - began < .seconds(10))
+            #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("index.html").path))
         }
 
         /// `run-client --sim`: the built-in client in-process, with compression cases, and its reports under the agent.
@@ -78,7 +82,7 @@ extension LiveTests {
             #expect(status == 2)
             let log = try String(contentsOf: directory.appendingPathComponent("client-logs/1.1.1.log"), encoding: .utf8)
             let words = log.split(separator: " ").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
-            #expect(words.count == 3 && words[0] == words[1] && words[0].hasPrefix("ws://127.0.0.1:") && words[0].hasSuffix("/runCase/1.1.1/client"),
+            #expect(words.count == 3 && words[0] == words[1] && words[0].hasPrefix("ws://127.0.0.1:") && words[0].contains("/runCase/1.1.1/client/"),
                     "\(log)")
             #expect(words.last == "1.1.1")
 

@@ -2,6 +2,7 @@ import ConformanceReport
 import ConformanceSuite
 import Foundation
 import Scenario
+import Synchronization
 import Testing
 import WebSocketCore
 import WebSocketNIO
@@ -73,6 +74,53 @@ extension LiveTests {
             #expect(swift.failures.isEmpty, "\(swift.failures.map { "\($0.id): \($0.reasons)" })")
             let index = try String(contentsOf: directory.appendingPathComponent("index.json"), encoding: .utf8)
             #expect(index.contains("\"swift client\""))
+        }
+
+        /// `run-client`'s API: a connection without the run's token, or for another agent, is refused and records
+        /// nothing, so a stray connection cannot make a failing client pass (it once took the first agent in sort order).
+        @Test func runClientAcceptsOnlyItsOwnAgentWithTheToken() async throws {
+            let api = CaseServerAPI(cases: Self.cases, parameters: RunParameters(), access: .runClient(agent: "client", token: "t0k3n"),
+                                    writeReports: { _ in })
+            let server = try await TransportServer.start { transport in await api.serve(transport) }
+            for path in ["/runCase/1.1.1/a", "/runCase/1.1.1/client", "/runCase/1.1.1/client/wrong", "/runCase/1.1.1/a/t0k3n",
+                         "/runCase?casetuple=1.1.1&agent=client", "/getCaseCount", "/updateReports?agent=client"] {
+                await #expect(throws: ClientSessionError.self, "\(path)") { _ = try await Self.open(server.port, path) }
+            }
+            #expect(await api.results.runs().isEmpty)
+            await Self.runCase(server.port, "/runCase/1.1.1/client/t0k3n")
+            await api.results.waitWhileRunning(agent: "client", within: .seconds(5))
+            await server.stop()
+            let runs = await api.results.runs()
+            #expect(runs.map(\.agent) == ["client"])
+            #expect(runs.first?.results.map(\.id.rawValue) == ["1.1.1"])
+        }
+
+        /// An agent that asks for its reports without running a case is no agent: it does not count towards
+        /// `--exit-after-agents`; an agent that ran some cases gets the rest as FAILED.
+        @Test func anAgentWithoutResultsIsNoAgentAndSkippedCasesFail() async throws {
+            let updated = Mutex<[String]>([])
+            let api = CaseServerAPI(cases: Self.cases, parameters: RunParameters(), writeReports: { _ in },
+                                    reportsUpdated: { agent in updated.withLock { $0.append(agent) } })
+            let server = try await TransportServer.start { transport in await api.serve(transport) }
+            for path in ["/updateReports?agent=bare", "/runCase?casetuple=1.1.1&agent=some", "/updateReports?agent=some"] {
+                if path.hasPrefix("/runCase") {
+                    await Self.runCase(server.port, path)
+                    await api.results.waitWhileRunning(agent: "some", within: .seconds(5))
+                    continue
+                }
+                let (session, transport) = try await Self.open(server.port, path)
+                _ = await session.receiveClosure(timeout: .seconds(5))
+                await transport.finish()
+            }
+            await server.stop()
+            #expect(updated.withLock { $0 } == ["some"])
+            let runs = await api.results.runs(completing: Self.cases)
+            #expect(runs.map(\.agent) == ["some"])
+            let run = try #require(runs.first)
+            #expect(run.results.map(\.id) == Self.cases.map(\.id))
+            #expect(run.failures.count == Self.cases.count - 1)
+            #expect(run.results.first { $0.id.rawValue == "1.1.2" }?.reasons == ["the client never ran this case"])
+            #expect(RunExit.decide(runs, expected: Self.cases.map(\.id)).status == 1)
         }
 
         @Test func anUnknownEndpointOrCaseIsRefused() async throws {
