@@ -39,15 +39,17 @@ struct ClientCaseRunner: Sendable {
             return await notRun(scenario, url: url, log: log, ending: "it could not be started: \(error)")
         }
         let limit = processTimeout ?? scenario.deadline + parameters.closeTimeout * 3 + parameters.handshakeTimeout + .seconds(10)
-        let ending: String
-        if await child.waitForExit(until: .now + limit) {
-            ending = "exit status \(await child.exitStatus)"
-        } else {
-            await child.stop()
-            ending = "stopped at its \(limit.secondsText) s deadline"
+        let exitedInTime = await child.waitForExit(until: .now + limit)
+        if exitedInTime {
+            // The shell has exited; the case may still be closing on the server's side, within its own deadlines.
+            await results.waitWhileRunning(agent: agent, id: scenario.id, within: parameters.closeTimeout * 3 + .seconds(5))
         }
-        // The process has ended; the case may still be closing on the server's side, within its own deadlines.
-        await results.waitWhileRunning(agent: agent, id: scenario.id, within: parameters.closeTimeout * 3 + .seconds(5))
+        // Whatever is left of the client's process group (background processes, a shell past its deadline) ends now.
+        let status = await child.finish()
+        let ending = exitedInTime ? "exit status \(status)" : "stopped at its \(limit.secondsText) s deadline"
+        if !exitedInTime {
+            await results.waitWhileRunning(agent: agent, id: scenario.id, within: parameters.closeTimeout * 3 + .seconds(5))
+        }
         if let result = await results.result(agent: agent, id: scenario.id) {
             return Outcome(result: result, connected: true, url: url, ending: ending, log: log)
         }

@@ -89,7 +89,7 @@ struct RunClientCommand: AsyncParsableCommand {
         let target: String
         let results: [CaseRecord]
         if let exec {
-            target = "the client command: \(exec)"
+            target = "the client command \(Self.program(of: exec)) (its arguments are not recorded: they may hold secrets)"
             results = try await runCommand(exec, scenarios, directory: directory, progress: progress)
         } else {
             target = "the built-in client, in-process (simulated network, seed \(seed))"
@@ -150,6 +150,12 @@ struct RunClientCommand: AsyncParsableCommand {
         ticker.cancel()
         await server.stop()
         return ([probe.result] + rest).map(CaseRecord.init)
+    }
+
+    /// The command's first word, the program: all of the command line that reports keep.
+    static func program(of command: String) -> String {
+        let first = command.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).first.map(String.init) ?? ""
+        return first.contains("=") ? "(a command with environment assignments)" : String(first.prefix(100))
     }
 
     /// The last lines of a client's log (it is the client's own text: Console makes it inert).
