@@ -128,6 +128,12 @@ let package = Package(
                           swiftSettings: strictSettings),
         .executableTarget(name: "FuzzDeflate", dependencies: ["FuzzEntryPoints"], path: "Sources/Fuzzers/FuzzDeflate",
                           swiftSettings: strictSettings),
+        // The files wsspec reads back (saved runs, baselines), fuzzed through the report readers and writers.
+        .target(name: "FuzzReportEntryPoints", dependencies: ["ConformanceReport", "Scenario"], swiftSettings: strictSettings),
+        .executableTarget(name: "FuzzSavedRun", dependencies: ["FuzzReportEntryPoints"], path: "Sources/Fuzzers/FuzzSavedRun",
+                          swiftSettings: strictSettings),
+        .executableTarget(name: "FuzzBaseline", dependencies: ["FuzzReportEntryPoints"], path: "Sources/Fuzzers/FuzzBaseline",
+                          swiftSettings: strictSettings),
         // Release-built throughput comparison against SwiftNIO's codec and memcpy (scripts/bench.sh).
         .executableTarget(
             name: "WSSpecBenchmarks",
@@ -154,7 +160,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FuzzEntryPointsTests",
-            dependencies: ["FuzzEntryPoints", "CFuzzShims", "WebSocketCore"],
+            dependencies: ["FuzzEntryPoints", "FuzzReportEntryPoints", "CFuzzShims", "WebSocketCore"],
             swiftSettings: strictSettings
         ),
         .testTarget(

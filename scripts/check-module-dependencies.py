@@ -38,6 +38,8 @@ LAYERS = {
     "ChatExample": {"WebSocketServer", "NIOConcurrencyHelpers"},
     "CFuzzShims": set(),
     "FuzzEntryPoints": {"CFuzzShims", "WebSocketCore"},
+    # The readers of saved runs and baselines, and every report writer behind them.
+    "FuzzReportEntryPoints": {"ConformanceReport", "Scenario"},
 }
 
 SYSTEM = {"Foundation", "FoundationEssentials", "Glibc", "Darwin", "Dispatch", "Synchronization", "Testing", "XCTest",

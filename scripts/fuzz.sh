@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Bounded fuzzing of wsspec's parsers with libFuzzer (ASan on).
-#   scripts/fuzz.sh TARGET [SECONDS]    fuzz one target (frames, handshake, utf8, deflate) for SECONDS (default 60)
+#   scripts/fuzz.sh TARGET [SECONDS]    fuzz one target (frames, handshake, utf8, deflate, saved-run, baseline) for SECONDS (default 60)
 #   scripts/fuzz.sh --smoke [SECONDS]   every target, SECONDS in all (default 45); CI runs this
 #   scripts/fuzz.sh --replay FILE [TARGET]   run one saved input (a crash) and show what it breaks
 # Seed corpora live in Fixtures/fuzz/TARGET/. New inputs go to a scratch corpus under .build-fuzz/, never
@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scratch=.build-fuzz
-targets=(frames handshake utf8 deflate)
+targets=(frames handshake utf8 deflate saved-run baseline)
 
 # The longest input worth trying. Frames: 8 KiB holds multi-frame streams and 16-bit lengths; 64-bit
 # length forms come from non-minimal encodings and truncated announcements, and whole 64 KiB payloads
@@ -20,6 +20,7 @@ max_len() {
     case "$1" in
         frames) echo 8192 ;;
         handshake) echo 20000 ;;
+        saved-run) echo 65536 ;;
         *) echo 4096 ;;
     esac
 }
@@ -30,6 +31,8 @@ product() {
         handshake) echo FuzzHandshake ;;
         utf8) echo FuzzUTF8 ;;
         deflate) echo FuzzDeflate ;;
+        saved-run) echo FuzzSavedRun ;;
+        baseline) echo FuzzBaseline ;;
         *) echo "unknown fuzz target '$1' (known: ${targets[*]})" >&2; exit 2 ;;
     esac
 }

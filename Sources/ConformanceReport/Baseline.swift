@@ -62,7 +62,8 @@ public struct Baseline: Sendable, Hashable {
     public static func parse(_ text: String, name: String) throws(ParseError) -> Baseline {
         var entries: [Entry] = []
         var seen: [CaseID: Int] = [:]
-        for (offset, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // Lines end at LF, CRLF or CR alike: a file written on Windows must not read as one long line.
+        for (offset, rawLine) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             let number = offset + 1
             func fail(_ message: String) -> ParseError { ParseError(description: "\(name):\(number): \(message)") }
             let line = rawLine.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -1,19 +1,23 @@
 /// `summary.md`: a short summary for a pull request or GitHub's step summary: per agent, the outcome, the
-/// counts, and the cases that fail the run. Peer text is escaped so that it renders as text (no markup, no
-/// HTML, no mentions) and stays on its line.
+/// counts, and the cases that fail the run. Every text that is not ours (agent names, targets, titles from scenario
+/// files, reasons that quote the peer) goes into a code span, the one place where GitHub Flavored Markdown and
+/// GitHub's own rendering do nothing: no emphasis, link, HTML or autolink (cmark-gfm), no @mention, #reference or
+/// commit link (GitHub skips `<code>`). Backslash escapes would not do: `\@user` still mentions (docs/decisions.md).
 enum MarkdownSummary {
     /// More rows than this in one table help nobody in a pull request; the HTML report has them all.
     static let rowLimit = 100
+    /// Longer texts are cut (on a character boundary): a summary is read at a glance.
+    static let textLimit = 200
 
     static func document(_ runs: [ConformanceRun]) -> String {
         var lines: [String] = []
         for run in runs {
             let failures = run.failures
-            lines.append("### wsspec: \(escape(run.agent)) \(failures.isEmpty ? "PASS" : "FAIL")")
+            lines.append("### wsspec: \(code(run.agent)) \(failures.isEmpty ? "PASS" : "FAIL")")
             lines.append("")
             let counts = run.counts.filter { $0.count > 0 }.map { "\($0.count) \($0.verdict)" }.joined(separator: ", ")
             let closes = run.closeFailureCount
-            lines.append("\(run.results.count) cases against \(escape(run.target)) in \(run.duration.secondsText) s: \(counts)"
+            lines.append("\(run.results.count) cases against \(code(run.target)) in \(run.duration.secondsText) s: \(counts)"
                          + (closes > 0 ? "; \(closes) failed closing handshakes" : "") + ".")
             if let shard = run.shard { lines.append("This is shard \(shard) of the selection.") }
             if let without = run.without, !without.isEmpty {
@@ -26,8 +30,9 @@ enum MarkdownSummary {
             lines.append("| Case | Verdict | Close | Requirement | Title | Why |")
             lines.append("| --- | --- | --- | --- | --- | --- |")
             for record in failures.prefix(rowLimit) {
-                let why = record.reasons.first.map { escape(String($0.prefix(200))) } ?? ""
-                lines.append("| \(record.id) | \(record.verdict) | \(record.closeVerdict) | \(record.requirement) | \(escape(record.title)) | \(why) |")
+                let why = record.reasons.first.map { code($0, inTable: true) } ?? ""
+                lines.append("| \(record.id) | \(record.verdict) | \(record.closeVerdict) | \(record.requirement) | "
+                             + "\(code(record.title, inTable: true)) | \(why) |")
             }
             if failures.count > rowLimit { lines += ["", "…and \(failures.count - rowLimit) more; the HTML report lists them all."] }
             lines.append("")
@@ -35,21 +40,29 @@ enum MarkdownSummary {
         return lines.joined(separator: "\n")
     }
 
-    /// Text that Markdown shows as written, mid-line: what could start emphasis, code, a link or image, a
-    /// table cell, strikethrough, a mention or math is escaped with a backslash, `<` and `&` as entities (no HTML), control characters as spaces (one line).
-    static func escape(_ text: String) -> String {
-        var out = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "&": out += "&amp;"
-            case _ where scalar.properties.generalCategory == .control: out += " "
-            case _ where scalar.isASCII && "\\`*_[]!|~@$".unicodeScalars.contains(scalar):
-                out += "\\" + String(scalar)
-            default: out.unicodeScalars.append(scalar)
-            }
+    /// `text` as a code span that shows it as written, on one line, whatever it holds:
+    /// - line breaks and hidden characters become visible `\u{…}` escapes (a span must stay on its line);
+    /// - the fence is one backtick longer than the longest run of backticks inside, and one space pads each side
+    ///   (always stripped by the renderer, so text that starts or ends with a backtick or a space stays whole);
+    /// - in a table every `|` is written `\|`: the table splits cells before it sees code spans, and takes one
+    ///   backslash away again;
+    /// - empty or blank text is a placeholder of ours in italics, since an empty span is no span.
+    static func code(_ text: String, inTable: Bool = false) -> String {
+        var shown = PeerText.visible(text)
+        if shown.count > textLimit { shown = String(shown.prefix(textLimit)) + "…" }
+        if shown.isEmpty { return "*(empty)*" }
+        if shown.allSatisfy({ $0 == " " }) { return "*(\(shown.count) space\(shown.count == 1 ? "" : "s"))*" }
+        // Scalar by scalar, as the renderer reads bytes: a combining mark after a backtick or a bar must not hide it.
+        var longest = 0, run = 0
+        var escaped = String.UnicodeScalarView()
+        for scalar in shown.unicodeScalars {
+            run = scalar == "`" ? run + 1 : 0
+            longest = max(longest, run)
+            if inTable && scalar == "|" { escaped.append("\\") }
+            escaped.append(scalar)
         }
-        return out
+        shown = String(escaped)
+        let fence = String(repeating: "`", count: longest + 1)
+        return fence + " " + shown + " " + fence
     }
 }

@@ -40,6 +40,30 @@ public enum ReportWriter {
         }
         // Every file is independent of the others: each is one job, and the jobs run on every core (a load-section
         // run writes a few hundred megabytes of JSON and HTML, which took as long as the run itself on one).
+        let jobs = files(runs, formats: formats)
+        let failures = LockedFailures()
+        DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
+            let (name, contents) = jobs[index]
+            let url = directory.appendingPathComponent(name)
+            let data: Data
+            do {
+                data = try contents()
+            } catch {
+                return failures.add(index, "cannot encode the report: \(error)")
+            }
+            do {
+                try data.write(to: url, options: .atomic)
+            } catch {
+                failures.add(index, "cannot write \(url.path): \(error.localizedDescription)")
+            }
+        }
+        // The first failure in file order, so the message does not depend on scheduling.
+        if let first = failures.first { throw ReportError(description: first) }
+        return jobs.map { directory.appendingPathComponent($0.name) }
+    }
+
+    /// Every file of the report, by path relative to its directory, each made when asked for.
+    public static func files(_ runs: [ConformanceRun], formats: Set<ReportFormat>) -> [(name: String, contents: @Sendable () throws -> Data)] {
         var jobs: [(name: String, contents: @Sendable () throws -> Data)] = [(runFileName, { try AutobahnJSON.encodeRuns(runs) })]
         if formats.contains(.json) {
             jobs.append(("index.json", { try AutobahnJSON.encode(AutobahnJSON.index(runs)) }))
@@ -65,26 +89,7 @@ public enum ReportWriter {
                 }
             }
         }
-        let failures = LockedFailures()
-        let allJobs = jobs
-        DispatchQueue.concurrentPerform(iterations: allJobs.count) { index in
-            let (name, contents) = allJobs[index]
-            let url = directory.appendingPathComponent(name)
-            let data: Data
-            do {
-                data = try contents()
-            } catch {
-                return failures.add(index, "cannot encode the report: \(error)")
-            }
-            do {
-                try data.write(to: url, options: .atomic)
-            } catch {
-                failures.add(index, "cannot write \(url.path): \(error.localizedDescription)")
-            }
-        }
-        // The first failure in file order, so the message does not depend on scheduling.
-        if let first = failures.first { throw ReportError(description: first) }
-        return jobs.map { directory.appendingPathComponent($0.name) }
+        return jobs
     }
 
     /// The runs saved in a report directory (or in a `wsspec-run.json` file named directly).
@@ -99,15 +104,20 @@ public enum ReportWriter {
         } catch {
             throw ReportError(description: "cannot read \(file.path): \(error.localizedDescription) (a report directory holds \(runFileName))")
         }
+        return try decodeRuns(data, file: file.path)
+    }
+
+    /// The runs of a saved run file's contents, every field checked (`SavedRunCheck`); `file` names it in errors.
+    public static func decodeRuns(_ data: Data, file: String) throws(ReportError) -> [ConformanceRun] {
         let runs: [ConformanceRun]
         do {
             runs = try JSONDecoder().decode([ConformanceRun].self, from: data)
         } catch let error as DecodingError {
-            throw ReportError(description: "\(file.path) is not a saved wsspec run: \(SavedRunCheck.path(error))")
+            throw ReportError(description: "\(file) is not a saved wsspec run: \(SavedRunCheck.path(error))")
         } catch {
-            throw ReportError(description: "\(file.path) is not a saved wsspec run: \(error)")
+            throw ReportError(description: "\(file) is not a saved wsspec run: \(error)")
         }
-        try SavedRunCheck.check(runs, file: file.path)
+        try SavedRunCheck.check(runs, file: file)
         return runs
     }
 }

@@ -7,21 +7,33 @@ import Scenario
 enum SavedRunCheck {
     /// Longer than any run: a month.
     static let longestDuration = Duration.seconds(30 * 24 * 3600)
+    /// More than any case moves each way (a tebibyte): lengths past it are crafted, and their sums could overflow.
+    static let largestWireTotal = 1 << 40
 
     static func check(_ runs: [ConformanceRun], file: String) throws(ReportWriter.ReportError) {
         for (runIndex, run) in runs.enumerated() {
             let prefix = runs.count == 1 ? "" : "[\(runIndex)]."
             try duration(run.duration, "\(prefix)duration", file)
+            // Dates are written with four-digit years; a crafted one of 10^300 seconds has none.
+            guard abs(run.startedAt.timeIntervalSinceReferenceDate) < 2.5e11 else {
+                throw failure(file, "\(prefix)startedAt", "not a date between the years 0 and 9999")
+            }
             for (index, record) in run.results.enumerated() {
                 let field = "\(prefix)results[\(index)] (case \(record.id))"
                 try duration(record.duration, "\(field).duration", file)
                 for (eventIndex, event) in record.observed.enumerated() {
                     try duration(event.time, "\(field).observed[\(eventIndex)].time", file)
                 }
+                var total = 0
                 for (wireIndex, wire) in record.wire.enumerated() {
                     try duration(wire.time, "\(field).wire[\(wireIndex)].time", file)
                     guard wire.length >= wire.bytes.count else {
                         throw failure(file, "\(field).wire[\(wireIndex)].length", "\(wire.length) is less than the \(wire.bytes.count) bytes kept")
+                    }
+                    // Each length is below the bound, so the running total cannot overflow before it is checked.
+                    total += min(wire.length, largestWireTotal + 1)
+                    guard total <= largestWireTotal else {
+                        throw failure(file, "\(field).wire[\(wireIndex)].length", "the lengths add up to more than 1 TiB")
                     }
                 }
                 for (measureIndex, measurement) in (record.measurements ?? []).enumerated()

@@ -1,3 +1,4 @@
+import ConformanceReport
 import Foundation
 
 /// Where the command's words go: results to standard output, progress and errors to standard error.
@@ -20,23 +21,44 @@ enum Console {
 
     static var errorIsTerminal: Bool { isatty(FileHandle.standardError.fileDescriptor) == 1 }
 
-    /// Text that can do nothing to a terminal or a CI log: control characters other than line ends and tabs
-    /// (an escape sequence could retitle or rewrite the terminal, a carriage return overwrite a line) are
-    /// shown as `\u{1B}`, and a line that would start as a GitHub Actions workflow command (`::error::`) is
-    /// escaped with a backslash.
+    /// Text that can do nothing to a terminal or a CI log, by the GitHub Actions runner's own rules
+    /// (actions/runner `ActionCommand.TryParseV2` and `TryParse`; docs/decisions.md):
+    /// - every control character but LF and tab (a CR would start a new line for the runner; an escape sequence
+    ///   could rewrite the terminal), the line and paragraph separators, and the invisible and bidirectional
+    ///   formatting characters are shown as `\u{…}`;
+    /// - a line whose first character after white space (the runner trims .NET's whole `char.IsWhiteSpace` set,
+    ///   no-break spaces included) is `:` gets a backslash before it, so it cannot be a `::command::`;
+    /// - `##[`, which the runner honours anywhere on a line, becomes `##\[`.
+    /// LF stays a line break (our own messages span lines), and each line is made safe on its own.
     static func inert(_ text: String) -> String {
         text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
-            var out = ""
-            for scalar in line.unicodeScalars {
-                switch scalar.value {
-                case 0x09: out.unicodeScalars.append(scalar)
-                case 0x00...0x1F, 0x7F...0x9F: out += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
-                default: out.unicodeScalars.append(scalar)
-                }
+            var out = PeerText.visible(String(line), except: ["\t"])
+            let indent = out.unicodeScalars.prefix { isRunnerWhiteSpace($0) }
+            if out.unicodeScalars.dropFirst(indent.count).first == ":" {
+                out = String(String.UnicodeScalarView(indent)) + "\\" + String(String.UnicodeScalarView(out.unicodeScalars.dropFirst(indent.count)))
             }
-            let indent = out.prefix { $0 == " " || $0 == "\t" }
-            if out.dropFirst(indent.count).hasPrefix("::") { out = indent + "\\" + out.dropFirst(indent.count) }
-            return out
+            return defuseLegacyCommands(out)
         }.joined(separator: "\n")
+    }
+
+    /// `##[` becomes `##\[` wherever it is (compared scalar by scalar: a combining mark after the bracket must not
+    /// hide it from the replacement while the runner, comparing code units, still sees it).
+    static func defuseLegacyCommands(_ line: String) -> String {
+        var out = String.UnicodeScalarView()
+        var hashes = 0
+        for scalar in line.unicodeScalars {
+            if scalar == "[" && hashes >= 2 { out.append("\\") }
+            hashes = scalar == "#" ? hashes + 1 : 0
+            out.append(scalar)
+        }
+        return String(out)
+    }
+
+    /// .NET's `char.IsWhiteSpace` (Unicode White_Space): what the runner's `TrimStart()` removes before `::`.
+    static func isRunnerWhiteSpace(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x09...0x0D, 0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000: true
+        default: false
+        }
     }
 }

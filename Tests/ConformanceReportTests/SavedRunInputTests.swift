@@ -35,6 +35,11 @@ struct SavedRunInputTests {
         ("seconds past Int64", "wsspec-run.json is not a saved wsspec run"),
         ("a figure past Int64", "results[0] (case 1.1.1).measurements[0].value: 1e+300 is out of range"),
         ("missing verdict", "results[0]"),
+        ("shard count zero", "shard 0/0 is not K/N"),
+        ("shard count negative", "shard 1/-3 is not K/N"),
+        ("shard count 10^15", "shard 1/1000000000000000 is not K/N"),
+        ("wire lengths of Int.max", "results[0] (case 1.1.1).wire[0].length: the lengths add up to more than 1 TiB"),
+        ("a date past any year", "json: startedAt: not a date"),
     ])
     func craftedRunsAreRefusedWithTheField(_ damage: String, _ message: String) async throws {
         let directory = try await crafted { run in
@@ -54,6 +59,16 @@ struct SavedRunInputTests {
             }
             case "seconds past Int64": Self.firstResult(&run) { $0["duration"] = [987_654_321_987, 0] }
             case "a figure past Int64": Self.firstResult(&run) { $0["measurements"] = [["name": "mean round trip", "value": 1e300, "unit": "ms"]] }
+            case "shard count zero": run["shard"] = ["index": 0, "count": 0]
+            case "shard count negative": run["shard"] = ["index": 1, "count": -3]
+            case "shard count 10^15": run["shard"] = ["index": 1, "count": 1_000_000_000_000_000]
+            case "wire lengths of Int.max": Self.firstResult(&run) { result in
+                var wire = result["wire"] as! [[String: Any]]
+                wire[0]["length"] = Int.max
+                wire[1]["length"] = Int.max
+                result["wire"] = wire
+            }
+            case "a date past any year": run["startedAt"] = 1e300
             default: Self.firstResult(&run) { $0["verdict"] = nil }
             }
         }

@@ -189,8 +189,59 @@ struct InertConsoleTextTests {
         let shown = Console.inert(hostile)
         #expect(shown == "400 x\\u{1B}]0;pwned\\u{7}\n\\::error::all passed\\u{D}\\u{9B}2J")
         #expect(!shown.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" })
-        #expect(!shown.split(separator: "\n").contains { $0.drop { $0 == " " }.hasPrefix("::") })
         #expect(Console.inert("  ::warning::x") == "  \\::warning::x")
         #expect(Console.inert("plain text: κόσμε, tabs\tstay") == "plain text: κόσμε, tabs\tstay")
+        #expect(Console.inert("reason ##[error]x ###[y]") == "reason ##\\[error]x ###\\[y]")
+    }
+
+    /// Against the runner's own rules (actions/runner, `ActionCommand.TryParseV2` and `TryParse`, and
+    /// `ProcessInvoker`'s `ReadLine`): whatever the peer sends, no line wsspec prints is a workflow command. Each
+    /// input is one the runner does take as a command when printed as it is.
+    @Test(arguments: [
+        "::error::all passed",
+        "\u{A0}::error::no-break space first",          // a reason phrase with a bare LF and a no-break space once got through
+        "reason\n\u{A0}::add-mask::PASS",
+        "\u{2003}\u{3000}\u{202F}\u{205F}\u{1680}::warning::wide spaces",
+        "\u{2028}::error::line separator",
+        "\u{85}::error::next line",
+        "\u{B}\u{C}::error::vertical tab and form feed",
+        "ok\r::error::a carriage return starts a line for the runner",
+        "ok\r\n::set-output name=x::1",
+        "HTTP/1.1 400 ##[error]anywhere on the line",
+        "close reason ###[warning]x",
+        "##[add-matcher]x.json",
+        "::stop-commands::token",
+    ])
+    func noPrintedLineIsAWorkflowCommand(_ peerText: String) {
+        #expect(!GitHubActionsRunner.commandLines(peerText).isEmpty, "the runner takes this as a command when printed as it is")
+        for message in [peerText, "the server said: \(peerText)", "  \(peerText)"] {
+            #expect(GitHubActionsRunner.commandLines(Console.inert(message)).isEmpty, "\(Console.inert(message).debugDescription)")
+        }
+    }
+}
+
+/// How the GitHub Actions runner reads a step's output (actions/runner: `ProcessInvoker` reads lines with .NET's
+/// `StreamReader.ReadLine`, which ends a line at LF, CR or CRLF; `ActionCommand.TryParseV2` trims leading
+/// `char.IsWhiteSpace` and looks for `::`; the legacy `TryParse` looks for `##[` anywhere).
+enum GitHubActionsRunner {
+    static func commandLines(_ output: String) -> [String] {
+        var lines: [String] = []
+        var current = String.UnicodeScalarView()
+        var afterCR = false
+        for scalar in output.unicodeScalars {
+            if scalar == "\n" && afterCR { afterCR = false; continue }
+            afterCR = scalar == "\r"
+            if scalar == "\n" || scalar == "\r" {
+                lines.append(String(current))
+                current = String.UnicodeScalarView()
+            } else {
+                current.append(scalar)
+            }
+        }
+        lines.append(String(current))
+        return lines.filter { line in
+            let trimmed = String(String.UnicodeScalarView(line.unicodeScalars.drop { Console.isRunnerWhiteSpace($0) }))
+            return trimmed.hasPrefix("::") || line.contains("##[")
+        }
     }
 }
