@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Scenario
 import WebSocketCore
@@ -9,20 +10,39 @@ import WebSocketCore
 enum AutobahnJSON {
     /// `agent_case_1_2_3.json`: Autobahn's naming, with the agent made safe for a file name.
     static func caseFileName(agent: String, id: CaseID) -> String {
-        "\(safeFileName(agent))_case_\(id.rawValue.replacingOccurrences(of: ".", with: "_")).json"
+        caseFileStem(agent: agent, id: id) + ".json"
+    }
+
+    /// `agent_case_1_2_3`, the name of every file of one agent's case. One to one: the agent's part never holds the
+    /// `_case_` that the last one in the name is (the id after it is digits and underscores only).
+    static func caseFileStem(agent: String, id: CaseID) -> String {
+        "\(safeFileName(agent))_case_\(id.rawValue.replacingOccurrences(of: ".", with: "_"))"
     }
 
     private static let safeFileCharacters = Set("abcdefghijklmnopqrstuvwxyz0123456789-_".unicodeScalars)
 
-    /// An agent's name as a file name part. A name of lower-case ASCII letters, digits, `-` and `_` is kept as
-    /// it is; any other gets what could be kept plus a hash of the whole name, so that two agents never share
-    /// a file: `srv/1` and `srv_1` differ, and so do `A` and `a` on a case-insensitive file system.
+    /// An agent's name as a file name part, one to one: a name of lower-case ASCII letters, digits, `-` and `_` is
+    /// kept as it is; in any other, each byte of what is not one of those is written `+XX` (its UTF-8 in lower-case
+    /// hex), so `Foo` is `+46oo` and no name another agent could choose (`_oo-f2bb9519` once shared a file with
+    /// `Foo`) writes the same. Lower case throughout, so case-insensitive file systems keep them apart too; a name
+    /// whose form would pass 120 characters is `++` and the SHA-256 of the name.
     static func safeFileName(_ text: String) -> String {
         let safe = safeFileCharacters
-        if !text.isEmpty, text.unicodeScalars.allSatisfy(safe.contains) { return text }
-        let kept = String(String.UnicodeScalarView(text.unicodeScalars.prefix(64).map { safe.contains($0) ? $0 : "_" }))
-        let hash = String(StableHash.fnv1a(text.utf8) >> 32, radix: 16)
-        return (kept.isEmpty ? "agent" : kept) + "-" + String(repeating: "0", count: 8 - hash.count) + hash
+        if !text.isEmpty, text.unicodeScalars.allSatisfy(safe.contains) { return text.count <= 120 ? text : hashedName(text) }
+        var name = ""
+        for scalar in text.unicodeScalars {
+            if safe.contains(scalar) {
+                name.unicodeScalars.append(scalar)
+            } else {
+                for byte in String(scalar).utf8 { name += "+" + (byte < 16 ? "0" : "") + String(byte, radix: 16) }
+            }
+            if name.count > 120 { return hashedName(text) }
+        }
+        return name.isEmpty ? "+" : name
+    }
+
+    private static func hashedName(_ text: String) -> String {
+        "++" + SHA256.hash(data: Data(text.utf8)).map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
     }
 
     struct IndexEntry: Encodable {

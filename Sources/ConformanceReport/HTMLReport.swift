@@ -12,7 +12,7 @@ enum HTMLReport {
     ]
 
     static func casePagePath(agent: String, id: CaseID) -> String {
-        "cases/\(AutobahnJSON.safeFileName(agent))_\(id.rawValue.replacingOccurrences(of: ".", with: "_")).html"
+        "cases/" + AutobahnJSON.caseFileStem(agent: agent, id: id) + ".html"
     }
 
     // MARK: index.html

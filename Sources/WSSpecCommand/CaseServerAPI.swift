@@ -28,18 +28,20 @@ final class CaseServerAPI: Sendable {
     let cases: [ScenarioCase]
     let parameters: RunParameters
     let access: Access
+    let origins: OriginPolicy
     let results: CaseServerResults
     /// Called with the agent that asked for `/updateReports`, once its reports are written.
     let reportsUpdated: @Sendable (String) async -> Void
     private let writeReports: @Sendable ([ConformanceRun]) throws -> Void
 
-    init(cases: [ScenarioCase], parameters: RunParameters, access: Access = .anyAgent,
+    init(cases: [ScenarioCase], parameters: RunParameters, access: Access = .anyAgent, origins: OriginPolicy = OriginPolicy(),
          results: CaseServerResults = CaseServerResults(),
          writeReports: @escaping @Sendable ([ConformanceRun]) throws -> Void,
          reportsUpdated: @escaping @Sendable (String) async -> Void = { _ in }) {
         self.cases = cases
         self.parameters = parameters
         self.access = access
+        self.origins = origins
         self.results = results
         self.writeReports = writeReports
         self.reportsUpdated = reportsUpdated
@@ -62,6 +64,9 @@ final class CaseServerAPI: Sendable {
         }
         guard let head, let request = try? HTTPHeadParser.parseRequest(head) else {
             return await refuse(transport, read, status: 400, reason: "not an HTTP request")
+        }
+        guard origins.allows(request.headers["Origin"]) else {
+            return await refuse(transport, read, status: 403, reason: "this Origin may not use the suite (--allow-origin)")
         }
         var (path, query) = Self.split(request.target)
         let segments = path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)

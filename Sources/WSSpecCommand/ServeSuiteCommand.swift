@@ -46,6 +46,10 @@ struct ServeSuiteCommand: AsyncParsableCommand {
     @Option(help: "Stop after this long (e.g. 10m), writing the reports of what ran.")
     var deadline: DurationArgument?
 
+    @Option(name: .customLong("allow-origin"),
+            help: ArgumentHelp("A web origin whose pages may use the suite (repeatable; * for any). Without it, only requests with no Origin and pages from 127.0.0.1, [::1] or localhost get through.", valueName: "origin"))
+    var allowOrigin: [String] = []
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
         if let exitAfterAgents, exitAfterAgents < 1 { throw ValidationError("--exit-after-agents must be at least 1") }
@@ -65,6 +69,7 @@ struct ServeSuiteCommand: AsyncParsableCommand {
         let enough = exitAfterAgents
         let (stops, stop) = AsyncStream.makeStream(of: Void.self)
         let api = CaseServerAPI(cases: selected, parameters: RunParameters(),
+                                origins: OriginPolicy(allowed: Set(allowOrigin.map(OriginPolicy.normalized))),
                                 writeReports: { runs in _ = try ReportWriter.write(runs, formats: formats, to: directory) },
                                 reportsUpdated: { agent in
                                     let count = reported.withLock { $0.insert(agent); return $0.count }

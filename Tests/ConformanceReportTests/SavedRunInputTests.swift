@@ -1,4 +1,4 @@
-import ConformanceReport
+@testable import ConformanceReport
 import Foundation
 import Scenario
 import Testing
@@ -83,7 +83,8 @@ struct SavedRunInputTests {
     }
 
     @Test func agentsWhoseNamesLookAlikeKeepTheirOwnFiles() async throws {
-        let names = ["srv/1", "srv_1", "A", "a", "srv 1"]
+        // `_oo-f2bb9519` is what `Foo` was once written as; `a_1` and `a` with a case `1.x` once shared a page.
+        let names = ["srv/1", "srv_1", "A", "a", "srv 1", "Foo", "_oo-f2bb9519", "+46oo", "a_1", String(repeating: "é", count: 90)]
         var runs: [ConformanceRun] = []
         for name in names { runs.append(await SampleRuns.run(agent: name, pongs: true)) }
         let directory = SampleRuns.directory()
@@ -93,5 +94,22 @@ struct SavedRunInputTests {
         let lowered = files.map { $0.path.lowercased() }
         #expect(Set(lowered).count == files.count)
         #expect(files.count == 3 + 2 * names.count * runs[0].results.count)  // The run, index.json, index.html, and per case.
+    }
+
+    /// File names are one to one with (agent, case), whatever either holds: checked over names built to collide.
+    @Test func caseFileNamesAreOneToOne() {
+        let agents = ["a", "a_1", "a_case_1", "A", "Foo", "+46oo", "_oo-f2bb9519", "a/b", "a+2fb", "", "+", "++", "x_case_"]
+        let ids: [CaseID] = ["1", "1.1", "1.1.1", "11.1", "1.11", "2"]
+        var seen: [String: String] = [:]
+        for agent in agents {
+            for id in ids {
+                for name in [AutobahnJSON.caseFileName(agent: agent, id: id), HTMLReport.casePagePath(agent: agent, id: id)] {
+                    let key = name.lowercased()
+                    #expect(seen[key] == nil, "\(name) for \(agent.debugDescription) \(id) and for \(seen[key] ?? "")")
+                    seen[key] = "\(agent.debugDescription) \(id)"
+                }
+            }
+        }
+        #expect(AutobahnJSON.safeFileName(String(repeating: "x", count: 200)).hasPrefix("++"))
     }
 }

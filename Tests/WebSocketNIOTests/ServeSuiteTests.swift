@@ -17,10 +17,10 @@ extension LiveTests {
         static let cases = Catalog.clientRole.filter { CaseSelection(cases: "0.9.*,1.1.*,2.*,7.1.1").contains($0.id) }
 
         /// Opens `path` and returns the session (the caller reads or echoes), or nil when the server refused.
-        static func open(_ port: Int, _ path: String) async throws -> (ClientSession, NIOTransport) {
+        static func open(_ port: Int, _ path: String, origin: String? = nil) async throws -> (ClientSession, NIOTransport) {
             let url = try WebSocketURL(parsing: "ws://127.0.0.1:\(port)/")
             let transport = try await NIOTransport.connect(to: url, tls: nil, timeout: .seconds(2))
-            let request = ClientHandshakeRequest(target: path, host: "127.0.0.1:\(port)", nonce: Array(0..<16))
+            let request = ClientHandshakeRequest(target: path, host: "127.0.0.1:\(port)", nonce: Array(0..<16), origin: origin)
             do {
                 return (try await ClientSession.connect(over: transport, request: request, maskKeys: SeededMaskKeySource(seed: 1),
                                                         timeout: .seconds(5)), transport)
@@ -121,6 +121,22 @@ extension LiveTests {
             #expect(run.failures.count == Self.cases.count - 1)
             #expect(run.results.first { $0.id.rawValue == "1.1.2" }?.reasons == ["the client never ran this case"])
             #expect(RunExit.decide(runs, expected: Self.cases.map(\.id)).status == 1)
+        }
+
+        /// A page in a local browser may not drive the suite: only no Origin, a loopback one, or one allowed by name.
+        @Test func aForeignOriginIsRefused() async throws {
+            let api = CaseServerAPI(cases: Self.cases, parameters: RunParameters(), origins: OriginPolicy(allowed: ["https://ci.example"]),
+                                    writeReports: { _ in })
+            let server = try await TransportServer.start { transport in await api.serve(transport) }
+            for origin in ["https://evil.example", "null", "http://127.0.0.1.evil.example", "http://localhost@evil.example"] {
+                await #expect(throws: ClientSessionError.self, "\(origin)") { _ = try await Self.open(server.port, "/getCaseCount", origin: origin) }
+            }
+            for origin in [nil, "http://127.0.0.1:8080", "http://[::1]", "http://localhost:3000", "https://ci.example", "HTTPS://CI.example/"] {
+                let (session, transport) = try await Self.open(server.port, "/getCaseCount", origin: origin)
+                #expect(try await session.receive(timeout: .seconds(5)).text == "\(Self.cases.count)")
+                await transport.finish()
+            }
+            await server.stop()
         }
 
         @Test func anUnknownEndpointOrCaseIsRefused() async throws {
