@@ -1,24 +1,28 @@
 #!/usr/bin/env python3
 """Writes docs/agreement.md: where wsspec and Autobahn|Testsuite 0.8.2 agree on the same servers, and why they
-differ where they do.
+differ where they do, from committed fixtures alone, so that the document always says what the code does:
 
-    agreement.py AUTOBAHN_DIR WSSPEC_DIR OUT.md PEER...
+    agreement.py write [OUT.md]     write the document (default docs/agreement.md)
+    agreement.py check [OUT.md]     exit 1 when the document differs from what the fixtures say (scripts/test.sh)
 
-AUTOBAHN_DIR holds fuzzingclient reports (one index.json per run folder below it, every agent in it; several
-folders may be given, comma-separated);
-WSSPEC_DIR/PEER/ holds `wsspec run --format json --agent PEER` reports. Both are read through the same gate,
-the one projects run on Autobahn's index.json: a case fails when its behavior is FAILED or its behaviorClose
-is FAILED, WRONG CODE, UNCLEAN or FAILED BY CLIENT (an UNIMPLEMENTED case never fails).
+Autobahn's verdicts are Fixtures/peers/autobahn/PEER.json (scripts/autobahn_fixture.py, from scripts/agreement.sh);
+wsspec's are the peer matrix's golden files, Fixtures/peers/PEER.json and Fixtures/peers/load/PEER.json, which
+scripts/peer-matrix.sh checks against live runs on every test run. Both are read through the same gate, the one
+projects run on Autobahn's index.json: a case fails when its behavior is FAILED or its behaviorClose is FAILED,
+WRONG CODE, UNCLEAN or FAILED BY CLIENT (an UNIMPLEMENTED case never fails).
 
 Every difference is explained by a note below, found by case id and the two verdicts; a difference that no
 note explains is listed as unexplained and makes the script exit 1.
 """
-import datetime
+import difflib
 import fnmatch
 import glob
 import json
 import os
 import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+PEERS = ["websockets", "aiohttp", "tornado", "autobahn", "wsproto", "ws"]
 
 FAILING_CLOSE = {"FAILED", "WRONG CODE", "UNCLEAN", "FAILED BY CLIENT"}
 
@@ -30,6 +34,17 @@ NOTES = [
      "Autobahn then sees no echo (NON-STRICT; run it again and it may say OK). wsspec waits for the echo before it "
      "sends the bad frame, so its verdict does not depend on scheduling; a server that never echoes is NON-STRICT "
      "in both. Both pass."),
+    ("size-limit", "9.3.* 9.4.*", "FAILED/FAILED", "INFORMATIONAL/INFORMATIONAL",
+     "A size limit, graded as one. Python `websockets` caps a message at 4096 frames (`max_fragments`); Autobahn's 4 "
+     "MiB message in 64-, 256- and 1024-byte fragments plus its empty final continuation passes the cap, and the "
+     "server closes with 1009. RFC 6455 §7.4.1 defines 1009 for exactly this (\"an endpoint is terminating the "
+     "connection because it has received a message that is too big for it to process\"), and §10.4 asks every "
+     "implementation to protect itself with limits on frame and reassembled message sizes (\"SHOULD impose a limit "
+     "on frame sizes and the total message size after reassembly from multiple frames\"); RFC 6455 sets no size a "
+     "peer must accept. So wsspec records a 1009 refusal of a round trip's message over 1 MiB as INFORMATIONAL, "
+     "behaviour and close: the case measured nothing past the limit, and no rule was broken. Autobahn fails the case "
+     "(\"did not receive message\") and its close (\"failed by the wrong endpoint\"). Below 1 MiB the same refusal "
+     "fails in wsspec too: limits that small are rare, and a broken length decoder often shows as a 1009."),
     ("ignored-offer", "13.2.* 13.5.* 13.6.*", "OK/OK", "FAILED/INFORMATIONAL",
      "Autobahn is wrong by RFC 7692. These offers ask for server_no_context_takeover; the server accepts them with a "
      "bare `permessage-deflate`, which means it keeps its context (§7.1.1.1: \"absence of this extension parameter in "
@@ -67,30 +82,34 @@ def section(case_id):
     return {"9": "9.x", "12": "12.x/13.x", "13": "12.x/13.x"}.get(first, "1-7, 10")
 
 
-def load_autobahn(folders):
-    merged = {}
-    paths = [path for folder in folders.split(",") for path in glob.glob(os.path.join(folder, "**", "index.json"), recursive=True)]
-    for path in paths:
-        with open(path, encoding="utf-8") as handle:
-            for agent, cases in json.load(handle).items():
-                merged.setdefault(agent, {}).update(cases)
-    return merged
+def load_cases(path):
+    with open(path, encoding="utf-8") as handle:
+        return json.load(handle)["cases"]
 
 
-def main(arguments):
-    if len(arguments) < 4:
-        print(__doc__, file=sys.stderr)
-        return 2
-    autobahn_dir, wsspec_dir, out, *peers = arguments
-    autobahn = load_autobahn(autobahn_dir)
+def load(peer):
+    """Autobahn's verdicts and wsspec's golden verdicts for one peer, and the date Autobahn's were written."""
+    autobahn_file = os.path.join(ROOT, "Fixtures", "peers", "autobahn", f"{peer}.json")
+    with open(autobahn_file, encoding="utf-8") as handle:
+        fixture = json.load(handle)
+    wsspec = {}
+    for path in [os.path.join(ROOT, "Fixtures", "peers", f"{peer}.json"), os.path.join(ROOT, "Fixtures", "peers", "load", f"{peer}.json")]:
+        if os.path.exists(path):
+            wsspec.update(load_cases(path))
+    return fixture["cases"], wsspec, fixture.get("written", ""), fixture.get("peer_versions", "")
+
+
+def document():
     lines = []
     summary = []
     unexplained = 0
     used = set()
-    for peer in peers:
-        with open(os.path.join(wsspec_dir, peer, "index.json"), encoding="utf-8") as handle:
-            wsspec = json.load(handle)[peer]
-        theirs = autobahn.get(peer, {})
+    written = []
+    versions = []
+    for peer in PEERS:
+        theirs, wsspec, date, version = load(peer)
+        written.append(date)
+        versions.append(version)
         shared = sorted(set(theirs) & set(wsspec), key=case_key)
         peer_lines = []
         per_section = {}
@@ -115,8 +134,11 @@ def main(arguments):
                 why = f"[{name}](#{name})"
             gate = "same pass/fail" if same_gate else "**pass/fail differs**"
             peer_lines.append(f"| {case_id} | {label(a)} | {label(w)} | {gate} | {why} |")
-        for name, counts in per_section.items():
-            share = 100.0 * counts["agree"] / counts["cases"] if counts["cases"] else 100.0
+        for name in ["1-7, 10", "9.x", "12.x/13.x"]:
+            counts = per_section.get(name)
+            if not counts:
+                continue
+            share = 100.0 * counts["agree"] / counts["cases"]
             summary.append(f"| {peer} | {name} | {counts['cases']} | {counts['autobahn_fail']} | {counts['wsspec_fail']} "
                            f"| {counts['agree']} ({share:.1f} %) | {counts['labels']} |")
         lines.append(f"\n### {peer}\n")
@@ -126,30 +148,59 @@ def main(arguments):
             lines.extend(peer_lines)
         else:
             lines.append("Every shared case has the same behaviour and close verdict in both suites.")
-    with open(out, "w", encoding="utf-8") as handle:
-        handle.write(HEADER)
-        handle.write(f"Peers: {', '.join(peers)} (versions in `Tests/Peers/requirements.txt` and Debian's node-ws 8.11); "
-                     f"written on {datetime.date.today().isoformat()}.\n\n")
-        handle.write("| peer | sections | cases | Autobahn fails | wsspec fails | same pass/fail | same verdicts |\n")
-        handle.write("| --- | --- | --- | --- | --- | --- | --- |\n")
-        handle.write("\n".join(summary) + "\n")
-        handle.write(DIFFERENCES)
-        handle.write("\n".join(lines) + "\n")
-        if used:
-            handle.write("\n## Why they differ\n")
-            for name, _, _, _, text in NOTES:
-                if name in used:
-                    handle.write(f"\n<a id=\"{name}\"></a>**{name}.** {text}\n")
-        handle.write(BY_DESIGN)
-    print(f"{out}: {len(peers)} peers, {unexplained} unexplained differences")
-    return 1 if unexplained else 0
+    text = HEADER
+    text += (f"Peers: {', '.join(v for v in versions if v)}; Autobahn's verdicts recorded on "
+             f"{max(d for d in written if d) if any(written) else 'an unknown date'}.\n\n")
+    text += "| peer | sections | cases | Autobahn fails | wsspec fails | same pass/fail | same verdicts |\n"
+    text += "| --- | --- | --- | --- | --- | --- | --- |\n"
+    text += "\n".join(summary) + "\n"
+    text += DIFFERENCES
+    text += "\n".join(lines) + "\n"
+    if used:
+        text += "\n## Why they differ\n"
+        for name, _, _, _, note in NOTES:
+            if name in used:
+                text += f"\n<a id=\"{name}\"></a>**{name}.** {note}\n"
+    text += BY_DESIGN
+    return text, unexplained
+
+
+def main(arguments):
+    if not arguments or arguments[0] not in ("write", "check"):
+        print(__doc__, file=sys.stderr)
+        return 2
+    out = arguments[1] if len(arguments) > 1 else os.path.join(ROOT, "docs", "agreement.md")
+    text, unexplained = document()
+    if arguments[0] == "write":
+        with open(out, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        print(f"{out}: {len(PEERS)} peers, {unexplained} unexplained differences")
+        return 1 if unexplained else 0
+    try:
+        with open(out, encoding="utf-8") as handle:
+            current = handle.read()
+    except OSError as error:
+        print(f"cannot read {out}: {error}", file=sys.stderr)
+        return 1
+    if current != text:
+        sys.stderr.writelines(difflib.unified_diff(current.splitlines(True), text.splitlines(True), out, "from the fixtures"))
+        print(f"{out} differs from what the fixtures say: run scripts/agreement.py write", file=sys.stderr)
+        return 1
+    if unexplained:
+        print(f"{out}: {unexplained} unexplained differences", file=sys.stderr)
+        return 1
+    print(f"{out} agrees with Fixtures/peers (Autobahn's and wsspec's verdicts)")
+    return 0
 
 
 HEADER = """# wsspec and Autobahn|Testsuite on the same servers
 
-Written by `scripts/agreement.sh`, which runs Autobahn|Testsuite 0.8.2 (its `fuzzingclient`) and wsspec one after
-the other against the echo servers of the peer matrix (`Tests/Peers/`, `scripts/peers.sh`) and reads both
-reports through the same gate: a case fails when `behavior` is FAILED or `behaviorClose` is FAILED, WRONG CODE,
+Generated by `scripts/agreement.py write` from committed fixtures; `scripts/test.sh` fails when this file differs
+from them, so it cannot drift from what the code does. Autobahn|Testsuite 0.8.2's verdicts (its `fuzzingclient`)
+against the echo servers of the peer matrix (`Tests/Peers/`, `scripts/peers.sh`) are in
+`Fixtures/peers/autobahn/`, recorded by `scripts/agreement.sh`; wsspec's are the peer matrix's golden files
+(`Fixtures/peers/*.json`, `Fixtures/peers/load/*.json`), which every test run checks against live runs. Both are
+read through the same gate: a case fails when `behavior` is FAILED or `behaviorClose` is FAILED, WRONG CODE,
 UNCLEAN or FAILED BY CLIENT. "Same verdicts" counts cases whose `behavior` and `behaviorClose` are both equal.
 
 """

@@ -1,4 +1,5 @@
 public import Foundation
+public import Scenario
 
 /// The report formats `--format` accepts.
 public enum ReportFormat: String, Sendable, CaseIterable, Hashable {
@@ -29,9 +30,12 @@ public enum ReportWriter {
     }
 
     /// Writes the requested formats for `runs` (one column per agent) into `directory`, created when
-    /// missing, and returns the files written. Files of an earlier report there are replaced.
+    /// missing, and returns the files written. Files of an earlier report there are replaced. With
+    /// `caseFilesOf`, only those agents' case files are written (the others' are there from an earlier write and
+    /// have not changed); the index files always are.
     @discardableResult
-    public static func write(_ runs: [ConformanceRun], formats: Set<ReportFormat>, to directory: URL) throws(ReportError) -> [URL] {
+    public static func write(_ runs: [ConformanceRun], formats: Set<ReportFormat>, to directory: URL,
+                             caseFilesOf agents: Set<String>? = nil) throws(ReportError) -> [URL] {
         do {
             let folder = formats.contains(.html) ? directory.appendingPathComponent("cases") : directory
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -40,7 +44,7 @@ public enum ReportWriter {
         }
         // Every file is independent of the others: each is one job, and the jobs run on every core (a load-section
         // run writes a few hundred megabytes of JSON and HTML, which took as long as the run itself on one).
-        let jobs = files(runs, formats: formats)
+        let jobs = files(runs, formats: formats, caseFilesOf: agents)
         let failures = LockedFailures()
         DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
             let (name, contents) = jobs[index]
@@ -62,12 +66,15 @@ public enum ReportWriter {
         return jobs.map { directory.appendingPathComponent($0.name) }
     }
 
-    /// Every file of the report, by path relative to its directory, each made when asked for.
-    public static func files(_ runs: [ConformanceRun], formats: Set<ReportFormat>) -> [(name: String, contents: @Sendable () throws -> Data)] {
+    /// Every file of the report (or, with `caseFilesOf`, the index files and those agents' case files), by path
+    /// relative to its directory, each made when asked for.
+    public static func files(_ runs: [ConformanceRun], formats: Set<ReportFormat>,
+                             caseFilesOf agents: Set<String>? = nil) -> [(name: String, contents: @Sendable () throws -> Data)] {
+        let caseRuns = agents.map { agents in runs.filter { agents.contains($0.agent) } } ?? runs
         var jobs: [(name: String, contents: @Sendable () throws -> Data)] = [(runFileName, { try AutobahnJSON.encodeRuns(runs) })]
         if formats.contains(.json) {
             jobs.append(("index.json", { try AutobahnJSON.encode(AutobahnJSON.index(runs)) }))
-            for run in runs {
+            for run in caseRuns {
                 for result in run.results {
                     jobs.append((AutobahnJSON.caseFileName(agent: run.agent, id: result.id),
                                  { try AutobahnJSON.encode(AutobahnJSON.caseReport(result, agent: run.agent, role: run.role ?? .client)) }))
@@ -82,7 +89,7 @@ public enum ReportWriter {
         }
         if formats.contains(.html) {
             jobs.append(("index.html", { Data(HTMLReport.index(runs).utf8) }))
-            for run in runs {
+            for run in caseRuns {
                 for record in run.results {
                     jobs.append((HTMLReport.casePagePath(agent: run.agent, id: record.id),
                                  { Data(HTMLReport.casePage(record, run: run).utf8) }))
@@ -90,6 +97,18 @@ public enum ReportWriter {
             }
         }
         return jobs
+    }
+
+    /// Removes the case files (JSON and HTML) of `agents` for `cases` from a report directory, as far as they are
+    /// there: the agents are gone from the run, and their files must not stay behind.
+    public static func removeCaseFiles(of agents: Set<String>, cases: [CaseID], in directory: URL) {
+        for agent in agents {
+            for id in cases {
+                for name in [AutobahnJSON.caseFileName(agent: agent, id: id), HTMLReport.casePagePath(agent: agent, id: id)] {
+                    try? FileManager.default.removeItem(at: directory.appendingPathComponent(name))
+                }
+            }
+        }
     }
 
     /// The runs saved in a report directory (or in a `wsspec-run.json` file named directly).

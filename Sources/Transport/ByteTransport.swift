@@ -13,8 +13,12 @@ public enum TransportInput: Sendable, Hashable {
 /// simulated network, or live over TCP/TLS. Times are measured from when the connection was made.
 public protocol ByteTransport: AnyObject {
     var elapsed: Duration { get }
-    /// Writes bytes; after `close()` or the end of the connection it does nothing.
-    func write(_ bytes: [UInt8]) async
+    /// Writes bytes. While the peer leaves earlier output unread, waits for it to read (output back-pressure: what
+    /// a transport queues for a peer is bounded), but not past `deadline`: a peer that reads nothing by then gets
+    /// its connection aborted, and the result is false. After `close()` or the end of the connection it does
+    /// nothing and returns true.
+    @discardableResult
+    func write(_ bytes: [UInt8], until deadline: Duration) async -> Bool
     /// The next input, or `.timedOut` once `deadline` is reached. After the end of the connection it waits
     /// for the deadline and returns `.timedOut`: time still passes for a closed connection.
     func read(until deadline: Duration) async -> TransportInput
@@ -22,4 +26,15 @@ public protocol ByteTransport: AnyObject {
     func close() async
     /// Tears the connection down now (TCP RST if it is still up).
     func abort() async
+}
+
+extension ByteTransport {
+    /// How long a write may wait for a peer that reads nothing, when its caller has no deadline of its own.
+    public static var defaultWriteStall: Duration { .seconds(30) }
+
+    /// Writes bytes, waiting for a peer that does not read for `defaultWriteStall` at most.
+    @discardableResult
+    public func write(_ bytes: [UInt8]) async -> Bool {
+        await write(bytes, until: elapsed + Self.defaultWriteStall)
+    }
 }

@@ -11,7 +11,7 @@ public final class ReplayingTransport: ByteTransport {
 
     public var elapsed: Duration { base.elapsed }
 
-    public func write(_ bytes: [UInt8]) async { await base.write(bytes) }
+    public func write(_ bytes: [UInt8], until deadline: Duration) async -> Bool { await base.write(bytes, until: deadline) }
 
     public func read(until deadline: Duration) async -> TransportInput {
         guard replay.isEmpty else {

@@ -25,9 +25,11 @@ package final class SimulatedTransport: ByteTransport, LinkEndpoint, @unchecked 
 
     package var elapsed: Duration { start.duration(to: simulation.now) }
 
-    package func write(_ bytes: [UInt8]) async {
-        guard !writeClosed, !ended else { return }
+    /// The simulated link queues whatever is written (its own options model slow links), so a write never waits.
+    package func write(_ bytes: [UInt8], until deadline: Duration) async -> Bool {
+        guard !writeClosed, !ended else { return true }
         link.send(from: side, bytes)
+        return true
     }
 
     package func read(until deadline: Duration) async -> TransportInput {

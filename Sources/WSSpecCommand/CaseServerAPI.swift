@@ -3,6 +3,7 @@ import Foundation
 import Scenario
 import Transport
 import WebSocketCore
+import WebSocketNIO
 
 /// Autobahn|Testsuite's fuzzingserver URL API, over the client-role cases, so that the driver loops client
 /// libraries already have run against wsspec unchanged. Every endpoint is a WebSocket connection:
@@ -30,20 +31,29 @@ final class CaseServerAPI: Sendable {
     let access: Access
     let origins: OriginPolicy
     let results: CaseServerResults
+    /// Room for each case's largest messages, from the limits' message budget.
+    let admission: CaseAdmission
     /// Called with the agent that asked for `/updateReports`, once its reports are written.
     let reportsUpdated: @Sendable (String) async -> Void
-    private let writeReports: @Sendable ([ConformanceRun]) throws -> Void
+    private let reports: ReportUpdater
 
+    /// Agent names longer than this (in UTF-8 bytes) are refused: a name is a report column and part of file names.
+    static let maxAgentName = 100
+
+    /// - Parameter writeReports: writes the runs' reports: the index files, the case files of the agents whose results
+    ///   changed since the last call, and removes those of agents that were replaced.
     init(cases: [ScenarioCase], parameters: RunParameters, access: Access = .anyAgent, origins: OriginPolicy = OriginPolicy(),
-         results: CaseServerResults = CaseServerResults(),
-         writeReports: @escaping @Sendable ([ConformanceRun]) throws -> Void,
+         limits: ConnectionLimits = .caseServer,
+         writeReports: @escaping @Sendable (ReportChanges) throws -> Void,
          reportsUpdated: @escaping @Sendable (String) async -> Void = { _ in }) {
         self.cases = cases
         self.parameters = parameters
         self.access = access
         self.origins = origins
+        let results = CaseServerResults(maxAgents: limits.maxAgents)
         self.results = results
-        self.writeReports = writeReports
+        admission = CaseAdmission(budget: MessageMemoryBudget(limit: limits.maxMessageMemory))
+        reports = ReportUpdater(snapshot: { await results.snapshot(completing: cases) }, write: writeReports)
         self.reportsUpdated = reportsUpdated
     }
 
@@ -94,20 +104,29 @@ final class CaseServerAPI: Sendable {
         case "/runCase":
             guard let scenario = scenario(query) else { return await refuse(transport, read, status: 404, reason: "no such case") }
             let agent = query["agent"] ?? "client"
-            await results.began(agent: agent, id: scenario.id)
+            guard !agent.isEmpty, agent.utf8.count <= Self.maxAgentName else {
+                return await refuse(transport, read, status: 400, reason: "an agent name is 1 to \(Self.maxAgentName) bytes")
+            }
+            // The case's largest messages need room in the budget; a case that gets none by the handshake deadline
+            // is refused, and its client may ask again.
+            let room = CaseAdmission.room(for: scenario, parameters)
+            guard await admission.admit(room, within: max(.zero, deadline - transport.elapsed)) else {
+                return await refuse(transport, read, status: 503, reason: "busy: too many large cases at once")
+            }
+            guard await results.began(agent: agent, id: scenario.id) else {
+                await admission.release(room)
+                return await refuse(transport, read, status: 503, reason: "busy: every agent is running a case")
+            }
             var result = await ScenarioRunner.run(scenario, on: ReplayingTransport(transport, replaying: read), parameters: parameters,
                                                   seed: scenario.id.stableHash, role: .server)
+            await admission.release(room)
             result.seed = scenario.id.stableHash
             await results.finish(result, agent: agent)
         case "/updateReports":
             let agent = query["agent"] ?? ""
             // A driver may ask right after its last case's closing handshake, before that case is graded here.
             await results.waitWhileRunning(agent: agent, within: parameters.closeTimeout * 3 + .seconds(5))
-            do {
-                try writeReports(await results.runs(completing: cases))
-            } catch {
-                Console.error("error: cannot write the reports: \(error)")
-            }
+            await reports.update()
             await answer(transport, read, text: nil)
             // An agent that ran no case is no agent: it neither counts towards --exit-after-agents nor gets a column.
             if await results.hasResults(agent: agent) { await reportsUpdated(agent) }
@@ -172,64 +191,5 @@ final class CaseServerAPI: Sendable {
     private func refuse(_ transport: any ByteTransport, _ read: [UInt8], status: Int, reason: String) async {
         await transport.write(ServerHandshake.refusal(status: status, reason: reason).bytes)
         await transport.close()
-    }
-}
-
-/// What each agent got, case by case, as the cases finish.
-actor CaseServerResults {
-    private var byAgent: [String: [CaseID: CaseResult]] = [:]
-    private let startedAt = Date()
-    private let began = ContinuousClock.now
-
-    init() {}
-
-    private var begun: Set<String> = []
-    /// How many connections run each case now, by agent (a driver that retried may run a case twice at once).
-    private var running: [String: [CaseID: Int]] = [:]
-
-    func record(_ result: CaseResult, agent: String) { byAgent[agent, default: [:]][result.id] = result }
-
-    /// A connection for the case arrived (its result comes when the case ends: `finish`).
-    func began(agent: String, id: CaseID) {
-        begun.insert("\(id) \(agent)")
-        running[agent, default: [:]][id, default: 0] += 1
-    }
-
-    /// A case that `began` ended with this result.
-    func finish(_ result: CaseResult, agent: String) {
-        record(result, agent: agent)
-        let count = running[agent]?[result.id] ?? 1
-        running[agent]?[result.id] = count > 1 ? count - 1 : nil
-    }
-
-    /// Returns once none of the agent's cases (or, given `id`, that case) is running, or after `limit`.
-    func waitWhileRunning(agent: String, id: CaseID? = nil, within limit: Duration) async {
-        let end = ContinuousClock.now + limit
-        while ContinuousClock.now < end, let cases = running[agent], id.map({ cases[$0] != nil }) ?? !cases.isEmpty {
-            try? await Task.sleep(for: .milliseconds(10))
-        }
-    }
-
-    func hasBegun(agent: String, id: CaseID) -> Bool { begun.contains("\(id) \(agent)") }
-
-    func result(agent: String, id: CaseID) -> CaseResult? { byAgent[agent]?[id] }
-
-    /// Whether the agent has a result for any case.
-    func hasResults(agent: String) -> Bool { !(byAgent[agent]?.isEmpty ?? true) }
-
-    /// One run per agent that has results, in case order. With `completing`, every case of it that the agent never
-    /// ran is there too, FAILED: a client that skips cases must not pass on the ones it chose.
-    func runs(completing cases: [ScenarioCase]? = nil) -> [ConformanceRun] {
-        byAgent.keys.sorted().compactMap { agent in
-            var results = byAgent[agent, default: [:]]
-            guard !results.isEmpty else { return nil }
-            for scenario in cases ?? [] where results[scenario.id] == nil {
-                results[scenario.id] = .notRun(scenario, reason: "the client never ran this case", seed: nil)
-            }
-            var run = ConformanceRun(agent: agent, target: "clients", startedAt: startedAt, duration: ContinuousClock.now - began,
-                                     seed: 0, strict: false, results: results.values.sorted { $0.id < $1.id })
-            run.role = .server
-            return run
-        }
     }
 }

@@ -127,7 +127,7 @@ struct RunClientCommand: AsyncParsableCommand {
         let api = CaseServerAPI(cases: scenarios, parameters: parameters, access: .runClient(agent: agent, token: token), writeReports: { _ in })
         let server: TransportServer
         do {
-            server = try await TransportServer.start(host: "127.0.0.1", port: 0) { transport in await api.serve(transport) }
+            server = try await TransportServer.start(host: "127.0.0.1", port: 0, limits: .caseServer) { transport in await api.serve(transport) }
         } catch {
             throw RunFailure.unreachable("cannot listen on 127.0.0.1: \(error)")
         }

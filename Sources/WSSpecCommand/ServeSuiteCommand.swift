@@ -50,9 +50,14 @@ struct ServeSuiteCommand: AsyncParsableCommand {
             help: ArgumentHelp("A web origin whose pages may use the suite (repeatable; * for any). Without it, only requests with no Origin and pages from 127.0.0.1, [::1] or localhost get through.", valueName: "origin"))
     var allowOrigin: [String] = []
 
+    @Option(name: .customLong("max-agents"),
+            help: "The most agents whose results are kept; past it a new agent replaces the one with the fewest results.")
+    var maxAgents = ConnectionLimits().maxAgents
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
         if let exitAfterAgents, exitAfterAgents < 1 { throw ValidationError("--exit-after-agents must be at least 1") }
+        guard (1...100_000).contains(maxAgents) else { throw ValidationError("--max-agents must be from 1 to 100000") }
         _ = try ReportFormats.parse(format)
         guard !selected.isEmpty else { throw ValidationError("no client-role case matches --cases \(cases ?? "*")") }
     }
@@ -60,6 +65,12 @@ struct ServeSuiteCommand: AsyncParsableCommand {
     var selected: [ScenarioCase] {
         let selection = CaseSelection(cases: cases, exclude: exclude)
         return Catalog.clientRole.filter { selection.contains($0.id) }
+    }
+
+    var limits: ConnectionLimits {
+        var limits = ConnectionLimits.caseServer
+        limits.maxAgents = maxAgents
+        return limits
     }
 
     func run() async throws {
@@ -70,14 +81,18 @@ struct ServeSuiteCommand: AsyncParsableCommand {
         let (stops, stop) = AsyncStream.makeStream(of: Void.self)
         let api = CaseServerAPI(cases: selected, parameters: RunParameters(),
                                 origins: OriginPolicy(allowed: Set(allowOrigin.map(OriginPolicy.normalized))),
-                                writeReports: { runs in _ = try ReportWriter.write(runs, formats: formats, to: directory) },
+                                limits: limits,
+                                writeReports: { [selected] changes in
+                                    ReportWriter.removeCaseFiles(of: changes.removed, cases: selected.map(\.id), in: directory)
+                                    _ = try ReportWriter.write(changes.runs, formats: formats, to: directory, caseFilesOf: changes.changed)
+                                },
                                 reportsUpdated: { agent in
                                     let count = reported.withLock { $0.insert(agent); return $0.count }
                                     if let enough, count >= enough { stop.yield() }
                                 })
         let server: TransportServer
         do {
-            server = try await TransportServer.start(host: host, port: port) { transport in await api.serve(transport) }
+            server = try await TransportServer.start(host: host, port: port, limits: limits) { transport in await api.serve(transport) }
         } catch {
             throw RunFailure.unreachable("cannot listen on \(host):\(port): \(error)")
         }

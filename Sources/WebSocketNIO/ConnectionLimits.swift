@@ -1,7 +1,8 @@
-/// What one client may hold of a `SessionServer`: how many connections are served at once, how long each may
-/// take to ask for its upgrade, stay silent, or keep a closed connection open, and how much the server queues
-/// for it to read. The defaults keep a server up and its memory bounded whatever the clients do (tested
-/// against the hostile clients of `scripts/bench-hostile-clients.sh`), and are generous to slow honest ones.
+/// What one client may hold of a server we run (`SessionServer`, and `TransportServer` under serve-suite and
+/// run-client): how many connections are served at once, how long each may take to ask for its upgrade, stay
+/// silent, or keep a closed connection open, how much the server queues for it to read, and how much memory
+/// messages in progress take in all. The defaults keep a server up and its memory bounded whatever the clients do
+/// (tested against the hostile clients of `scripts/bench-hostile-clients.sh`), and are generous to slow honest ones.
 public struct ConnectionLimits: Sendable, Hashable {
     /// Connections served at once; past it a new one gets 503 with `Retry-After` and is closed, so that idle
     /// or slow clients cannot take every file descriptor and the memory behind them.
@@ -25,6 +26,19 @@ public struct ConnectionLimits: Sendable, Hashable {
     /// its connection with 1013 (Try Again Later). Enough for 32 messages of 16 MiB at once, the largest the
     /// conformance suite sends.
     public var maxMessageMemory = 512 << 20
+    /// Agents a server that keeps results per agent (serve-suite) keeps; past it a new agent replaces the one with
+    /// the fewest results. Each keeps at most one result per case (a report column of several hundred), so this
+    /// bounds what made-up agent names can make the server hold and write.
+    public var maxAgents = 200
 
     public init() {}
+
+    /// The limits of a server that runs cases against clients (serve-suite, run-client): the cases' own messages
+    /// (16 MiB at most, held as payload, frames and echo) are admitted against a budget that keeps a few of the
+    /// largest at once, so that clients that never read cannot make the server hold more than that.
+    public static var caseServer: ConnectionLimits {
+        var limits = ConnectionLimits()
+        limits.maxMessageMemory = 128 << 20
+        return limits
+    }
 }

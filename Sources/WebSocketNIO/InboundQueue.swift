@@ -6,8 +6,10 @@ import Transport
 /// The client end of a live connection, as the runner reads it: inbound bytes and the end of the
 /// connection queue up until the runner asks, and a read waits on an event-loop timer for its deadline.
 /// Reading from the socket pauses while a megabyte waits unread, so a flooding server cannot make the
-/// queue grow without bound. For TLS it also reports when the TLS handshake is done. Confined to the
-/// channel's event loop.
+/// queue grow without bound. It also tells a writer when the channel is writable again (output back-pressure):
+/// while one waits, up to `highWaterWhileWriting` is read, so that a peer that echoes as it reads cannot
+/// deadlock with a writer that waits for it to read. For TLS it also reports when the TLS handshake is done.
+/// Confined to the channel's event loop.
 final class InboundQueue: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundIn = ByteBuffer
@@ -15,12 +17,16 @@ final class InboundQueue: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// Socket reads pause while this many bytes wait for the runner.
     static let highWater = 1 << 20
+    /// The same while a write waits for the peer to read: above the largest message a case sends (16 MiB).
+    static let highWaterWhileWriting = 24 << 20
 
     private let eventLoop: any EventLoop
     private var inbox = CircularBuffer<TransportInput>()
     private var bufferedBytes = 0
     private var readHeld = false
     private var waiter: (promise: EventLoopPromise<TransportInput>, timer: Scheduled<Void>)?
+    /// A write waiting for the channel to become writable: true when it is (or the connection is gone), false at its deadline.
+    private var writeWaiter: (promise: EventLoopPromise<Bool>, timer: Scheduled<Void>)?
     private var ended = false
     private var context: ChannelHandlerContext?
     /// Completed when the connection is ready for the opening handshake (after TLS, when there is TLS).
@@ -51,13 +57,35 @@ final class InboundQueue: ChannelDuplexHandler, RemovableChannelHandler {
     /// The reading task was cancelled.
     func cancelWait() { resolveWaiter(.timedOut) }
 
+    /// Completes `promise` with true once the channel is writable (at once if it is, or if the connection is over),
+    /// or with false at `deadline`.
+    func whenWritable(before deadline: NIODeadline, _ promise: EventLoopPromise<Bool>) {
+        guard let context, context.channel.isActive, !context.channel.isWritable else { return promise.succeed(true) }
+        resolveWriteWaiter(true)
+        let timer = eventLoop.assumeIsolated().scheduleTask(deadline: deadline) { [self] in resolveWriteWaiter(false) }
+        writeWaiter = (promise, timer)
+        if readHeld && bufferedBytes < Self.highWaterWhileWriting {
+            readHeld = false
+            context.read()
+        }
+    }
+
+    private func resolveWriteWaiter(_ writable: Bool) {
+        guard let writeWaiter else { return }
+        self.writeWaiter = nil
+        writeWaiter.timer.cancel()
+        writeWaiter.promise.succeed(writable)
+    }
+
     /// Fails the readiness promise if the connection is not ready by now.
     func readinessTimedOut() { completeReadiness(ChannelError.connectTimeout(.zero)) }
+
+    private var readLimit: Int { writeWaiter == nil ? Self.highWater : Self.highWaterWhileWriting }
 
     private func taken(_ input: TransportInput) -> TransportInput {
         if case .bytes(let bytes) = input {
             bufferedBytes -= bytes.count
-            if readHeld && bufferedBytes < Self.highWater, let context {
+            if readHeld && bufferedBytes < readLimit, let context {
                 readHeld = false
                 context.read()
             }
@@ -99,6 +127,7 @@ final class InboundQueue: ChannelDuplexHandler, RemovableChannelHandler {
 
     func handlerRemoved(context: ChannelHandlerContext) {
         self.context = nil
+        resolveWriteWaiter(true)
         completeReadiness(ChannelError.ioOnClosedChannel)
         finish(.endOfStream)
     }
@@ -129,14 +158,20 @@ final class InboundQueue: ChannelDuplexHandler, RemovableChannelHandler {
         context.close(promise: nil)
     }
 
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable { resolveWriteWaiter(true) }
+        context.fireChannelWritabilityChanged()
+    }
+
     func channelInactive(context: ChannelHandlerContext) {
+        resolveWriteWaiter(true)
         completeReadiness(ChannelError.eof)
         finish(.endOfStream)
         context.fireChannelInactive()
     }
 
     func read(context: ChannelHandlerContext) {
-        if bufferedBytes >= Self.highWater {
+        if bufferedBytes >= readLimit {
             readHeld = true
         } else {
             context.read()

@@ -36,6 +36,8 @@ public final class NIOTransport: ByteTransport {
             .connectTimeout(TimeAmount(timeout))
             .channelOption(.allowRemoteHalfClosure, value: true)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            // Past the largest message a case sends: the runner's writes to a server do not wait on the server's reads.
+            .channelOption(.writeBufferWaterMark, value: .init(low: 16 << 20, high: 32 << 20))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let operations = channel.pipeline.syncOperations
@@ -112,9 +114,29 @@ public final class NIOTransport: ByteTransport {
 
     public var elapsed: Duration { Duration(NIODeadline.now() - start) }
 
-    public func write(_ bytes: [UInt8]) async {
-        guard !outputClosed else { return }
-        channel.writeAndFlush(ByteBuffer(bytes: bytes), promise: nil)
+    /// Bytes handed to the channel at a time: what it queues for a peer that reads nothing stays near its high
+    /// water mark plus one of these, not the whole of a 16 MiB message.
+    static let writeChunk = 256 << 10
+
+    public func write(_ bytes: [UInt8], until deadline: Duration) async -> Bool {
+        var start = 0
+        while start < bytes.count {
+            guard !outputClosed else { return true }
+            // `isWritable` may be read from any thread; only a full channel costs a hop to the event loop.
+            if !channel.isWritable {
+                let promise = channel.eventLoop.makePromise(of: Bool.self)
+                let queue = queue, instant = self.start + TimeAmount(deadline)
+                queue.eventLoop.execute { queue.value.whenWritable(before: instant, promise) }
+                guard (try? await promise.futureResult.get()) ?? true else {
+                    await abort()  // The peer read nothing until the deadline: it does not get to hold our memory longer.
+                    return false
+                }
+            }
+            let end = min(bytes.count, start + Self.writeChunk)
+            channel.writeAndFlush(ByteBuffer(bytes: bytes[start..<end]), promise: nil)
+            start = end
+        }
+        return true
     }
 
     public func read(until deadline: Duration) async -> TransportInput {

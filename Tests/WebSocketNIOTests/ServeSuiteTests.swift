@@ -49,8 +49,8 @@ extension LiveTests {
 
         @Test func aDriverLoopRunsEveryCaseAndGetsItsReports() async throws {
             let directory = temporaryDirectory()
-            let api = CaseServerAPI(cases: Self.cases, parameters: RunParameters(), writeReports: { runs in
-                _ = try ReportWriter.write(runs, formats: [.json, .markdown], to: directory)
+            let api = CaseServerAPI(cases: Self.cases, parameters: RunParameters(), writeReports: { changes in
+                _ = try ReportWriter.write(changes.runs, formats: [.json, .markdown], to: directory)
             })
             let server = try await TransportServer.start { transport in await api.serve(transport) }
             let count = try await Self.text(server.port, "/getCaseCount")

@@ -8,6 +8,9 @@ public struct CaseTiming: Sendable, Hashable {
     /// The message bytes the case's round trips send (each comes back as an echo), and how many messages.
     public var loadBytes = 0
     public var loadMessages = 0
+    /// The largest message or frame payload the case sends at once: what its buffers hold at their peak is a small
+    /// multiple of it (the payload, its frames, the echo), so a server that runs cases admits them by it.
+    public var largestMessage = 0
     /// The longest single wait, in words (e.g. `nothing for 5s`): what a slow case is waiting for.
     public var longestWait: String?
     private var longest: Duration = .zero
@@ -69,10 +72,13 @@ private struct TimingWalk {
                 break
             case .send(let spec):
                 write(spec.frame.payload.count + 14)
+                timing.largestMessage = max(timing.largestMessage, spec.frame.payload.count)
             case .sendRaw(let bytes):
                 write(bytes.count)
+                timing.largestMessage = max(timing.largestMessage, bytes.count)
             case .sendFragmented(_, let payload, let fragments):
                 write(payload.count + 14 * max(1, fragments))
+                timing.largestMessage = max(timing.largestMessage, payload.count)
             case .segmentWrites(let size, let delay):
                 segmentSize = size.map { max(1, $0) }
                 segmentDelay = delay
@@ -80,6 +86,7 @@ private struct TimingWalk {
                 let count = trips.effectiveCount(budget: parameters.roundTripBudget)
                 timing.loadMessages += count
                 timing.loadBytes += count * trips.messageSize
+                if count > 0 { timing.largestMessage = max(timing.largestMessage, trips.messageSize) }
             case .wait(let duration):
                 timing.wait(duration, "a pause of \(duration.formatted)")
             case .expect(let expectation):

@@ -245,7 +245,10 @@ final class CaseExecution {
 
     func writeNow(_ bytes: [UInt8]) async {
         logWire(.sent, bytes)
-        await transport.write(bytes)
+        // A peer may take its time reading, but not past the case's deadline and a closing handshake's worth.
+        guard await transport.write(bytes, until: max(now, scenario.deadline) + parameters.closeTimeout) else {
+            return peerStoppedReading(bytes.count)
+        }
         guard trackingOutgoingFrames else { return }
         outgoingFrames.consume(bytes)
         if outgoingFrames.atBoundary && !deferredReply.isEmpty {
@@ -282,6 +285,15 @@ final class CaseExecution {
         weClosedTransport = true
         await transport.abort()
         return true
+    }
+
+    /// The peer left our output unread past the write's deadline; the transport has dropped the connection.
+    func peerStoppedReading(_ count: Int) {
+        verdict = .failed
+        reasons.append("the \(role.peer) stopped reading: \(count) bytes could not be sent by the case's deadline; the \(role) dropped the connection")
+        stopped = true
+        endpoint.abandon()
+        weClosedTransport = true
     }
 
     /// Takes in everything that arrives until `deadline` (or the end of the connection).

@@ -96,6 +96,8 @@ public struct ServerHandshake: Sendable {
         if offerVersion { headers.add(name: "Sec-WebSocket-Version", value: "13") }
         // RFC 9110 §15.5.22: "The server MUST send an Upgrade header field in a 426 response".
         if status == 426 { headers.add(name: "Upgrade", value: "websocket") }
+        // A busy server says when to try again (RFC 9110 §10.2.3).
+        if status == 503 || status == 429 { headers.add(name: "Retry-After", value: "1") }
         let phrase = switch status {
         case 401: "Unauthorized"
         case 403: "Forbidden"
