@@ -8,8 +8,11 @@
 #
 # Each peer runs with the arguments its golden file names (all sections but 9, 12 and 13, at short timers).
 # Each peer runs twice, one case at a time and 16 at once: verdicts must not depend on concurrency.
+# Then the load sections (9.x, and 12.x/13.x at the default round-trip budget) run once against every peer, 4
+# cases at a time, against Fixtures/peers/load/NAME.json (about 2.5 minutes with a release binary).
 # WSSPEC names the wsspec binary (default: the debug build, built when missing); JOBS the job counts
-# ("1 16"; --update takes the first).
+# ("1 16"; --update takes the first); WSSPEC_LOAD the binary for the load sections (default WSSPEC; a release
+# build moves their megabytes several times faster); LOAD=0 leaves the load sections out.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=check
@@ -48,6 +51,27 @@ for count in $jobs; do
     echo "-- --jobs $count"
     python3 scripts/peer_golden.py "$mode" Fixtures/peers "$work/runs-$count" $(scripts/peers.sh names) || status=$?
 done
+if [ "${LOAD:-1}" = 1 ] && [ $status -eq 0 ]; then
+    echo "-- load sections (9.x, 12.x, 13.x), --jobs 4"
+    load_binary=${WSSPEC_LOAD:-$wsspec}
+    while read -r name url; do
+        [ -f "Fixtures/peers/load/$name.json" ] || continue
+        mapfile -t arguments < <(python3 -c 'import json,sys; print("\n".join(json.load(open(sys.argv[1]))["arguments"]))' \
+            "Fixtures/peers/load/$name.json")
+        set +e
+        "$load_binary" run "$url" "${arguments[@]}" --jobs 4 --agent "$name" --format json \
+            --report-dir "$work/load/$name" >"$work/$name-load.out" 2>&1
+        code=$?
+        set -e
+        if [ $code -gt 1 ]; then
+            echo "wsspec could not run the load sections against $name ($url), status $code:" >&2
+            tail -5 "$work/$name-load.out" >&2
+            status=1
+        fi
+    done < <(scripts/peers.sh urls "$work/peers")
+    [ $status -eq 0 ] && { python3 scripts/peer_golden.py "$mode" Fixtures/peers/load "$work/load" \
+        $(ls Fixtures/peers/load | sed -n 's/\.json$//p') || status=$?; }
+fi
 if [ "$mode" = check ] && [ $status -eq 0 ]; then
     # The gate must be able to fail: with one golden verdict changed, the same runs must not pass.
     altered="$work/altered"

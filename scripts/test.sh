@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The one test command: builds everything (failing on any warning in wsspec's own code) and runs every test:
 # the C shims' cmocka tests, a short fuzz smoke of every target, the Swift suite under AddressSanitizer and
-# ThreadSanitizer, the Swift suite itself, the peer matrix (wsspec against six real WebSocket servers, every
-# verdict checked against Fixtures/peers), the client matrix (five real clients against serve-suite and
-# run-client --exec, against Fixtures/peers/clients) and the built-in client on every client-role case.
-# `--quick` skips the fuzz smoke and the sanitizer runs.
+# ThreadSanitizer, the Swift suite itself, the release binary's smoke run, the peer matrix (wsspec against six real
+# WebSocket servers, every verdict checked against Fixtures/peers, the load sections included), the agreement
+# document against its fixtures, the client matrix (five real clients against serve-suite and run-client --exec,
+# against Fixtures/peers/clients), the built-in client on every client-role case and the main job.
+# `--quick` skips the fuzz smoke, the sanitizer runs, the release binary and the peer matrix's load sections.
 # Installs what it needs when it is missing (apt packages; the peers' pinned venv), so it works on a fresh machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -53,9 +54,12 @@ if ! git diff --quiet -- Fixtures/ || [ -n "$(git ls-files --others --exclude-st
     git status --short -- Fixtures/ >&2; exit 1
 fi
 
+echo "== docs/agreement.md says what the fixtures say (Autobahn's verdicts and the peer matrix's golden files)"
+python3 scripts/agreement.py check
+
 if [ $quick -eq 0 ]; then
-    echo "== fuzz smoke (every target, 45 s in all)"
-    scripts/fuzz.sh --smoke 45
+    echo "== fuzz smoke (every target, 60 s in all)"
+    scripts/fuzz.sh --smoke 60
     scripts/sanitizers.sh address thread
 fi
 
@@ -93,8 +97,20 @@ swift test --package-path Tests/ReadmePackage --scratch-path .build-readme/build
 status=${PIPESTATUS[0]}
 [ "$status" -eq 0 ] || exit "$status"
 
+dist=$(mktemp -d)
+trap 'rm -f "$log"; rm -rf "$dist"' EXIT
+if [ $quick -eq 0 ]; then
+    echo "== the release binary: static Swift runtime, no Swift library at run time, a smoke run from an empty directory"
+    scripts/release.sh "$dist"
+fi
+
 echo "== the peer matrix: wsspec against real servers, every verdict against its golden file (Fixtures/peers)"
-WSSPEC="$(swift build --show-bin-path)/wsspec" scripts/peer-matrix.sh
+if [ $quick -eq 0 ]; then
+    # The load sections move hundreds of megabytes a peer: the release binary runs them.
+    WSSPEC="$(swift build --show-bin-path)/wsspec" WSSPEC_LOAD="$(ls "$dist"/wsspec-linux-*)" scripts/peer-matrix.sh
+else
+    WSSPEC="$(swift build --show-bin-path)/wsspec" LOAD=0 scripts/peer-matrix.sh
+fi
 
 echo "== the client matrix: real clients against wsspec serve-suite, every verdict against its golden file (Fixtures/peers/clients)"
 WSSPEC="$(swift build --show-bin-path)/wsspec" scripts/client-matrix.sh
@@ -103,13 +119,6 @@ echo "== the built-in client against every client-role case, in-process (wsspec 
 reports=$(mktemp -d)
 "$(swift build --show-bin-path)/wsspec" run-client --sim --jobs 2 --format json --report-dir "$reports" 2>/dev/null | tail -2
 rm -rf "$reports"
-
-if [ $quick -eq 0 ]; then
-    echo "== the release binary: static Swift runtime, no Swift library at run time, a smoke run from an empty directory"
-    dist=$(mktemp -d)
-    scripts/release.sh "$dist"
-    rm -rf "$dist"
-fi
 
 echo "== the main job end to end: wsspec run against the built-in reference server over loopback"
 reports=$(mktemp -d)
