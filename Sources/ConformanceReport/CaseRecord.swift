@@ -33,6 +33,9 @@ public struct CaseRecord: Sendable, Hashable, Codable {
     public var measurements: [CaseMeasurement]?
     /// The permessage-deflate agreement, when there was one.
     public var permessageDeflate: String?
+    /// Cases whose messages this one received (a server that relays between connections); optional so that older
+    /// runs still load.
+    public var crossTalkFrom: [CaseID]?
 
     public init(_ result: CaseResult) {
         id = result.id
@@ -54,6 +57,7 @@ public struct CaseRecord: Sendable, Hashable, Codable {
         seed = result.seed
         measurements = result.measurements.isEmpty ? nil : result.measurements
         permessageDeflate = result.permessageDeflate
+        crossTalkFrom = result.crossTalkFrom.isEmpty ? nil : result.crossTalkFrom
     }
 
     /// Whether this result fails a run: FAILED behaviour or close, or (when the run is strict) NON-STRICT or

@@ -112,6 +112,14 @@ enum HTMLReport {
             let reasons = parts.filter { $0.0 > 0 }.map { "\($0.0) \($0.1)" }.joined(separator: ", ")
             html += "<p class=\"fail\">\(agent)<strong>\(failures.count) case\(failures.count == 1 ? " fails" : "s fail") the run</strong>: \(reasons)</p>"
         }
+        for run in runs {
+            let crossTalk = run.results.count { !($0.crossTalkFrom ?? []).isEmpty }
+            guard crossTalk > 0 else { continue }
+            let agent = runs.count == 1 ? "" : "\(HTMLText.escape(run.agent)): "
+            html += "<p class=\"fail\">\(agent)<strong>cross-talk</strong>: \(crossTalk) case\(crossTalk == 1 ? "" : "s") received messages "
+                + "that other cases sent on their own connections. The server relays messages between connections (a chat room, a "
+                + "broadcast); run with <code>--jobs 1</code> to test it one connection at a time.</p>"
+        }
         return html + "<p class=\"muted\">A case fails the run, and makes <code>wsspec run</code> exit 1, when its behaviour "
             + "is FAILED or its closing handshake failed (not counted for UNIMPLEMENTED cases), and under <code>--strict</code> "
             + "when it is NON-STRICT or has advisories.</p></div>\n"

@@ -23,6 +23,11 @@ enum MarkdownSummary {
             if let without = run.without, !without.isEmpty {
                 lines.append("Declared not implemented: \(without.map(\.rawValue).joined(separator: ", ")).")
             }
+            let crossTalk = run.results.count { !($0.crossTalkFrom ?? []).isEmpty }
+            if crossTalk > 0 {
+                lines.append("**Cross-talk:** \(crossTalk) case\(crossTalk == 1 ? "" : "s") received messages that other cases sent: the server "
+                             + "relays messages between connections. Run with `--jobs 1` to test it one connection at a time.")
+            }
             lines.append("")
             guard !failures.isEmpty else { continue }
             lines.append("\(failures.count) case\(failures.count == 1 ? "" : "s") fail the run\(run.strict ? " (--strict)" : ""):")

@@ -19,6 +19,10 @@ struct ServerBehaviourOptions: ParsableArguments {
     @Option(help: "A subprotocol the server speaks (enables the 0.6.x subprotocol cases).")
     var subprotocol: String?
 
+    @Option(name: .customLong("offer-subprotocol"),
+            help: ArgumentHelp("Offer this subprotocol in every case's opening handshake, for a server that requires one (Autobahn|Testsuite's `protocols`); it also counts as --subprotocol.", valueName: "subprotocol"))
+    var offerSubprotocol: String?
+
     @Option(help: ArgumentHelp("What the server does not implement, comma-separated (\(OptionalFeature.allCases.map(\.rawValue).joined(separator: ", "))): the cases that need it are UNIMPLEMENTED, with the reason, instead of FAILED.",
                                valueName: "features"))
     var without: [FeatureList] = []
@@ -35,6 +39,10 @@ struct ServerBehaviourOptions: ParsableArguments {
 
     func validate() throws {
         if let subprotocol { try Self.validateSubprotocol(subprotocol) }
+        if let offerSubprotocol { try Self.validateSubprotocol(offerSubprotocol) }
+        if withoutFeatures.contains(.subprotocol) && offerSubprotocol != nil {
+            throw ValidationError("--without subprotocol contradicts --offer-subprotocol")
+        }
         let without = withoutFeatures
         if without.contains(.subprotocol) && subprotocol != nil { throw ValidationError("--without subprotocol contradicts --subprotocol") }
         if without.contains(.keepalive) && pingInterval != nil {
@@ -79,6 +87,10 @@ extension RunParameters {
         if let value = options.pongTimeout { serverPongTimeout = value.duration }
         if let value = options.closeTimeout { serverCloseTimeout = value.duration }
         if let value = options.idlePeriod { idlePeriod = value.duration }
+        if let value = options.offerSubprotocol {
+            requiredSubprotocol = value
+            subprotocol = value
+        }
         if let value = options.subprotocol { subprotocol = value }
         without = options.withoutFeatures
     }

@@ -32,6 +32,12 @@ enum RunSummary {
         Console.out("\(run.results.count) cases against \(run.target) in \(run.duration.secondsText) s: \(counts)"
                     + (closeFailures > 0 ? "; \(closeFailures) failed closing handshakes" : "")
                     + (advised.isEmpty ? "" : "; \(advised.count) with advisories"))
+        let crossTalk = run.results.filter { !($0.crossTalkFrom ?? []).isEmpty }
+        if let first = crossTalk.first, let sender = first.crossTalkFrom?.first {
+            Console.out("note: \(crossTalk.count) case\(crossTalk.count == 1 ? "" : "s") received messages that other cases sent on their own "
+                        + "connections (\(first.id) got one of \(sender)'s): the server relays messages between connections (a chat room, a "
+                        + "broadcast?), so cases that run side by side hear each other. Run with --jobs 1 to test it one connection at a time.")
+        }
         if let exit { Console.out(exit.description + (exit.outcome == .failed && run.strict ? " (NON-STRICT and advisories count, --strict)" : "")) }
     }
 }

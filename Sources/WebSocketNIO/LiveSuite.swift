@@ -14,6 +14,8 @@ public struct LiveSuite: Sendable {
     public var seed: UInt64
     private let tls: NIOSSLContext?
     private let group: any EventLoopGroup
+    /// What the cases sent, so that one that receives another's message can say so (a relaying server).
+    private let crossTalk = CrossTalkMonitor()
 
     public init(url: WebSocketURL, parameters: RunParameters = RunParameters(), trust: ClientTrust = .system,
                 connectTimeout: Duration = .seconds(5), seed: UInt64 = 1,
@@ -41,7 +43,8 @@ public struct LiveSuite: Sendable {
         func notWebSocket(_ detail: String) -> Result<Void, ConnectError> { .failure(ConnectError(url: url, cause: .notWebSocket, detail: detail)) }
         let request = ClientHandshakeRequest(target: parameters.path, host: parameters.host,
                                              nonce: (0..<16).map { _ in UInt8.random(in: 0...255) },
-                                             origin: parameters.origin, extraHeaders: parameters.extraHeaders)
+                                             origin: parameters.origin, subprotocols: parameters.requiredSubprotocol.map { [$0] } ?? [],
+                                             extraHeaders: parameters.extraHeaders)
         await transport.write(request.serialize())
         var upgrade = ClientUpgrade(request: request)
         let deadline = transport.elapsed + parameters.handshakeTimeout
@@ -82,7 +85,7 @@ public struct LiveSuite: Sendable {
         } catch {
             return CaseResult.notRun(scenario, reason: error.description, seed: seed)
         }
-        var result = await ScenarioRunner.run(scenario, on: transport, parameters: parameters, seed: seed)
+        var result = await ScenarioRunner.run(scenario, on: transport, parameters: parameters, seed: seed, crossTalk: crossTalk)
         await transport.finish()
         result.seed = seed
         return result

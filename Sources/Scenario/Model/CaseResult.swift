@@ -60,6 +60,9 @@ public struct CaseResult: Sendable, Hashable {
     public var measurements: [CaseMeasurement] = []
     /// The permessage-deflate agreement, when the handshake made one.
     public var permessageDeflate: String?
+    /// Cases of the same run whose messages this case received (`CrossTalkMonitor`): the server relays between
+    /// connections.
+    public var crossTalkFrom: [CaseID] = []
 
     /// The result of a case that could not run at all (no connection, no simulation): FAILED, for `reason`.
     public static func notRun(_ scenario: ScenarioCase, reason: String, seed: UInt64?) -> CaseResult {

@@ -49,6 +49,15 @@ extension ScenarioCase {
 }
 
 extension HandshakeSpec {
+    /// Whether the request's Sec-WebSocket-Protocol is the case's own doing, through a header override.
+    var overridesSubprotocolHeader: Bool {
+        overrides.contains { override in
+            switch override {
+            case .add(let name, _), .set(let name, _), .omit(let name), .duplicate(let name): name.lowercased() == "sec-websocket-protocol"
+            }
+        }
+    }
+
     /// Whether the request offers the server's own subprotocol (the run's `--subprotocol`), in the list or
     /// through a header override.
     var offersSupportedSubprotocol: Bool {

@@ -14,6 +14,10 @@ public struct RunParameters: Sendable, Hashable {
     public var extraHeaders = HTTPHeaders()
     /// A subprotocol the server speaks (0.6.x); `nil` makes those cases UNIMPLEMENTED.
     public var subprotocol: String?
+    /// A subprotocol the server requires: every case whose request offers none of its own offers this one (as
+    /// Autobahn|Testsuite's `protocols` setting does); a subprotocol case that offers none on purpose (0.6.1) is
+    /// UNIMPLEMENTED, since such a server refuses it by design.
+    public var requiredSubprotocol: String?
     /// What the server does not implement (`--without`): the cases that need it are UNIMPLEMENTED unrun.
     public var without: Set<OptionalFeature> = []
     /// How often the server pings on its own (11.2, 11.3); `nil` makes those cases UNIMPLEMENTED.

@@ -24,6 +24,15 @@ extension CaseExecution {
                 }
             }
         }
+        if let required = parameters.requiredSubprotocol, offered.isEmpty, !spec.overridesSubprotocolHeader {
+            guard !scenario.checks.contains("subprotocol") else {
+                verdict = .unimplemented
+                reasons.append("the run says the server requires the subprotocol \(required) (--offer-subprotocol), and this case offers none on purpose")
+                stopped = true
+                return
+            }
+            offered = [required]
+        }
         let nonce = (0..<16).map { _ in UInt8.random(in: 0...255, using: &random) }
         let origin = spec.origin == HandshakeSpec.sameOrigin ? "http://\(parameters.host)" : spec.origin
         var request = ClientHandshakeRequest(target: spec.target ?? parameters.path, host: parameters.host, nonce: nonce,

@@ -7,10 +7,12 @@ import WebSocketCore
 public enum ScenarioRunner {
     /// - Parameter seed: where the handshake nonce and the mask keys come from.
     /// - Parameter role: the script's end of the connection.
+    /// - Parameter crossTalk: what the run's other cases sent, for a live run whose cases share a server.
     public static func run(_ scenario: ScenarioCase, on transport: any ByteTransport,
                            parameters: RunParameters = RunParameters(), seed: UInt64,
-                           role: ScriptRole = .client) async -> CaseResult {
+                           role: ScriptRole = .client, crossTalk: CrossTalkMonitor? = nil) async -> CaseResult {
         let execution = CaseExecution(scenario: scenario, transport: transport, parameters: parameters, seed: seed, role: role)
+        execution.crossTalk = crossTalk
         await execution.run()
         return execution.result()
     }
@@ -58,6 +60,10 @@ final class CaseExecution {
     /// While round trips run, received messages wait here for the loop instead of going to the log.
     var takingEchoes = false
     var echoes: [(opcode: Opcode, payload: [UInt8])] = []
+    /// The run's record of what its cases sent, and what this one sent and received of others'.
+    var crossTalk: CrossTalkMonitor?
+    var sentFingerprints: Set<CrossTalkMonitor.Fingerprint> = []
+    var crossTalkFrom: Set<CaseID> = []
 
     init(scenario: ScenarioCase, transport: any ByteTransport, parameters: RunParameters, seed: UInt64, role: ScriptRole) {
         self.scenario = scenario
@@ -107,6 +113,7 @@ final class CaseExecution {
             await open(spec)
         case .send(let spec):
             if spec.frame.opcode == .ping { sentPings.insert(spec.frame.payload) }
+            if spec.frame.opcode == .text || spec.frame.opcode == .binary { noteSent(spec.frame.payload) }
             do {
                 write(try endpoint.serialize(spec))
             } catch {
@@ -115,6 +122,7 @@ final class CaseExecution {
         case .sendRaw(let bytes):
             write(bytes)
         case .sendFragmented(let opcode, let payload, let fragments):
+            noteSent(payload)
             for (index, range) in Self.split(payload.count, into: fragments).enumerated() {
                 let spec = FrameSpec(fin: range.upperBound == payload.count, opcode: index == 0 ? opcode : .continuation,
                                      payload: Array(payload[range]))
@@ -338,7 +346,10 @@ final class CaseExecution {
         let time = now
         for event in events {
             switch event {
-            case .message(_, let payload), .ping(let payload), .pong(let payload): decodedBytes += payload.count
+            case .message(_, let payload):
+                decodedBytes += payload.count
+                noteReceived(payload)
+            case .ping(let payload), .pong(let payload): decodedBytes += payload.count
             default: break
             }
             if takingEchoes, case .message(let opcode, let payload) = event {
@@ -352,6 +363,24 @@ final class CaseExecution {
                 log.append(Observation(time: time, event: event))
             }
         }
+    }
+
+    // MARK: Cross-talk
+
+    /// A data message this case sent, for the run's cross-talk record.
+    func noteSent(_ payload: [UInt8]) {
+        guard let crossTalk else { return }
+        let fingerprint = CrossTalkMonitor.Fingerprint(payload)
+        sentFingerprints.insert(fingerprint)
+        crossTalk.noteSent(fingerprint, by: scenario.id)
+    }
+
+    /// A data message this case received: one it never sent but another case did came from that case's connection.
+    func noteReceived(_ payload: [UInt8]) {
+        guard let crossTalk else { return }
+        let fingerprint = CrossTalkMonitor.Fingerprint(payload)
+        guard !sentFingerprints.contains(fingerprint), let sender = crossTalk.sender(of: fingerprint), sender != scenario.id else { return }
+        crossTalkFrom.insert(sender)
     }
 
     // MARK: Round trips
@@ -376,6 +405,7 @@ final class CaseExecution {
         for index in 0..<count {
             let payload = trips.corpus.slice(from: offset, size: trips.messageSize)
             offset += trips.messageSize
+            noteSent(payload)
             write(endpoint.message(trips.opcode, payload, fragmentSize: trips.fragmentSize, compress: trips.compressed,
                                  emptyFinalFragment: trips.emptyFinalFragment))
             while echoes.isEmpty && !endpoint.ended && endpoint.failure == nil && endpoint.receivedClose == nil && now < deadline {
@@ -496,6 +526,11 @@ final class CaseExecution {
         }
         let close = closeOutcome()
         var allReasons = reasons
+        if !crossTalkFrom.isEmpty {
+            let senders = crossTalkFrom.sorted().map(\.rawValue).joined(separator: ", ")
+            allReasons.insert("cross-talk: the \(role.peer) sent this connection a message that case \(senders) sent on its own connection "
+                              + "(a server that relays messages between connections); run with --jobs 1 to test it one connection at a time", at: 0)
+        }
         if let closeReason = close.reason { allReasons.append(closeReason) }
         let (byClient, byServer) = role == .client ? (endpoint.sentClose, endpoint.receivedClose) : (endpoint.receivedClose, endpoint.sentClose)
         let closing = ClosingRecord(sentByClient: byClient, sentByServer: byServer,
@@ -507,6 +542,6 @@ final class CaseExecution {
                           advisories: close.advisories,
                           acceptableOutcomes: OutcomeDescription.describe(scenario), observed: Observation.kept(log), handshake: handshake,
                           closing: closing, wire: wire.records, duration: now, seed: nil, measurements: measurements,
-                          permessageDeflate: endpoint.compressionAgreement?.description)
+                          permessageDeflate: endpoint.compressionAgreement?.description, crossTalkFrom: crossTalkFrom.sorted())
     }
 }

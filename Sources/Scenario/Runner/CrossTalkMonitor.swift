@@ -1,0 +1,42 @@
+import Synchronization
+
+/// The data messages the cases of one live run sent, by fingerprint, so that a case that receives one sent by
+/// another case can say so. A server that relays messages between connections (a chat room, a broadcast, a mirror)
+/// answers each case with the other cases' messages when they run side by side: that is cross-talk, and the
+/// run's summary says so (suggesting `--jobs 1`) instead of leaving a wall of FAILED unexplained.
+public final class CrossTalkMonitor: Sendable {
+    /// A message's length and a hash of its first and last bytes: enough to tell the catalog's messages apart,
+    /// and cheap for a message of megabytes.
+    struct Fingerprint: Hashable, Sendable {
+        var length: Int
+        var hash: UInt64
+
+        init(_ payload: [UInt8]) {
+            length = payload.count
+            hash = StableHash.fnv1a(payload.prefix(256) + payload.suffix(payload.count > 256 ? min(256, payload.count - 256) : 0))
+        }
+    }
+
+    private struct State {
+        var senders: [Fingerprint: CaseID] = [:]
+        var order: [Fingerprint] = []
+    }
+
+    /// Fingerprints kept, the oldest forgotten first: a few thousand cases' messages.
+    static let capacity = 8192
+    private let state = Mutex(State())
+
+    public init() {}
+
+    func noteSent(_ fingerprint: Fingerprint, by id: CaseID) {
+        state.withLock { state in
+            if state.senders.updateValue(id, forKey: fingerprint) == nil { state.order.append(fingerprint) }
+            if state.order.count > Self.capacity * 2 {
+                for old in state.order.prefix(state.order.count - Self.capacity) { state.senders[old] = nil }
+                state.order.removeFirst(state.order.count - Self.capacity)
+            }
+        }
+    }
+
+    func sender(of fingerprint: Fingerprint) -> CaseID? { state.withLock { $0.senders[fingerprint] } }
+}
