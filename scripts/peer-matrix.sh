@@ -31,46 +31,39 @@ scripts/peers.sh start "$work/peers"
 jobs=${JOBS:-1 16}
 [ "$mode" = update ] && jobs=${jobs%% *}
 status=0
-for count in $jobs; do
+
+# Runs BINARY against every peer that has a golden file in GOLDEN_DIR, JOBS cases at a time, each with the
+# arguments its golden file names (so that the file says how its verdicts were made), into OUT/NAME.
+run_peers() {
+    local binary=$1 golden_dir=$2 jobs=$3 out=$4 name url code
     while read -r name url; do
-        # The run's arguments live in the golden file, so that the file says how its verdicts were made.
+        [ -f "$golden_dir/$name.json" ] || continue
         mapfile -t arguments < <(python3 -c 'import json,sys; print("\n".join(json.load(open(sys.argv[1]))["arguments"]))' \
-            "Fixtures/peers/$name.json")
+            "$golden_dir/$name.json")
         set +e
-        "$wsspec" run "$url" "${arguments[@]}" --jobs "$count" --agent "$name" --format json \
-            --report-dir "$work/runs-$count/$name" >"$work/$name-$count.out" 2>&1
+        "$binary" run "$url" "${arguments[@]}" --jobs "$jobs" --agent "$name" --format json \
+            --report-dir "$out/$name" >"$out-$name.out" 2>&1
         code=$?
         set -e
         if [ $code -gt 1 ]; then
             echo "wsspec could not run against $name ($url), status $code:" >&2
-            tail -5 "$work/$name-$count.out" >&2
+            tail -5 "$out-$name.out" >&2
             status=1
         fi
     done < <(scripts/peers.sh urls "$work/peers")
+}
+
+for count in $jobs; do
+    run_peers "$wsspec" Fixtures/peers "$count" "$work/runs-$count"
     [ $status -eq 0 ] || exit $status
     echo "-- --jobs $count"
     python3 scripts/peer_golden.py "$mode" Fixtures/peers "$work/runs-$count" $(scripts/peers.sh names) || status=$?
 done
 if [ "${LOAD:-1}" = 1 ] && [ $status -eq 0 ]; then
+    run_peers "${WSSPEC_LOAD:-$wsspec}" Fixtures/peers/load 4 "$work/load"
+    [ $status -eq 0 ] || exit $status
     echo "-- load sections (9.x, 12.x, 13.x), --jobs 4"
-    load_binary=${WSSPEC_LOAD:-$wsspec}
-    while read -r name url; do
-        [ -f "Fixtures/peers/load/$name.json" ] || continue
-        mapfile -t arguments < <(python3 -c 'import json,sys; print("\n".join(json.load(open(sys.argv[1]))["arguments"]))' \
-            "Fixtures/peers/load/$name.json")
-        set +e
-        "$load_binary" run "$url" "${arguments[@]}" --jobs 4 --agent "$name" --format json \
-            --report-dir "$work/load/$name" >"$work/$name-load.out" 2>&1
-        code=$?
-        set -e
-        if [ $code -gt 1 ]; then
-            echo "wsspec could not run the load sections against $name ($url), status $code:" >&2
-            tail -5 "$work/$name-load.out" >&2
-            status=1
-        fi
-    done < <(scripts/peers.sh urls "$work/peers")
-    [ $status -eq 0 ] && { python3 scripts/peer_golden.py "$mode" Fixtures/peers/load "$work/load" \
-        $(ls Fixtures/peers/load | sed -n 's/\.json$//p') || status=$?; }
+    python3 scripts/peer_golden.py "$mode" Fixtures/peers/load "$work/load" $(ls Fixtures/peers/load | sed -n 's/\.json$//p') || status=$?
 fi
 if [ "$mode" = check ] && [ $status -eq 0 ]; then
     # The gate must be able to fail: with one golden verdict changed, the same runs must not pass.

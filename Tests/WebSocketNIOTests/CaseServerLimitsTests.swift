@@ -6,7 +6,6 @@ import NIOPosix
 import Scenario
 import Synchronization
 import Testing
-import Transport
 import WebSocketCore
 import WebSocketNIO
 @testable import WSSpecCommand
