@@ -31,11 +31,11 @@ public enum ReportWriter {
 
     /// Writes the requested formats for `runs` (one column per agent) into `directory`, created when
     /// missing, and returns the files written. Files of an earlier report there are replaced. With
-    /// `caseFilesOf`, only those agents' case files are written (the others' are there from an earlier write and
-    /// have not changed); the index files always are.
+    /// `caseFilesOf`, only the case files of those agents' cases are written (the others are there from an earlier
+    /// write, or are not wanted yet); the index files always are.
     @discardableResult
     public static func write(_ runs: [ConformanceRun], formats: Set<ReportFormat>, to directory: URL,
-                             caseFilesOf agents: Set<String>? = nil) throws(ReportError) -> [URL] {
+                             caseFilesOf cases: [String: Set<CaseID>]? = nil) throws(ReportError) -> [URL] {
         do {
             let folder = formats.contains(.html) ? directory.appendingPathComponent("cases") : directory
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -44,7 +44,7 @@ public enum ReportWriter {
         }
         // Every file is independent of the others: each is one job, and the jobs run on every core (a load-section
         // run writes a few hundred megabytes of JSON and HTML, which took as long as the run itself on one).
-        let jobs = files(runs, formats: formats, caseFilesOf: agents)
+        let jobs = files(runs, formats: formats, caseFilesOf: cases)
         let failures = LockedFailures()
         DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
             let (name, contents) = jobs[index]
@@ -66,11 +66,18 @@ public enum ReportWriter {
         return jobs.map { directory.appendingPathComponent($0.name) }
     }
 
-    /// Every file of the report (or, with `caseFilesOf`, the index files and those agents' case files), by path
-    /// relative to its directory, each made when asked for.
+    /// Every file of the report (or, with `caseFilesOf`, the index files and those cases' files), by path relative to
+    /// its directory, each made when asked for.
     public static func files(_ runs: [ConformanceRun], formats: Set<ReportFormat>,
-                             caseFilesOf agents: Set<String>? = nil) -> [(name: String, contents: @Sendable () throws -> Data)] {
-        let caseRuns = agents.map { agents in runs.filter { agents.contains($0.agent) } } ?? runs
+                             caseFilesOf cases: [String: Set<CaseID>]? = nil) -> [(name: String, contents: @Sendable () throws -> Data)] {
+        let caseRuns = cases.map { cases in
+            runs.compactMap { run -> ConformanceRun? in
+                guard let ids = cases[run.agent] else { return nil }
+                var only = run
+                only.results = run.results.filter { ids.contains($0.id) }
+                return only
+            }
+        } ?? runs
         var jobs: [(name: String, contents: @Sendable () throws -> Data)] = [(runFileName, { try AutobahnJSON.encodeRuns(runs) })]
         if formats.contains(.json) {
             jobs.append(("index.json", { try AutobahnJSON.encode(AutobahnJSON.index(runs)) }))

@@ -22,8 +22,8 @@ actor CaseServerResults {
     private var begun: [String: Set<CaseID>] = [:]
     /// How many connections run each case now, by agent (a driver that retried may run a case twice at once).
     private var running: [String: [CaseID: Int]] = [:]
-    /// Agents whose results changed since the last `snapshot`: only their case files need writing again.
-    private var changed: Set<String> = []
+    /// The results that changed since the last `snapshot`, by agent: only their case files need writing again.
+    private var changed: [String: Set<CaseID>] = [:]
     /// Agents replaced since the last `snapshot`: their case files are to go.
     private var removed: Set<String> = []
     /// When each agent last began a case, for choosing whom a new agent replaces.
@@ -34,7 +34,7 @@ actor CaseServerResults {
 
     func record(_ result: CaseResult, agent: String) {
         byAgent[agent, default: [:]][result.id] = result
-        changed.insert(agent)
+        changed[agent, default: []].insert(result.id)
     }
 
     /// A connection for the case arrived. False, and nothing recorded, when the agent is new and `maxAgents` are
@@ -47,7 +47,7 @@ actor CaseServerResults {
             begun[replaced] = nil
             byAgent[replaced] = nil
             lastActive[replaced] = nil
-            changed.remove(replaced)
+            changed[replaced] = nil
             removed.insert(replaced)
         }
         clock += 1
@@ -87,11 +87,11 @@ actor CaseServerResults {
         byAgent.keys.sorted().compactMap { agent in run(agent, completing: cases) }
     }
 
-    /// The runs as `runs(completing:)` gives them, the agents whose results changed since the last snapshot, and
-    /// those replaced since.
+    /// The runs as `runs(completing:)` gives them, the results that changed since the last snapshot, and the agents
+    /// replaced since.
     func snapshot(completing cases: [ScenarioCase]) -> ReportChanges {
         defer {
-            changed = []
+            changed = [:]
             removed = []
         }
         return ReportChanges(runs: runs(completing: cases), changed: changed, removed: removed)
@@ -113,10 +113,10 @@ actor CaseServerResults {
     }
 }
 
-/// What a report write covers: every run (for the index files), and the agents whose case files are to be written
-/// again or removed.
+/// What a report write covers: every run (for the index files), the results whose case files are to be written (the
+/// cases an agent never ran get theirs in the final report), and the agents whose case files are to be removed.
 struct ReportChanges: Sendable {
     var runs: [ConformanceRun]
-    var changed: Set<String>
+    var changed: [String: Set<CaseID>]
     var removed: Set<String>
 }

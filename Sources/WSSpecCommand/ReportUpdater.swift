@@ -7,8 +7,8 @@ import Synchronization
 /// - written on a queue of their own, off Swift's concurrency pool: a report of many agents takes seconds of CPU,
 ///   and the pool has a thread per core, so every connection would otherwise wait for it;
 /// - one write at a time: requests that arrive during a write are answered by the next one, which covers them all;
-/// - each write rewrites the case files of the agents whose results changed since the last one, removes those of
-///   agents that were replaced, and rewrites the index files (which cover every agent).
+/// - each write writes the case files of the results that changed since the last one, removes those of agents that
+///   were replaced, and rewrites the index files (which cover every agent).
 final class ReportUpdater: Sendable {
     private struct State {
         var requested = 0

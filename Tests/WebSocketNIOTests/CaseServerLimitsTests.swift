@@ -82,7 +82,7 @@ extension LiveTests {
         @Test func reportRequestsThatArriveDuringAWriteShareTheNextOne() async throws {
             let writes = Mutex(0)
             let gate = Mutex(true)
-            let updater = ReportUpdater(snapshot: { ReportChanges(runs: [], changed: [], removed: []) }, write: { _ in
+            let updater = ReportUpdater(snapshot: { ReportChanges(runs: [], changed: [:], removed: []) }, write: { _ in
                 writes.withLock { $0 += 1 }
                 while gate.withLock({ $0 }) { usleep(1000) }  // The first write lasts until the requests are in.
             })
