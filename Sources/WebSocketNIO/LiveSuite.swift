@@ -59,7 +59,7 @@ public struct LiveSuite: Sendable {
                     if (try? connection.close(code: .normalClosure)) != nil { await transport.write(connection.takeOutbound()) }
                     return .success(())
                 case .refused(let answer):
-                    return notWebSocket("the opening request was answered \(answer.response.status) \(answer.response.reasonPhrase)")
+                    return notWebSocket("the opening request was answered \(answer.response.status) \(answer.response.shownReasonPhrase)")
                 case .notHTTP(let error, _):
                     return notWebSocket("the answer is not an HTTP response (\(error))")
                 case .invalidUpgrade:

@@ -155,3 +155,15 @@ struct HandshakeTests {
         #expect(ExtensionOffer.parse(["; broken"]) == nil)
     }
 }
+
+@Suite("Peer text in a response head")
+struct ReasonPhraseDisplayTests {
+    /// Lines of a head end at CRLF only: a bare LF stays inside the reason phrase, and is shown escaped wherever it
+    /// is quoted, so that it cannot start a line of its own (a `::error::` one, say) in a log or a summary.
+    @Test func aBareLineFeedInAReasonPhraseStaysOnItsLine() throws {
+        let head = Array("HTTP/1.1 400 Bad\n\u{A0}::error::forged\rx\r\nContent-Length: 0\r\n\r\n".utf8)
+        let response = try HTTPHeadParser.parseResponse(head)
+        #expect(response.reasonPhrase.contains("\n"))
+        #expect(response.shownReasonPhrase == "Bad\\u{A}\u{A0}::error::forged\\u{D}x")
+    }
+}

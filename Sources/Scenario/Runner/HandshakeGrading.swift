@@ -84,7 +84,7 @@ enum HandshakeGrading {
     /// Any other HTTP answer: a refusal.
     static func refusal(_ response: HTTPResponseHead, _ expectation: HandshakeExpectation, requirement: Requirement) -> Outcome {
         var outcome = Outcome(stops: true)
-        let status = "\(response.status) \(response.reasonPhrase)"
+        let status = "\(response.status) \(response.shownReasonPhrase)"
         guard let earned = expectation.onRefusal else {
             outcome.mismatch("the server refused a valid opening request: \(status)", requirement)
             return outcome

@@ -26,6 +26,20 @@ public struct HTTPResponseHead: Sendable, Hashable {
         self.reasonPhrase = reasonPhrase
         self.headers = headers
     }
+
+    /// The reason phrase to quote in a message: lines end only at CRLF, so a bare LF or CR (or any other control
+    /// character) can sit inside a phrase, and is shown as `\u{A}` rather than starting a line of its own.
+    public var shownReasonPhrase: String {
+        var shown = ""
+        for scalar in reasonPhrase.unicodeScalars {
+            if scalar.properties.generalCategory == .control || scalar == "\u{2028}" || scalar == "\u{2029}" {
+                shown += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
+            } else {
+                shown.unicodeScalars.append(scalar)
+            }
+        }
+        return shown
+    }
 }
 
 /// Why a peer's HTTP head could not be read. Malformed input is always one of these, never a crash.
