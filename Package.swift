@@ -147,6 +147,7 @@ let package = Package(
                 "ConformanceReport",
                 "WebSocketServer",
                 "WebSocketTesting",
+                "WSSpecCommand",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),

@@ -3,8 +3,8 @@
 # - nonreaders: 40 clients open 9.1.6 (a 16 MiB message) and never read; printed: the server's peak memory
 #   (VmHWM, target under 256 MiB), how many were admitted and how many got 503, and the slowest /getCaseCount probe;
 # - agents: AGENTS (10000) made-up agents each run one case and ask for reports while Python websockets' driver
-#   runs sections 1-7 and 10 as an honest client; printed: the driver's time beside its time alone, its exit
-#   status, the slowest probe, peak memory and the report directory's size.
+#   runs sections 1-7 and 10 as an honest client (before, during and after the flood); printed: the driver's times,
+#   the slowest /getCaseCount probe, peak memory and the report directory's size.
 #
 #   scripts/bench-hostile-suite.sh [nonreaders] [agents]      (default: both)
 #   AGENTS=2000 scripts/bench-hostile-suite.sh agents
@@ -52,7 +52,9 @@ for mode in $modes; do
             sleep 10
             during=$(driver "$port")
             wait $flood
-            echo "agents: $(tail -1 "$work/flood.out"); honest driver alone ${alone} s, during the flood ${during} s; peak RSS $(peak "$pid") MiB; reports $(du -sh "$work/reports" | cut -f1)"
+            after=$(driver "$port")
+            echo "agents: $(tail -1 "$work/flood.out"); honest driver alone ${alone} s, during the flood ${during} s, after it ${after} s;" \
+                "peak RSS $(peak "$pid") MiB; reports $(du -sh "$work/reports" | cut -f1)"
             kill -INT "$pid"; wait "$pid" 2>/dev/null || true ;;
         *) echo "unknown mode $mode" >&2; exit 2 ;;
     esac

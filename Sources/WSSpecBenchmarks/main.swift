@@ -3,10 +3,15 @@
 
 // `WSSpecBenchmarks [name...]` runs only the named sections: decode, fragmented, utf8, echo, transfer, catalog, loopback, load, report, handler
 // (and handler-breakdown, the cost of each step of the handler round trip, only when named).
+import WSSpecCommand
+
 let selection = Set(CommandLine.arguments.dropFirst())
 func selected(_ name: String) -> Bool { selection.isEmpty || selection.contains(name) }
+// The allocator as the wsspec binary sets it (WSSPEC_MALLOC=default measures with glibc's own settings).
+let tunedAllocator = AllocatorTuning.apply()
 
-print("wsspec benchmarks (release build; best of 7 timed runs per cell)")
+print("wsspec benchmarks (release build; best of 7 timed runs per cell; allocator "
+      + (tunedAllocator ? "as the wsspec binary sets it, WSSPEC_MALLOC=default for glibc's own)" : "glibc's own)"))
 print("")
 if selected("decode") {
     print("Decode + unmask of masked frames, payload GB/s")

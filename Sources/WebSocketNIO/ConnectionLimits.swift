@@ -29,7 +29,7 @@ public struct ConnectionLimits: Sendable, Hashable {
     /// Agents a server that keeps results per agent (serve-suite) keeps; past it a new agent replaces the one with
     /// the fewest results. Each keeps at most one result per case (a report column of several hundred), so this
     /// bounds what made-up agent names can make the server hold and write.
-    public var maxAgents = 200
+    public var maxAgents = 50
 
     public init() {}
 

@@ -1,4 +1,5 @@
 import Foundation
 import WSSpecCommand
 
+AllocatorTuning.apply()
 exit(await WSSpec.runAsMain(Array(CommandLine.arguments.dropFirst())))
