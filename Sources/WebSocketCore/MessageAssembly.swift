@@ -80,11 +80,14 @@ struct MessageAssembly {
         // small the fragments (reserving what each fragment adds copied the whole message once per fragment, and
         // 4 MiB in 64-byte fragments cost seconds). It follows what arrives, not what a header announces: a peer
         // that announces 16 MiB and sends nothing holds at most a first slice.
+        // Under a tight shared budget it takes only what the frame announces rather than fail a connection for slack.
         if !messageCompressed, messageWireBytes > UInt64(messageBytes.capacity) {
             let capacity = messageBytes.capacity
             let ceiling = max(messageBytes.count + Self.firstSlice, 2 * capacity)
-            let wanted = max(Int(clamping: messageWireBytes), 2 * capacity)
-            messageBytes.reserveCapacity(min(wanted, ceiling))
+            let needed = min(Int(clamping: messageWireBytes), ceiling)
+            let generous = min(max(Int(clamping: messageWireBytes), 2 * capacity), ceiling)
+            let fits = budget.map { generous - charged <= $0.availableBytes } ?? true
+            messageBytes.reserveCapacity(fits ? generous : needed)
             work.noteMessageGrowth(count: messageBytes.count, before: capacity, after: messageBytes.capacity)
             try chargeGrowth()
         }

@@ -16,6 +16,9 @@ public final class MessageMemoryBudget: Sendable {
     /// Bytes held now by messages in progress.
     public var usedBytes: Int { used.load(ordering: .relaxed) }
 
+    /// Bytes not held now (another connection may take them before a `reserve`).
+    public var availableBytes: Int { limit - usedBytes }
+
     /// Takes `count` bytes if they fit; false leaves the budget as it was.
     public func reserve(_ count: Int) -> Bool {
         var current = used.load(ordering: .relaxed)
