@@ -125,8 +125,9 @@ extension LiveTests {
             if process.isRunning {
                 kill(process.processIdentifier, SIGKILL)
                 Issue.record("wsspec did not end within 10 s of the signal")
+                while process.isRunning { try? await Task.sleep(for: .milliseconds(20)) }
             }
-            process.waitUntilExit()
+            // Not `waitUntilExit()`: Foundation leaks a weak reference there, which LeakSanitizer reports.
             #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == signal)
             for pid in pids { #expect(await Self.waitUntilGone(pid), "process \(pid) of the client outlived wsspec") }
         }
