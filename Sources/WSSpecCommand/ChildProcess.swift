@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -17,7 +16,7 @@ final class ChildProcess: Sendable {
     /// Resolves once the shell has exited; the shell is left unreaped (a zombie) until `finish()`, so that its
     /// pid, which names the process group, cannot be reused by another process while the group is still ended.
     private let exited: Task<Void, Never>
-    private let status = Mutex<Int32?>(nil)
+    private let status = Locked<Int32?>(nil)
 
     /// Starts `command`; the environment is ours plus `environment`. Throws when the log cannot be created safely
     /// or the process cannot be spawned.
@@ -139,7 +138,7 @@ final class ChildProcess: Sendable {
 
 /// A continuation that the first of several answers resumes; the later ones are dropped.
 private final class FirstAnswer: Sendable {
-    private let continuation = Mutex<CheckedContinuation<Bool, Never>?>(nil)
+    private let continuation = Locked<CheckedContinuation<Bool, Never>?>(nil)
 
     func waiting(_ waiter: CheckedContinuation<Bool, Never>) { continuation.withLock { $0 = waiter } }
     func answer(_ value: Bool) { continuation.withLock { $0.take() }?.resume(returning: value) }

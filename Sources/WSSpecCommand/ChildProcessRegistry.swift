@@ -12,8 +12,8 @@ import Darwin
 /// ended before we go, so that a client interrupted with us is not left running, holding our port or its own.
 /// (Only SIGKILL of wsspec itself leaves them; nothing can run then.)
 enum ChildProcessRegistry {
-    private static let live = Mutex<Set<pid_t>>([])
-    private static let sources = Mutex<[any DispatchSourceSignal]>([])
+    private static let live = Locked<Set<pid_t>>([])
+    private static let sources = Locked<[any DispatchSourceSignal]>([])
     private static let terminating = Atomic(false)
 
     /// A signal is ending the process: whoever finishes a child now waits for that instead of going on (the

@@ -1,6 +1,5 @@
 import ConformanceReport
 import Scenario
-import Synchronization
 
 /// Progress while cases run: a live line on a terminal (done/total, failures so far, and what a slow case is
 /// waiting for), a plain line per case otherwise, so that CI logs stay readable.
@@ -27,7 +26,7 @@ final class Progress: Sendable {
     private let strict: Bool
     private let live: Bool
     private let clock = ContinuousClock()
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     init(total: Int, strict: Bool) {
         self.total = total

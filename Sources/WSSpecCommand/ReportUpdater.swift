@@ -1,7 +1,6 @@
 import ConformanceReport
 import Dispatch
 import Foundation
-import Synchronization
 
 /// serve-suite's reports, kept up to date as agents ask (`/updateReports`):
 /// - written on a queue of their own, off Swift's concurrency pool: a report of many agents takes seconds of CPU,
@@ -17,7 +16,7 @@ final class ReportUpdater: Sendable {
         var waiters: [(generation: Int, continuation: CheckedContinuation<Void, Never>)] = []
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
     private let queue = DispatchQueue(label: "wsspec.reports")
     private let snapshot: @Sendable () async -> ReportChanges
     private let write: @Sendable (ReportChanges) throws -> Void

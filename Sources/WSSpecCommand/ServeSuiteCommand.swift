@@ -3,7 +3,6 @@ import ConformanceReport
 import ConformanceSuite
 import Foundation
 import Scenario
-import Synchronization
 import WebSocketNIO
 
 /// `wsspec serve-suite` (alias `fuzzingserver`): the suite in the server role, for clients under test, behind
@@ -76,7 +75,7 @@ struct ServeSuiteCommand: AsyncParsableCommand {
     func run() async throws {
         let formats = try ReportFormats.parse(format)
         let directory = URL(fileURLWithPath: reportDirectory)
-        let reported = Mutex<Set<String>>([])
+        let reported = Locked<Set<String>>([])
         let enough = exitAfterAgents
         let (stops, stop) = AsyncStream.makeStream(of: Void.self)
         let api = CaseServerAPI(cases: selected, parameters: RunParameters(),
