@@ -17,6 +17,10 @@ let package = Package(
         .library(name: "ReferenceServer", targets: ["ReferenceServer"]),
         .library(name: "WebSocketNIO", targets: ["WebSocketNIO"]),
         .library(name: "ConformanceReport", targets: ["ConformanceReport"]),
+        .library(name: "LiveRun", targets: ["LiveRun"]),
+        .library(name: "WebSocketRoutes", targets: ["WebSocketRoutes"]),
+        // The server: the routes and handlers (re-exported) and the NIO host. It held the handler API alone once,
+        // so `import WebSocketServer` keeps compiling for code written then.
         .library(name: "WebSocketServer", targets: ["WebSocketServer"]),
         .library(name: "WebSocketTesting", targets: ["WebSocketTesting"]),
         .executable(name: "wsspec", targets: ["wsspec"]),
@@ -42,23 +46,35 @@ let package = Package(
         .target(name: "ReferenceServer", dependencies: ["WebSocketCore"], swiftSettings: strictSettings),
         // The transport-neutral handler API: routes, middleware, lifecycle callbacks, modes, keepalive.
         .target(
-            name: "WebSocketServer",
+            name: "WebSocketRoutes",
             dependencies: ["WebSocketCore", .product(name: "NIOConcurrencyHelpers", package: "swift-nio")],
+            swiftSettings: strictSettings
+        ),
+        // The server a developer runs: a router's routes, or the reference server, on the NIO host.
+        .target(
+            name: "WebSocketServer",
+            dependencies: [
+                "WebSocketRoutes",
+                "WebSocketNIO",
+                "ReferenceServer",
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSettings
         ),
         // The mock-connection API for users' test targets: a TestServer hosting routes over WireSim.
         .target(
             name: "WebSocketTesting",
-            dependencies: ["WebSocketServer", "Transport", "WireSim", "WebSocketCore"],
+            dependencies: ["WebSocketRoutes", "Transport", "WireSim", "WebSocketCore"],
             swiftSettings: strictSettings
         ),
         // The example application (a chat room, a keepalive route, a send-only route), and its server on NIO.
         .target(
             name: "ChatExample",
-            dependencies: ["WebSocketServer", .product(name: "NIOConcurrencyHelpers", package: "swift-nio")],
+            dependencies: ["WebSocketRoutes", .product(name: "NIOConcurrencyHelpers", package: "swift-nio")],
             swiftSettings: strictSettings
         ),
-        .executableTarget(name: "chat-example", dependencies: ["ChatExample", "WebSocketNIO"], swiftSettings: strictSettings),
+        .executableTarget(name: "chat-example", dependencies: ["ChatExample", "WebSocketServer"], swiftSettings: strictSettings),
         // A connection as a byte stream (the transport the runner and the test client drive), and its simulated
         // form: the client end of a WireSim link, and a host for sans-IO server sessions at the other end.
         .target(name: "Transport", dependencies: ["WebSocketCore", "WireSim"], swiftSettings: strictSettings),
@@ -66,15 +82,12 @@ let package = Package(
         .target(name: "Scenario", dependencies: ["WebSocketCore", "WireSim", "Transport"], swiftSettings: strictSettings),
         // The conformance catalog, one file per section, written in the DSL, and the reference server run against it.
         .target(name: "ConformanceSuite", dependencies: ["Scenario", "ReferenceServer", "WebSocketCore"], swiftSettings: strictSettings),
-        // Live runs: the runner's transport over TCP/TLS, and a host for sans-IO server sessions (the reference
-        // echo server). The only library that imports NIO.
+        // The network adapter at the bottom: the runner's transport over TCP/TLS, and a host for sans-IO server
+        // sessions. It knows bytes, connections and sessions, not cases or routes.
         .target(
             name: "WebSocketNIO",
             dependencies: [
-                "Scenario",
                 "Transport",
-                "WebSocketServer",
-                "ReferenceServer",
                 "WebSocketCore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -82,6 +95,20 @@ let package = Package(
                 .product(name: "NIOTLS", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // Live runs: the catalog against a server at a URL, each case on its own connection, `jobs` at a time.
+        .target(
+            name: "LiveRun",
+            dependencies: [
+                "Scenario",
+                "Transport",
+                "WebSocketNIO",
+                "WebSocketCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             swiftSettings: strictSettings
         ),
@@ -101,6 +128,8 @@ let package = Package(
                 "Scenario",
                 "ReferenceServer",
                 "WebSocketNIO",
+                "WebSocketServer",
+                "LiveRun",
                 "WebSocketCore",
                 "Transport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -146,6 +175,8 @@ let package = Package(
                 "WebSocketNIO",
                 "ConformanceReport",
                 "WebSocketServer",
+                "WebSocketRoutes",
+                "LiveRun",
                 "WebSocketTesting",
                 "WSSpecCommand",
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -174,6 +205,8 @@ let package = Package(
             dependencies: [
                 "WebSocketNIO",
                 "WebSocketServer",
+                "WebSocketRoutes",
+                "LiveRun",
                 "WebSocketTesting",
                 "ChatExample",
                 "WSSpecCommand",
@@ -196,12 +229,12 @@ let package = Package(
         ),
         .testTarget(
             name: "WebSocketServerTests",
-            dependencies: ["WebSocketServer", "WebSocketTesting", "WebSocketCore", "WireSim"],
+            dependencies: ["WebSocketRoutes", "WebSocketTesting", "WebSocketCore", "WireSim"],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "ChatExampleTests",
-            dependencies: ["ChatExample", "WebSocketTesting", "WebSocketServer"],
+            dependencies: ["ChatExample", "WebSocketTesting", "WebSocketRoutes"],
             swiftSettings: strictSettings
         ),
         .testTarget(

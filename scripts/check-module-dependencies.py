@@ -22,20 +22,25 @@ LAYERS = {
     "WebSocketCore": {"CWebSocketKernels", "CZlib", "Crypto"},
     "Transport": {"WebSocketCore", "WireSim"},
     "ReferenceServer": {"WebSocketCore"},
-    # A lock that ThreadSanitizer can see (docs/decisions.md), not NIO's networking.
-    "WebSocketServer": {"WebSocketCore", "NIOConcurrencyHelpers"},
+    # The routes and handlers: a lock that ThreadSanitizer can see (docs/decisions.md), not NIO's networking.
+    "WebSocketRoutes": {"WebSocketCore", "NIOConcurrencyHelpers"},
     # What a handler test needs: the handler API and the simulated network, not the scenario DSL.
-    "WebSocketTesting": {"WebSocketServer", "Transport", "WireSim", "WebSocketCore"},
+    "WebSocketTesting": {"WebSocketRoutes", "Transport", "WireSim", "WebSocketCore"},
     "Scenario": {"WebSocketCore", "WireSim", "Transport"},
     "ConformanceSuite": {"Scenario", "ReferenceServer", "WebSocketCore"},
     "ConformanceReport": {"Scenario", "WebSocketCore", "Crypto"},
-    # The only library that speaks NIO's networking.
-    "WebSocketNIO": {"Scenario", "Transport", "WebSocketServer", "ReferenceServer", "WebSocketCore", "NIOCore",
-                     "NIOConcurrencyHelpers", "NIOPosix", "NIOTLS", "NIOSSL", "Logging"},
+    # The network adapter, at the bottom beside Transport: bytes, connections and sans-IO sessions, no cases, no
+    # routes. The only library that speaks NIO's networking.
+    "WebSocketNIO": {"Transport", "WebSocketCore", "NIOCore", "NIOConcurrencyHelpers", "NIOPosix", "NIOTLS", "NIOSSL",
+                     "Logging"},
+    # The server a developer runs: routes (or the reference server) on the NIO host.
+    "WebSocketServer": {"WebSocketRoutes", "WebSocketNIO", "ReferenceServer", "NIOSSL", "Logging"},
+    # Live runs: the scenario runner over the NIO transport.
+    "LiveRun": {"Scenario", "Transport", "WebSocketNIO", "WebSocketCore", "NIOCore", "NIOPosix", "NIOSSL"},
     # Transport: serve-suite hands the runner a connection whose request head it has read (ReplayingTransport).
     "WSSpecCommand": {"ConformanceSuite", "ConformanceReport", "Scenario", "ReferenceServer", "WebSocketNIO",
-                      "WebSocketCore", "Transport", "ArgumentParser", "Logging", "NIOSSL"},
-    "ChatExample": {"WebSocketServer", "NIOConcurrencyHelpers"},
+                      "WebSocketServer", "LiveRun", "WebSocketCore", "Transport", "ArgumentParser", "Logging", "NIOSSL"},
+    "ChatExample": {"WebSocketRoutes", "NIOConcurrencyHelpers"},
     "CFuzzShims": set(),
     "FuzzEntryPoints": {"CFuzzShims", "WebSocketCore"},
     # The readers of saved runs and baselines, and every report writer behind them.

@@ -1,4 +1,4 @@
-public import WebSocketServer
+public import WebSocketRoutes
 
 /// The example application's routes:
 /// - `/chat/:room` (behind `RequireUser`): a chat room; the server pings every 30 s and closes with 1001

@@ -1,4 +1,4 @@
-public import WebSocketServer
+public import WebSocketRoutes
 
 /// One handler serves every connection of `/chat/:room`: members hear each other's messages and who
 /// joins and leaves.

@@ -1,5 +1,5 @@
 import NIOConcurrencyHelpers
-public import WebSocketServer
+public import WebSocketRoutes
 
 /// Who is in each room. A plain locked class rather than an actor: handlers call it from whichever task
 /// serves a connection, and its work is a few dictionary operations.

@@ -1,4 +1,4 @@
-public import WebSocketServer
+public import WebSocketRoutes
 
 /// A guard: the upgrade needs an `X-User` header with a name of 1-32 characters (401 without one), and
 /// the name `root` is refused (403). The name becomes the request's `user` attribute.

@@ -148,7 +148,7 @@ enum AutobahnJSON {
             },
             rxOctetStats: octetStats(result.wire, .received), txOctetStats: octetStats(result.wire, .sent),
             title: result.title, sends: result.sends, requirement: result.requirement.rawValue, rfc: result.rfcSections, reasons: result.reasons,
-            advisories: result.advisories ?? [], observed: result.observed.map(\.description), seed: result.seed,
+            advisories: result.advisories, observed: result.observed.map(\.description), seed: result.seed,
             wirelogTruncated: result.wire.contains(where: \.isTruncated),
             measurements: result.measurements, permessageDeflate: result.permessageDeflate)
     }

@@ -26,7 +26,7 @@ public struct ConformanceRun: Sendable, Codable {
     public init(agent: String, target: String, startedAt: Date, duration: Duration, seed: UInt64, strict: Bool,
                 results: [CaseResult]) {
         self.init(agent: agent, target: target, startedAt: startedAt, duration: duration, seed: seed, strict: strict,
-                  records: results.map(CaseRecord.init))
+                  records: results)
     }
 
     public init(agent: String, target: String, startedAt: Date, duration: Duration, seed: UInt64, strict: Bool,

@@ -113,7 +113,7 @@ enum HTMLReport {
             html += "<p class=\"fail\">\(agent)<strong>\(failures.count) case\(failures.count == 1 ? " fails" : "s fail") the run</strong>: \(reasons)</p>"
         }
         for run in runs {
-            let crossTalk = run.results.count { !($0.crossTalkFrom ?? []).isEmpty }
+            let crossTalk = run.results.count { !$0.crossTalkFrom.isEmpty }
             guard crossTalk > 0 else { continue }
             let agent = runs.count == 1 ? "" : "\(HTMLText.escape(run.agent)): "
             html += "<p class=\"fail\">\(agent)<strong>cross-talk</strong>: \(crossTalk) case\(crossTalk == 1 ? "" : "s") received messages "
@@ -132,7 +132,7 @@ enum HTMLReport {
         // made five agents' columns wider than the page.
         let close = record.closeVerdict == .ok || record.closeVerdict == .informational
             ? "" : "<small class=\"close\">close \(record.closeVerdict)</small>"
-        let advisories = (record.advisories ?? []).isEmpty ? "" : "<small>advisory</small>"
+        let advisories = record.advisories.isEmpty ? "" : "<small>advisory</small>"
         let verdict = "cell v-\(record.verdict.rawValue)"
         let attributes = record.fails(strict: run.strict) ? "class=\"\(verdict) fails\" title=\"fails the run\"" : "class=\"\(verdict)\""
         return "<td \(attributes)><a href=\"\(casePagePath(agent: run.agent, id: record.id))\">\(record.verdict)</a>"
@@ -154,7 +154,7 @@ enum HTMLReport {
         html += row("Requirement", "\(record.requirement) (\(HTMLText.escape(record.rfcSections.joined(separator: ", "))))")
         html += row("Duration", "\(record.duration.secondsText) s") + row("Seed", record.seed.map(String.init) ?? "–")
         if let deflate = record.permessageDeflate { html += row("permessage-deflate", HTMLText.escape(deflate)) }
-        for measurement in record.measurements ?? [] {
+        for measurement in record.measurements {
             html += row(HTMLText.escape(measurement.name.prefix(1).uppercased() + measurement.name.dropFirst()),
                         HTMLText.escape(measurement.formatted))
         }
@@ -164,15 +164,15 @@ enum HTMLReport {
         html += "<h2>Acceptable outcomes</h2><ul>" + record.acceptableOutcomes.map { "<li>\(HTMLText.escape($0))</li>" }.joined() + "</ul>\n"
         html += "<h2>Why this verdict</h2>"
         html += record.reasons.isEmpty ? "<p>As expected.</p>\n" : "<ul>" + record.reasons.map { "<li>\(HTMLText.escape($0))</li>" }.joined() + "</ul>\n"
-        if let advisories = record.advisories, !advisories.isEmpty {
+        if !record.advisories.isEmpty {
             html += "<h2>Advisories</h2><p class=\"muted\">SHOULDs the peer did not follow. They do not fail the case; "
                 + "under <code>--strict</code> they do.</p><ul>"
-                + advisories.map { "<li>\(HTMLText.escape($0.finding)) <span class=\"muted\">(\(HTMLText.escape($0.rule)), SHOULD)</span></li>" }.joined()
+                + record.advisories.map { "<li>\(HTMLText.escape($0.finding)) <span class=\"muted\">(\(HTMLText.escape($0.rule)), SHOULD)</span></li>" }.joined()
                 + "</ul>\n"
         }
         html += "<h2>What was observed</h2>"
         html += record.observed.isEmpty ? "<p>Nothing.</p>\n"
-            : "<ol>" + record.observed.map { "<li><span class=\"muted\">\(Self.milliseconds($0.time)) ms</span> \(HTMLText.escape($0.text))</li>" }.joined() + "</ol>\n"
+            : "<ol>" + record.observed.map { "<li><span class=\"muted\">\(Self.milliseconds($0.time)) ms</span> \(HTMLText.escape($0.event.description))</li>" }.joined() + "</ol>\n"
         html += closing(record)
         // Line ends shown as line ends; a bare CR (a deliberately broken request) still shows as \r.
         let head = { (text: String?, none: String) in HTMLText.escape((text ?? none).replacingOccurrences(of: "\r\n", with: "\n")) }

@@ -32,7 +32,7 @@ enum JUnitXML {
         var xml = "    <testcase classname=\"\(escape("wsspec.\(run.agent).\(result.id.section)"))\" name=\"\(name)\" "
             + "time=\"\(result.duration.secondsText)\""
         if result.fails(strict: run.strict) {
-            let advisories = result.advisories ?? []
+            let advisories = result.advisories
             let message = "\(result.verdict)/\(result.closeVerdict): \(result.reasons.first ?? advisories.first?.description ?? "")"
             let body = """
                 Requirement: \(result.requirement) (\(result.rfcSections.joined(separator: ", ")))

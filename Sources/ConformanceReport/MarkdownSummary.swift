@@ -23,7 +23,7 @@ enum MarkdownSummary {
             if let without = run.without, !without.isEmpty {
                 lines.append("Declared not implemented: \(without.map(\.rawValue).joined(separator: ", ")).")
             }
-            let crossTalk = run.results.count { !($0.crossTalkFrom ?? []).isEmpty }
+            let crossTalk = run.results.count { !$0.crossTalkFrom.isEmpty }
             if crossTalk > 0 {
                 lines.append("**Cross-talk:** \(crossTalk) case\(crossTalk == 1 ? "" : "s") received messages that other cases sent: the server "
                              + "relays messages between connections. Run with `--jobs 1` to test it one connection at a time.")

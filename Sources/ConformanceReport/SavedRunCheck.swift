@@ -36,7 +36,7 @@ enum SavedRunCheck {
                         throw failure(file, "\(field).wire[\(wireIndex)].length", "the lengths add up to more than 1 TiB")
                     }
                 }
-                for (measureIndex, measurement) in (record.measurements ?? []).enumerated()
+                for (measureIndex, measurement) in record.measurements.enumerated()
                 where !measurement.value.isFinite || abs(measurement.value) >= 1e15 {
                     throw failure(file, "\(field).measurements[\(measureIndex)].value", "\(measurement.value) is out of range")
                 }

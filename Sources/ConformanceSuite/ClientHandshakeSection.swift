@@ -11,7 +11,7 @@ enum ClientHandshakeSection {
     private static func brokenAnswer(_ id: CaseID, _ title: String, _ answer: HandshakeAnswer, rule: String) -> ScenarioCase {
         ScenarioCase(id, title, sends: "Answers the opening request with \(answer.description), then a text frame.",
                      expectation: "The client fails the connection without sending anything: \(rule).",
-                     rfc: rfc, checks: ["client-handshake"], closing: .informational, deadline: .seconds(15)) {
+                     rfc: rfc, checks: [.clientHandshake], closing: .informational, deadline: .seconds(15)) {
             Open.handshake { $0.answer = answer }
         }
     }
@@ -28,6 +28,6 @@ enum ClientHandshakeSection {
                          rule: "an extension must be one the client offered"),
             brokenAnswer("0.9.6", "200 OK instead of 101", .status(200, "OK"),
                          rule: "only a 101 opens a WebSocket connection"),
-        ]
+        ].map { $0.about(.http1Upgrade) }
     }
 }

@@ -68,7 +68,7 @@ enum CompressionSection {
                     + "each after the previous echo (fewer for large sizes: see roundTripBudget).",
                 expectation: "The server accepts one offer as RFC 7692 §7.1 allows and echoes every message intact, "
                     + "compressed or not; UNIMPLEMENTED when it declines permessage-deflate.",
-                rfc: ["7692 §7.1", "7692 §7.2"], checks: ["permessage-deflate"], deadline: .seconds(125)
+                rfc: ["7692 §7.1", "7692 §7.2"], checks: [.permessageDeflate], deadline: .seconds(125)
             ) {
                 Open.handshake { $0.extensions = offers }
                 Step.roundTrips(trips)

@@ -26,7 +26,7 @@ enum FragmentationSection {
             cases.append(ScenarioCase(CaseID(stringLiteral: "5.\(number)"), "\(opcode == .ping ? "Ping" : "Pong") fragmented into two frames",
                                       sends: "A \(opcode) frame without FIN, then a continuation frame with FIN.",
                                       expectation: "Control frames must not be fragmented: the peer fails the connection with 1002.",
-                                      rfc: [Payloads.rfc("5.5")], checks: ["fragmentation"], closing: .peerFails(codes: [1002])) {
+                                      rfc: [Payloads.rfc("5.5")], checks: [.fragmentation], closing: .peerFails(codes: [1002])) {
                 Send.frame(fin: false, opcode: opcode, payload: Array("fragment1".utf8))
                 Send.frame(opcode: .continuation, payload: Array("fragment2".utf8))
                 Expect.failure([1002])
@@ -35,7 +35,7 @@ enum FragmentationSection {
         for (offset, pacing) in Pacing.allCases.enumerated() {
             cases.append(paced("5.\(3 + offset)", "Text message in two fragments, \(pacing.words)",
                                sends: "A text message as two frames, \(pacing.words).",
-                               expectation: "The whole message is echoed.", pacing: pacing, checks: ["fragmentation"],
+                               expectation: "The whole message is echoed.", pacing: pacing, checks: [.fragmentation],
                                frames: [(false, .text, "fragment1"), (true, .continuation, "fragment2")]) {
                 Expect.text("fragment1fragment2", within: .seconds(5))
             })
@@ -44,7 +44,7 @@ enum FragmentationSection {
             cases.append(paced("5.\(6 + offset)", "Text message in two fragments with a ping between, \(pacing.words)",
                                sends: "A text frame without FIN, a ping, then the final continuation frame; \(pacing.words).",
                                expectation: "The pong comes first, then the whole message.", pacing: pacing,
-                               checks: ["fragmentation", "ping"],
+                               checks: [.fragmentation, .ping],
                                frames: [(false, .text, "fragment1"), (true, .ping, "ping payload"), (true, .continuation, "fragment2")]) {
                 Expect.pong(Array("ping payload".utf8), within: .seconds(5))
                 Expect.text("fragment1fragment2", within: .seconds(5))
@@ -56,7 +56,7 @@ enum FragmentationSection {
                                    "Continuation with FIN = \(fin ? 1 : 0) and nothing to continue, \(pacing.words)",
                                    sends: "A continuation frame (FIN = \(fin ? 1 : 0)) with no message open, then a text message; \(pacing.words).",
                                    expectation: "The peer fails the connection with 1002 at the continuation.",
-                                   pacing: pacing, checks: ["fragmentation"], closing: .peerFails(codes: [1002]),
+                                   pacing: pacing, checks: [.fragmentation], closing: .peerFails(codes: [1002]),
                                    frames: [(fin, .continuation, "fragment1"), (true, .text, "fragment2")]) {
                     Expect.failure([1002], within: .seconds(5))
                 })
@@ -67,7 +67,7 @@ enum FragmentationSection {
                                     + "with nothing open, then text, in one write.",
                                   expectation: "The peer fails the connection with 1002; echoing the first message before that is "
                                     + "OK, not echoing it NON-STRICT.",
-                                  rfc: rfc, checks: ["fragmentation"], closing: .peerFails(codes: [1002]), deadline: .seconds(60)) {
+                                  rfc: rfc, checks: [.fragmentation], closing: .peerFails(codes: [1002]), deadline: .seconds(60)) {
             Send.frame(fin: false, opcode: .text, payload: Array("fragment1".utf8))
             Send.frame(opcode: .continuation, payload: Array("fragment2".utf8))
             EchoBeforeFailure.awaitEcho("fragment1fragment2")
@@ -79,7 +79,7 @@ enum FragmentationSection {
             cases.append(paced("5.\(number)", "Stray continuation (FIN = \(firstFin ? 1 : 0)) before a fragmented message, twice",
                                sends: "Twice: a continuation (FIN = \(firstFin ? 1 : 0)) with nothing open, text (no FIN), continuation (FIN).",
                                expectation: "The peer fails the connection with 1002 at the first frame.",
-                               pacing: .together, checks: ["fragmentation"], closing: .peerFails(codes: [1002]),
+                               pacing: .together, checks: [.fragmentation], closing: .peerFails(codes: [1002]),
                                frames: [(firstFin, .continuation, "fragment1"), (false, .text, "fragment2"), (true, .continuation, "fragment3"),
                                         (firstFin, .continuation, "fragment1"), (false, .text, "fragment2"), (true, .continuation, "fragment3")]) {
                 Expect.failure([1002])
@@ -88,7 +88,7 @@ enum FragmentationSection {
         cases.append(paced("5.18", "A new text frame where a continuation is due",
                            sends: "A text frame without FIN, then another text frame (not a continuation) with FIN.",
                            expectation: "The peer fails the connection with 1002.",
-                           pacing: .together, checks: ["fragmentation"], closing: .peerFails(codes: [1002]),
+                           pacing: .together, checks: [.fragmentation], closing: .peerFails(codes: [1002]),
                            frames: [(false, .text, "fragment1"), (true, .text, "fragment2")]) {
             Expect.failure([1002])
         })
@@ -100,7 +100,7 @@ enum FragmentationSection {
                                       sends: "Fragments 1–2 and a ping; 1 s later fragments 3–4, a ping and fragment 5"
                                         + (frameWise ? "; each frame in a write of its own." : "; each part in one write."),
                                       expectation: "Both pongs, then the whole message.",
-                                      rfc: rfc + [Payloads.rfc("5.5")], checks: ["fragmentation", "ping"], deadline: .seconds(60)) {
+                                      rfc: rfc + [Payloads.rfc("5.5")], checks: [.fragmentation, .ping], deadline: .seconds(60)) {
                 let frames: [[(fin: Bool, opcode: Opcode, payload: String)]] = [
                     [(false, .text, "fragment1"), (false, .continuation, "fragment2"), (true, .ping, "pongme 1!")],
                     [(false, .continuation, "fragment3"), (false, .continuation, "fragment4"), (true, .ping, "pongme 2!"),
@@ -122,7 +122,7 @@ enum FragmentationSection {
     }
 
     private static func paced(_ id: CaseID, _ title: String, sends: String, expectation: String, pacing: Pacing,
-                              checks: Set<String>, closing: ClosingBehaviour = .clientCloses(),
+                              checks: Set<Check>, closing: ClosingBehaviour = .clientCloses(),
                               frames: [(fin: Bool, opcode: Opcode, payload: String)],
                               @StepBuilder then expectations: () -> [Step]) -> ScenarioCase {
         let rest = expectations()

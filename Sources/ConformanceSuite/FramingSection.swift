@@ -23,7 +23,7 @@ enum FramingSection {
                      sends: "One unfragmented \(kind.lowercased()) frame with a \(payload.count)-byte payload"
                         + (chop.map { ", its bytes written \($0) at a time" } ?? ""),
                      expectation: "The same message is echoed back; then a normal close.",
-                     rfc: [Payloads.rfc("5.2"), Payloads.rfc("5.6")], checks: ["framing"]) {
+                     rfc: [Payloads.rfc("5.2"), Payloads.rfc("5.6")], checks: [.framing]) {
             if let chop { Chop.writes(ofSize: chop) }
             Send.frame(opcode: opcode, payload: payload)
             Expect.message(matcher, within: .seconds(5))

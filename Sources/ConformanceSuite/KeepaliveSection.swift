@@ -23,7 +23,7 @@ enum KeepaliveSection {
         [
             ScenarioCase("11.1.1", "A ping is answered within 1 s", sends: "A ping with payload \"keepalive\".",
                          expectation: "A pong with the same payload within 1 s (OK) or 10 s (NON-STRICT).", rfc: rfc,
-                         checks: ["ping", "keepalive"]) {
+                         checks: [.ping, .keepalive]) {
                 Send.ping(Array("keepalive".utf8))
                 promptPong(Array("keepalive".utf8))
             },
@@ -31,7 +31,7 @@ enum KeepaliveSection {
             ScenarioCase("11.1.2", "A ping inside a fragmented message is answered before the message ends",
                          sends: "A text frame without FIN, a ping, and (1 s later) the last fragment.",
                          expectation: "The pong comes within 1 s, without waiting for the message to finish.",
-                         rfc: rfc + [Payloads.rfc("5.4")], requirement: .should, checks: ["ping", "keepalive"]) {
+                         rfc: rfc + [Payloads.rfc("5.4")], requirement: .should, checks: [.ping, .keepalive]) {
                 Send.frame(fin: false, opcode: .text, payload: Array("part one, ".utf8))
                 Send.ping(Array("interleaved".utf8))
                 Expect.pong(Array("interleaved".utf8), within: .seconds(1))
@@ -41,7 +41,7 @@ enum KeepaliveSection {
             },
             ScenarioCase("11.1.3", "Ten pings, 100 ms apart, each answered within 1 s",
                          sends: "Ten pings 100 ms apart.", expectation: "Each pong within 1 s of its ping (OK) or 10 s (NON-STRICT).",
-                         rfc: rfc, checks: ["ping", "keepalive"]) {
+                         rfc: rfc, checks: [.ping, .keepalive]) {
                 for index in 0..<10 {
                     Send.ping(Array("tick \(index)".utf8))
                     promptPong(Array("tick \(index)".utf8))
@@ -51,7 +51,7 @@ enum KeepaliveSection {
             ScenarioCase("11.2.1", "The server pings at its configured interval",
                          sends: "Nothing; the client answers pings.",
                          expectation: "A ping from the server within its ping interval (plus slack).",
-                         rfc: rfc, requirement: .may, checks: ["keepalive", "server-ping"], deadline: .seconds(600)) {
+                         rfc: rfc, requirement: .may, checks: [.keepalive, .serverPing], deadline: .seconds(600)) {
                 Step.depending(needs: "the server's ping interval (--server-ping-interval)") { run in
                     guard let interval = run.serverPingInterval else { return nil }
                     return [.expect(.ping(within: interval + run.slack))]
@@ -60,7 +60,7 @@ enum KeepaliveSection {
             ScenarioCase("11.2.2", "The server keeps pinging while the client answers",
                          sends: "Nothing; the client answers pings.",
                          expectation: "Three pings, each within the interval (plus slack) of the previous one; no close.",
-                         rfc: rfc, requirement: .may, checks: ["keepalive", "server-ping"], deadline: .seconds(600)) {
+                         rfc: rfc, requirement: .may, checks: [.keepalive, .serverPing], deadline: .seconds(600)) {
                 Step.depending(needs: "the server's ping interval (--server-ping-interval)") { run in
                     guard let interval = run.serverPingInterval else { return nil }
                     return Array(repeating: Step.expect(.ping(within: interval + run.slack)), count: 3)
@@ -70,7 +70,7 @@ enum KeepaliveSection {
                          sends: "Nothing; the client stops answering pings.",
                          expectation: "The server closes (with a close frame, or by dropping TCP: §7.1.7 lets it) within its ping "
                             + "interval plus its pong timeout (plus slack).",
-                         rfc: rfc + [Payloads.rfc("7.1.7")], requirement: .may, checks: ["keepalive", "pong-timeout"],
+                         rfc: rfc + [Payloads.rfc("7.1.7")], requirement: .may, checks: [.keepalive, .pongTimeout],
                          closing: .informational, deadline: .seconds(600)) {
                 Step.depending(needs: "the server's ping interval and pong timeout") { run in
                     guard let interval = run.serverPingInterval, let timeout = run.serverPongTimeout else { return nil }
@@ -84,7 +84,7 @@ enum KeepaliveSection {
             ScenarioCase("11.4.1", "The server drops a peer that never answers its close",
                          sends: "Nothing; the client answers neither pings nor the server's close frame.",
                          expectation: "After its close frame, the server closes TCP within its close timeout (plus slack).",
-                         rfc: rfc, requirement: .may, checks: ["keepalive", "close-timeout"],
+                         rfc: rfc, requirement: .may, checks: [.keepalive, .closeTimeout],
                          closing: .informational, deadline: .seconds(600)) {
                 Step.depending(needs: "the server's ping interval, pong timeout and close timeout") { run in
                     guard let interval = run.serverPingInterval, let timeout = run.serverPongTimeout,
@@ -104,7 +104,7 @@ enum KeepaliveSection {
             ScenarioCase("11.5.1", "An idle connection that answers pings stays open for the idle period",
                          sends: "Nothing for the run's idle period (5 s unless --idle-period says otherwise); the client answers pings.",
                          expectation: "The server keeps the connection open: no message, no close.",
-                         rfc: rfc, requirement: .may, checks: ["keepalive", "idle", "ping"],
+                         rfc: rfc, requirement: .may, checks: [.keepalive, .idle, .ping],
                          closing: .clientCloses(answers: [1000, 1001]), deadline: .seconds(660)) {
                 Step.depending(needs: "an idle period") { run in
                     let probe = Array("still there?".utf8)

@@ -22,7 +22,7 @@ enum LimitsSection {
                                  deadline: Duration) -> ScenarioCase {
         ScenarioCase(id, title, sends: sends,
                      expectation: "Every message is echoed intact (in any fragmentation), within \(deadline.formatted); the time is reported.",
-                     rfc: [Payloads.rfc("5.4"), Payloads.rfc("5.6")], checks: ["limits"], deadline: deadline + .seconds(5)) {
+                     rfc: [Payloads.rfc("5.4"), Payloads.rfc("5.6")], checks: [.limits], deadline: deadline + .seconds(5)) {
             if let chop { Chop.writes(ofSize: chop) }
             Step.roundTrips(trips)
         }

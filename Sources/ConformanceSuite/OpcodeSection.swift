@@ -16,7 +16,7 @@ enum OpcodeSection {
                                         + (index == 4 ? ", one byte per write." : "."),
                                     expectation: "The peer fails the connection with 1002"
                                         + (afterMessage ? " and answers no ping; echoing the message before that is OK, not echoing it NON-STRICT." : "."),
-                                    rfc: [Payloads.rfc("5.2")], checks: ["reserved-opcodes"], closing: .peerFails(codes: [1002])) {
+                                    rfc: [Payloads.rfc("5.2")], checks: [.reservedOpcodes], closing: .peerFails(codes: [1002])) {
                     // The fifth case of each group writes its frames one byte at a time, as Autobahn|Testsuite does.
                     if index == 4 { Chop.writes(ofSize: 1, delay: .milliseconds(1)) }
                     if afterMessage {

@@ -15,7 +15,7 @@ enum PingPongSection {
             ScenarioCase("2.5", "Ping with a 126-byte payload (control frame too long)",
                          sends: "A ping whose payload is 126 bytes: control frames carry at most 125.",
                          expectation: "The peer fails the connection with 1002 and sends no pong.",
-                         rfc: [Payloads.rfc("5.5")], checks: ["control-frame-length"], closing: .peerFails(codes: [1002])) {
+                         rfc: [Payloads.rfc("5.5")], checks: [.controlFrameLength], closing: .peerFails(codes: [1002])) {
                 Send.ping(Payloads.filler(126, byte: 0xFE))
                 Expect.failure([1002])
             },
@@ -25,7 +25,7 @@ enum PingPongSection {
                                      ("2.8", "Unsolicited pong with a payload", Array("unsolicited pong payload".utf8))] {
             cases.append(ScenarioCase(CaseID(stringLiteral: id), title, sends: "A pong no ping asked for.",
                                       expectation: "The peer ignores it: nothing comes back; then a normal close.",
-                                      rfc: [Payloads.rfc("5.5.3")], checks: ["pong"]) {
+                                      rfc: [Payloads.rfc("5.5.3")], checks: [.pong]) {
                 Send.pong(payload)
                 Expect.nothing(for: .seconds(1))
             })
@@ -33,7 +33,7 @@ enum PingPongSection {
         cases.append(ScenarioCase("2.9", "Unsolicited pong, then a ping",
                                   sends: "A pong no ping asked for, then a ping with payload \"ping payload\".",
                                   expectation: "Only the ping is answered, with its payload.",
-                                  rfc: rfc, checks: ["pong", "ping"]) {
+                                  rfc: rfc, checks: [.pong, .ping]) {
             Send.pong(Array("unsolicited pong payload".utf8))
             Send.ping(Array("ping payload".utf8))
             Expect.pong(Array("ping payload".utf8))
@@ -42,7 +42,7 @@ enum PingPongSection {
             cases.append(ScenarioCase(CaseID(stringLiteral: id), "Ten pings\(chopped ? ", written one byte at a time" : "")",
                                       sends: "Ten pings with payloads \"payload-0\" … \"payload-9\".",
                                       expectation: "Ten pongs, in order, each with its ping's payload.",
-                                      rfc: rfc, checks: ["ping"], deadline: .seconds(60)) {
+                                      rfc: rfc, checks: [.ping], deadline: .seconds(60)) {
                 if chopped { Chop.writes(ofSize: 1, delay: .milliseconds(1)) }
                 for index in 0..<10 { Send.ping(Array("payload-\(index)".utf8)) }
                 for index in 0..<10 { Expect.pong(Array("payload-\(index)".utf8)) }
@@ -53,7 +53,7 @@ enum PingPongSection {
 
     private static func pinged(_ id: CaseID, _ title: String, _ payload: [UInt8], chopped: Bool = false) -> ScenarioCase {
         ScenarioCase(id, title, sends: "A ping with a \(payload.count)-byte payload\(chopped ? ", one byte per write" : "").",
-                     expectation: "A pong with the same payload; then a normal close.", rfc: rfc, checks: ["ping"]) {
+                     expectation: "A pong with the same payload; then a normal close.", rfc: rfc, checks: [.ping]) {
             if chopped { Chop.writes(ofSize: 1, delay: .milliseconds(1)) }
             Send.ping(payload)
             Expect.pong(payload)

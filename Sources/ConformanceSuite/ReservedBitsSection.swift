@@ -10,7 +10,7 @@ enum ReservedBitsSection {
         var cases = [ScenarioCase("3.1", "Text message with RSV = 1",
                                   sends: "A small text frame with RSV3 set.",
                                   expectation: "The peer fails the connection with 1002 and echoes nothing.",
-                                  rfc: rfc, checks: ["reserved-bits"], closing: .peerFails(codes: [1002])) {
+                                  rfc: rfc, checks: [.reservedBits], closing: .peerFails(codes: [1002])) {
             Send.frame(rsv3: true, opcode: .text, payload: Array("Hello, world!".utf8))
             Expect.failure([1002])
         }]
@@ -22,7 +22,7 @@ enum ReservedBitsSection {
                                         + "RSV = \(value), then a ping; \(how).",
                                       expectation: "The peer fails the connection with 1002 and answers no ping; echoing the first "
                                         + "message before that is OK, not echoing it NON-STRICT.",
-                                      rfc: rfc, checks: ["reserved-bits"], closing: .peerFails(codes: [1002])) {
+                                      rfc: rfc, checks: [.reservedBits], closing: .peerFails(codes: [1002])) {
                 if number == 4 { Chop.writes(ofSize: 1, delay: .milliseconds(1)) }
                 Send.text("Hello, world!")
                 EchoBeforeFailure.awaitEcho("Hello, world!")
@@ -37,7 +37,7 @@ enum ReservedBitsSection {
             cases.append(ScenarioCase(CaseID(stringLiteral: "3.\(number)"), "\(kind) with RSV = \(value)",
                                       sends: "A \(kind.lowercased()) frame with RSV = \(value).",
                                       expectation: "The peer fails the connection with 1002.",
-                                      rfc: rfc, checks: ["reserved-bits"], closing: .peerFails(codes: [1002])) {
+                                      rfc: rfc, checks: [.reservedBits], closing: .peerFails(codes: [1002])) {
                 Send.frame(rsv1: r1, rsv2: r2, rsv3: r3, opcode: opcode,
                            payload: opcode == .close ? [0x03, 0xE8] : Payloads.filler(8, byte: 0xFE))
                 Expect.failure([1002])

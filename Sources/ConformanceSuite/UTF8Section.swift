@@ -22,12 +22,12 @@ enum UTF8Section {
         let mixed = Array(Payloads.mixedText.utf8)
         return [
             ScenarioCase("6.1.1", "Empty text message", sends: "A text frame with no payload.",
-                         expectation: "An empty text message is echoed.", rfc: rfc, checks: ["utf8"]) {
+                         expectation: "An empty text message is echoed.", rfc: rfc, checks: [.utf8]) {
                 Send.text("")
                 Expect.text("")
             },
             ScenarioCase("6.1.2", "Empty text message in three empty fragments", sends: "Three empty frames: text, continuation, continuation (FIN).",
-                         expectation: "An empty text message is echoed.", rfc: rfc, checks: ["utf8", "fragmentation"]) {
+                         expectation: "An empty text message is echoed.", rfc: rfc, checks: [.utf8, .fragmentation]) {
                 Send.frame(fin: false, opcode: .text)
                 Send.frame(fin: false, opcode: .continuation)
                 Send.frame(opcode: .continuation)
@@ -35,20 +35,20 @@ enum UTF8Section {
             },
             ScenarioCase("6.1.3", "Text message with empty first and last fragments",
                          sends: "An empty text frame, a continuation with \"middle frame payload\", an empty final continuation.",
-                         expectation: "\"middle frame payload\" is echoed.", rfc: rfc, checks: ["utf8", "fragmentation"]) {
+                         expectation: "\"middle frame payload\" is echoed.", rfc: rfc, checks: [.utf8, .fragmentation]) {
                 Send.frame(fin: false, opcode: .text)
                 Send.frame(fin: false, opcode: .continuation, payload: Array("middle frame payload".utf8))
                 Send.frame(opcode: .continuation)
                 Expect.text("middle frame payload")
             },
             ScenarioCase("6.2.1", "Valid UTF-8 in one frame", sends: "\(Payloads.mixedText) as one text frame.",
-                         expectation: "The text is echoed.", rfc: rfc, checks: ["utf8"]) {
+                         expectation: "The text is echoed.", rfc: rfc, checks: [.utf8]) {
                 Send.text(Payloads.mixedText)
                 Expect.text(Payloads.mixedText)
             },
             ScenarioCase("6.2.2", "Valid UTF-8 in two fragments split between characters",
                          sends: "\(Payloads.mixedText) as two text fragments, split on a character boundary.",
-                         expectation: "The text is echoed.", rfc: rfc, checks: ["utf8", "fragmentation"]) {
+                         expectation: "The text is echoed.", rfc: rfc, checks: [.utf8, .fragmentation]) {
                 Send.frame(fin: false, opcode: .text, payload: Array(mixed.prefix(15)))
                 Send.frame(opcode: .continuation, payload: Array(mixed.dropFirst(15)))
                 Expect.text(Payloads.mixedText)
@@ -56,26 +56,26 @@ enum UTF8Section {
             ScenarioCase("6.2.3", "Valid UTF-8 in one-byte fragments, split inside characters",
                          sends: "\(Payloads.mixedText) as text fragments of one byte each: some end inside a character.",
                          expectation: "The text is echoed: validity is a property of the whole message.",
-                         rfc: rfc, checks: ["utf8", "fragmentation"]) {
+                         rfc: rfc, checks: [.utf8, .fragmentation]) {
                 Send.fragmented(.text, mixed, inFrames: mixed.count)
                 Expect.text(Payloads.mixedText)
             },
             ScenarioCase("6.2.4", "Valid UTF-8 in one-byte fragments, split inside characters",
                          sends: "κόσμε as eleven text fragments of one byte each: most end inside a character.",
                          expectation: "The text is echoed: validity is a property of the whole message.",
-                         rfc: rfc, checks: ["utf8", "fragmentation"]) {
+                         rfc: rfc, checks: [.utf8, .fragmentation]) {
                 Send.fragmented(.text, Payloads.kosme, inFrames: Payloads.kosme.count)
                 Expect.message(echoed(Payloads.kosme))
             },
             ScenarioCase("6.3.1", "Invalid UTF-8 in one frame", sends: "κόσμε, a UTF-16 surrogate (ED A0 80), then \"edited\".",
-                         expectation: "The peer fails the connection with 1007.", rfc: rfc, checks: ["utf8", "invalid-utf8"],
+                         expectation: "The peer fails the connection with 1007.", rfc: rfc, checks: [.utf8, .invalidUTF8],
                          closing: .peerFails(codes: [1007])) {
                 Send.text(bytes: Payloads.kosmeWithSurrogate)
                 Expect.failure([1007])
             },
             ScenarioCase("6.3.2", "Invalid UTF-8 in one-byte fragments",
                          sends: "The 6.3.1 payload as text fragments of one byte each.",
-                         expectation: "The peer fails the connection with 1007.", rfc: rfc, checks: ["utf8", "invalid-utf8", "fragmentation"],
+                         expectation: "The peer fails the connection with 1007.", rfc: rfc, checks: [.utf8, .invalidUTF8, .fragmentation],
                          closing: .peerFails(codes: [1007])) {
                 Send.fragmented(.text, Payloads.kosmeWithSurrogate, inFrames: Payloads.kosmeWithSurrogate.count)
                 Expect.failure([1007])
@@ -101,7 +101,7 @@ enum UTF8Section {
                          sends: "Invalid text in \(how); a 1 s pause after each of the first two parts.",
                          expectation: "The first part is accepted. The peer fails the connection with 1007 as soon as the "
                             + "impossible byte arrives (OK), or only after the whole message (NON-STRICT).",
-                         rfc: rfc, checks: ["utf8", "invalid-utf8", "fail-fast"], closing: .peerFails(codes: [1007]),
+                         rfc: rfc, checks: [.utf8, .invalidUTF8, .failFast], closing: .peerFails(codes: [1007]),
                          deadline: .seconds(60)) {
                 if asFragments {
                     Send.frame(fin: false, opcode: .text, payload: parts[0])
@@ -142,7 +142,7 @@ enum UTF8Section {
                 return ScenarioCase(CaseID(stringLiteral: "6.\(groupIndex + 5).\(index + 1)"), "\(group.title): 0x\(hex)",
                                     sends: "A text frame whose payload is 0x\(hex) (\(valid ? "valid" : "not valid") UTF-8).",
                                     expectation: valid ? "The text is echoed." : "The peer fails the connection with 1007.",
-                                    rfc: rfc, checks: valid ? ["utf8"] : ["utf8", "invalid-utf8"],
+                                    rfc: rfc, checks: valid ? [.utf8] : [.utf8, .invalidUTF8],
                                     closing: valid ? .clientCloses() : .peerFails(codes: [1007])) {
                     Send.text(bytes: bytes)
                     if valid { Expect.message(echoed(bytes)) } else { Expect.failure([1007]) }

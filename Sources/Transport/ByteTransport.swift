@@ -26,9 +26,13 @@ public protocol ByteTransport: AnyObject {
     func close() async
     /// Tears the connection down now (TCP RST if it is still up).
     func abort() async
+    /// How a client opens a WebSocket over this transport (the HTTP/1.1 upgrade unless the transport says otherwise).
+    var openingHandshake: any ClientOpeningHandshake { get }
 }
 
 extension ByteTransport {
+    public var openingHandshake: any ClientOpeningHandshake { HTTP1Upgrade() }
+
     /// How long a write may wait for a peer that reads nothing, when its caller has no deadline of its own.
     public static var defaultWriteStall: Duration { .seconds(30) }
 

@@ -24,4 +24,6 @@ public final class ReplayingTransport: ByteTransport {
     public func close() async { await base.close() }
 
     public func abort() async { await base.abort() }
+
+    public var openingHandshake: any ClientOpeningHandshake { base.openingHandshake }
 }

@@ -5,6 +5,8 @@ import WebSocketNIO
 
 #if canImport(Glibc)
 import Glibc
+import WebSocketServer
+import LiveRun
 #endif
 
 /// The load sections against the reference server over TCP loopback: 9.x (limits and performance), then 12.x

@@ -2,6 +2,8 @@ import ConformanceSuite
 import ReferenceServer
 import Scenario
 import WebSocketNIO
+import WebSocketServer
+import LiveRun
 
 /// Sections 1–7 and 10 against the reference server over real TCP on loopback, beside the same cases
 /// in-process under simulation (the same runner and server without sockets).

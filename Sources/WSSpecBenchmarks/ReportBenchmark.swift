@@ -19,7 +19,7 @@ enum ReportBenchmark {
         let results = await InProcessSuite.referenceServer(.withKeepalive).run(Catalog.protocolCases, jobs: 2)
         var records: [CaseRecord] = []
         for index in 0..<500 {
-            var record = CaseRecord(results[index % results.count])
+            var record = results[index % results.count]
             if index >= results.count { record.id = CaseID(parsing: "\(100 + index / 100).\(index % 100 + 1)")! }
             records.append(record)
         }

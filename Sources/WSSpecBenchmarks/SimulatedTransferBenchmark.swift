@@ -4,6 +4,8 @@ import Scenario
 import WebSocketCore
 import WebSocketNIO
 import WireSim
+import WebSocketServer
+import LiveRun
 
 /// A 16 MiB binary message each way over the simulated network, under each segmentation
 /// a seed can choose and a few harsher ones, beside `memcpy` of the same bytes; then the 16 MiB load case

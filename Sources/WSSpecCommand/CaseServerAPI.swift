@@ -163,17 +163,17 @@ final class CaseServerAPI: Sendable {
     /// Upgrades, sends `text` (when there is one), closes normally and waits (the close timeout at most) for the
     /// client's close.
     private func answer(_ transport: any ByteTransport, _ read: [UInt8], text: String?) async {
-        var upgrade = ServerUpgrade(maxHeadSize: 16 * 1024)
-        let step = upgrade.receive(read, configuration: Connection.Configuration()) { request in
+        let outcome = await ServerOpening.accept(over: ReplayingTransport(transport, replaying: read),
+                                                 deadline: transport.elapsed + parameters.handshakeTimeout) { request in
             ServerHandshake(subprotocols: [], permessageDeflate: nil).respond(to: request)
         }
-        switch step {
-        case .needMore:
+        switch outcome {
+        case .ended, .timedOut:
             return
-        case .refused(let response):
+        case .refused(let response, _):
             await transport.write(response)
             await transport.close()
-        case .upgraded(let response, let connection, _):
+        case .upgraded(let response, let connection, _, _):
             await transport.write(response)
             if let text { try? connection.send(text: text) }
             _ = try? connection.close(code: .normalClosure, reason: "")

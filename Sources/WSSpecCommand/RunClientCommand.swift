@@ -96,7 +96,7 @@ struct RunClientCommand: AsyncParsableCommand {
             let suite = InProcessClientSuite { transport in await EchoClient(seed: seed).run(over: transport) }
             let finished = await suite.run(scenarios, seed: seed, jobs: jobs)
             finished.forEach(progress.record)
-            results = finished.map(CaseRecord.init)
+            results = finished
         }
         progress.finish()
 
@@ -149,7 +149,7 @@ struct RunClientCommand: AsyncParsableCommand {
         }
         ticker.cancel()
         await server.stop()
-        return ([probe.result] + rest).map(CaseRecord.init)
+        return ([probe.result] + rest)
     }
 
     /// The command's first word, the program: all of the command line that reports keep.

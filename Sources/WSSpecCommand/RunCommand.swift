@@ -5,6 +5,8 @@ import Foundation
 import ReferenceServer
 import Scenario
 import WebSocketNIO
+import WebSocketServer
+import LiveRun
 
 /// `wsspec run [URL]`: the suite against a server, with reports and an exit code CI can gate on.
 struct RunCommand: AsyncParsableCommand {
@@ -164,7 +166,7 @@ struct RunCommand: AsyncParsableCommand {
         if !without.isEmpty { run.without = without.sorted { $0.rawValue < $1.rawValue } }
         let exit = RunExit.decide([run], expected: scenarios.map(\.id), baseline: baseline)
         RunSummary.print(run, exit: baseline == nil ? exit : nil)
-        if server.idlePeriod == nil, let idle = scenarios.first(where: { $0.checks.contains("idle") }) {
+        if server.idlePeriod == nil, let idle = scenarios.first(where: { $0.checks.contains(.idle) }) {
             Console.out("note: \(idle.id) kept the connection idle for \(RunParameters().idlePeriod.formatted) only (the default); "
                         + "--idle-period 60s checks a server's idle timeout for longer")
         }

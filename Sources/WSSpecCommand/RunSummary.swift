@@ -16,11 +16,11 @@ enum RunSummary {
                 Console.out("      actual:   \(result.reasons.joined(separator: " "))")
             }
         }
-        let advised = run.results.filter { !($0.advisories ?? []).isEmpty }
+        let advised = run.results.filter { !$0.advisories.isEmpty }
         if !advised.isEmpty {
             // Grouped by finding: the same SHOULD is usually missed the same way in many cases.
             var byFinding: [Advisory: [CaseID]] = [:]
-            for result in advised { for advisory in result.advisories ?? [] { byFinding[advisory, default: []].append(result.id) } }
+            for result in advised { for advisory in result.advisories { byFinding[advisory, default: []].append(result.id) } }
             Console.out("Advisories (SHOULDs not followed; they fail the run only under --strict):")
             for (advisory, ids) in byFinding.sorted(by: { $0.value.count > $1.value.count }) {
                 let shown = ids.prefix(8).map(\.rawValue).joined(separator: ", ") + (ids.count > 8 ? ", …" : "")
@@ -32,8 +32,8 @@ enum RunSummary {
         Console.out("\(run.results.count) cases against \(run.target) in \(run.duration.secondsText) s: \(counts)"
                     + (closeFailures > 0 ? "; \(closeFailures) failed closing handshakes" : "")
                     + (advised.isEmpty ? "" : "; \(advised.count) with advisories"))
-        let crossTalk = run.results.filter { !($0.crossTalkFrom ?? []).isEmpty }
-        if let first = crossTalk.first, let sender = first.crossTalkFrom?.first {
+        let crossTalk = run.results.filter { !$0.crossTalkFrom.isEmpty }
+        if let first = crossTalk.first, let sender = first.crossTalkFrom.first {
             Console.out("note: \(crossTalk.count) case\(crossTalk.count == 1 ? "" : "s") received messages that other cases sent on their own "
                         + "connections (\(first.id) got one of \(sender)'s): the server relays messages between connections (a chat room, a "
                         + "broadcast?), so cases that run side by side hear each other. Run with --jobs 1 to test it one connection at a time.")

@@ -3,6 +3,7 @@ import Logging
 import NIOSSL
 import ReferenceServer
 import WebSocketNIO
+import WebSocketServer
 
 /// `wsspec serve`: the reference echo server over TCP (or TLS), a testee for other tools.
 struct ServeCommand: AsyncParsableCommand {

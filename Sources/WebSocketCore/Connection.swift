@@ -1,7 +1,7 @@
 /// A WebSocket connection after the opening handshake, in either role, sans-IO: feed it received bytes
 /// and commands, read back events and the bytes to send. It owns no socket, reads no clock and draws no
-/// randomness: a client's mask keys come from the injected source and timing is left to the caller
-/// (`startCloseTimer` / `closeTimerExpired()`).
+/// randomness: a client's mask keys come from the injected source, and timing and the transport are left to the
+/// caller (`takeOrders()`: `startCloseTimer` / `closeTimerExpired()`, `closeTransport`).
 ///
 /// A class, not a struct: it owns zlib streams and a message buffer that grows with every chunk, so a
 /// copy would either share the streams (two copies decoding one stream) or copy the buffer on each write
@@ -78,6 +78,8 @@ public final class Connection {
     private var sentClose: ClosePayload?
     /// Events decoded but not yet taken by `nextEvent()`.
     @exclusivity(unchecked) private var pending: [ConnectionEvent] = []
+    /// What the host must do, in the order the connection decided it (`takeOrders()`).
+    private var orders: [HostOrder] = []
 
     /// - Parameter maskKeys: where a client's mask keys come from; a server needs none.
     public init(role: Role, configuration: Configuration = Configuration(),
@@ -121,6 +123,13 @@ public final class Connection {
     }
 
     public var hasOutbound: Bool { !outbound.isEmpty }
+
+    /// Takes what the host must do: start the close timer, close the transport. A host takes them after each event
+    /// it handles, and after each command or timer expiry it passes on.
+    public func takeOrders() -> [HostOrder] {
+        defer { orders = [] }
+        return orders
+    }
 
     // MARK: Input
 
@@ -173,15 +182,17 @@ public final class Connection {
         }
     }
 
-    /// The close timer the connection asked for has fired: give up waiting and drop the transport.
+    /// The close timer the connection asked for has fired: give up waiting and drop the transport (`closeTransport`).
     public func closeTimerExpired() -> [ConnectionEvent] {
         switch state {
         case .closeSent:
             state = .closed
-            return [.closeTransport, .closed(abnormalClosure)]
+            orders.append(.closeTransport)
+            return [.closed(abnormalClosure)]
         case .closing:
             state = .closed
-            return [.closeTransport, .closed(closure(clean: receivedClose != nil))]
+            orders.append(.closeTransport)
+            return [.closed(closure(clean: receivedClose != nil))]
         case .open, .closed:
             return []
         }
@@ -236,15 +247,15 @@ public final class Connection {
         try send(Frame(opcode: .pong, payload: payload))
     }
 
-    /// Starts the closing handshake. The reason is truncated to fit a control frame on a character boundary.
-    /// - Returns: `startCloseTimer`, to be acted on by the caller.
-    public func close(code: CloseCode? = .normalClosure, reason: String = "") throws(CommandError) -> [ConnectionEvent] {
+    /// Starts the closing handshake (the host is ordered to `startCloseTimer`). The reason is truncated to fit a
+    /// control frame on a character boundary.
+    public func close(code: CloseCode? = .normalClosure, reason: String = "") throws(CommandError) {
         guard state == .open else { throw .notOpen(state) }
         if let code, !code.isSendable { throw .invalidCloseCode(code) }
         queueClose(ClosePayload(code: code, reason: reason).truncatingReason)
         state = .closeSent
         closeInitiator = role
-        return [.startCloseTimer]
+        orders.append(.startCloseTimer)
     }
 
     /// Sends any frame as given (a client's frames get the next mask key when they carry none), bypassing
@@ -308,7 +319,7 @@ public final class Connection {
             }
             state = .closing
             // The server ends the TCP connection first (§7.1.1); a client waits for it, on a timer.
-            events.append(role == .server ? .closeTransport : .startCloseTimer)
+            orders.append(role == .server ? .closeTransport : .startCloseTimer)
         }
     }
 
@@ -320,7 +331,7 @@ public final class Connection {
         state = .closing
         assembly.reset()
         events.append(.failed(violation))
-        events.append(.closeTransport)
+        orders.append(.closeTransport)
     }
 
     private func queueClose(_ payload: ClosePayload) {

@@ -1,4 +1,5 @@
-/// What a `Connection` tells its caller after being fed bytes, a command or a timer expiry.
+/// What the peer did, as a `Connection` tells its caller after being fed bytes, a command or a timer expiry; what
+/// the caller must do in turn comes apart, as `HostOrder`s.
 public enum ConnectionEvent: Sendable, Hashable {
     case text(String)
     case binary([UInt8])
@@ -14,10 +15,16 @@ public enum ConnectionEvent: Sendable, Hashable {
     case closed(ConnectionClosure)
     /// The peer broke a rule; the connection has been failed with `violation.closeCode` (RFC 6455 §7.1.7).
     case failed(ProtocolViolation)
+}
+
+/// What the host of a connection must do, apart from what the peer did (`ConnectionEvent`): the connection keeps
+/// no time and owns no transport, so it asks (`Connection.takeOrders()`), as python-websockets keeps
+/// `close_expected` apart from the events it received.
+public enum HostOrder: Sendable, Hashable {
     /// A close frame has been sent and the peer's answer is awaited: start a close timer now and call
-    /// `closeTimerExpired()` if it fires. The connection keeps no time itself.
+    /// `closeTimerExpired()` if it fires.
     case startCloseTimer
-    /// The caller should close the transport (TCP) now, once the queued bytes are written.
+    /// Close the transport (TCP) now, once the queued bytes are written.
     case closeTransport
 }
 

@@ -83,8 +83,8 @@ extension Connection.Configuration {
 extension Connection {
     /// What a server session does on `ServerTimer.idle`: the closing handshake with 1001, when the connection
     /// is still open (a closing one has its own close timer).
-    public func closeIdle() -> [ConnectionEvent] {
-        guard state == .open else { return [] }
-        return (try? close(code: .goingAway, reason: "idle")) ?? []
+    public func closeIdle() {
+        guard state == .open else { return }
+        try? close(code: .goingAway, reason: "idle")
     }
 }

@@ -3,9 +3,7 @@ import NIOConcurrencyHelpers
 public import NIOCore
 public import NIOPosix
 public import NIOSSL
-public import ReferenceServer
 public import WebSocketCore
-public import WebSocketServer
 
 /// A TCP (or TLS) listener that gives every connection a fresh sans-IO `ServerSession`: the reference
 /// echo server over real sockets (for `wsspec serve`, live runs without a URL, tests), or an
@@ -64,20 +62,6 @@ public final class SessionServer: Sendable {
         let boundPort = channel.localAddress?.port ?? port
         logger.debug("listening", metadata: ["host": "\(host)", "port": "\(boundPort)", "tls": "\(tls != nil)"])
         return SessionServer(channel: channel, connections: connections, messageMemory: messageMemory, host: host, port: boundPort)
-    }
-
-    /// The reference echo server with `configuration`.
-    public static func referenceServer(_ configuration: EchoServerConfiguration, host: String = "127.0.0.1", port: Int = 0,
-                                       tls: NIOSSLContext? = nil, limits: ConnectionLimits = ConnectionLimits(),
-                                       logger: Logger = Logger(label: "wsspec.server")) async throws -> SessionServer {
-        try await start(host: host, port: port, tls: tls, limits: limits, logger: logger) { EchoServer(configuration: configuration) }
-    }
-
-    /// An application's routes over TCP (or TLS): the same handlers that `WebSocketTesting` runs in-process.
-    public static func start(router: WebSocketRouter, host: String = "127.0.0.1", port: Int = 0, tls: NIOSSLContext? = nil,
-                             limits: ConnectionLimits = ConnectionLimits(),
-                             logger: Logger = Logger(label: "wsspec.server")) async throws -> SessionServer {
-        try await start(host: host, port: port, tls: tls, limits: limits, logger: logger) { router.makeSession() }
     }
 
     /// How many connections are open now (the refused ones are not counted).

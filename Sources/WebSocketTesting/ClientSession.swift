@@ -1,6 +1,6 @@
 public import Transport
 public import WebSocketCore
-public import WebSocketServer
+public import WebSocketRoutes
 import WireSim
 
 /// A WebSocket client over any `ByteTransport`: the simulated link of a `TestServer`, or TCP. It does
@@ -40,40 +40,29 @@ public final class ClientSession {
     public static func connect(over transport: any ByteTransport, request: ClientHandshakeRequest,
                                maskKeys: any MaskKeySource, respondsToPings: Bool = true,
                                timeout: Duration = .seconds(10)) async throws(ClientSessionError) -> ClientSession {
-        await transport.write(request.serialize())
-        var upgrade = ClientUpgrade(request: request)
         var configuration = Connection.Configuration()
         configuration.autoPong = respondsToPings
-        let deadline = transport.elapsed + timeout
-        while true {
-            let input = await transport.read(until: deadline)
-            switch input {
-            case .bytes(let bytes):
-                switch upgrade.receive(bytes, configuration: configuration, maskKeys: maskKeys) {
-                case .needMore:
-                    continue
-                case .upgraded(_, let negotiated, let connection):
-                    let session = ClientSession(transport: transport, negotiated: negotiated, connection: connection)
-                    await session.absorb([])
-                    return session
-                case .refused(let answer):
-                    // The body (the refusal's reason) may trail the head a little: take what is here.
-                    let reason = await readBody(after: answer.rest, from: transport, deadline: transport.elapsed + .milliseconds(100))
-                    await transport.close()
-                    throw .upgradeRefused(status: answer.response.status, reason: reason)
-                case .notHTTP(let error, _):
-                    await transport.abort()
-                    throw .invalidHandshake(.notSwitchingProtocols(status: 0, reasonPhrase: error.description))
-                case .invalidUpgrade(_, let failure):
-                    await transport.abort()
-                    throw .invalidHandshake(failure)
-                }
-            case .endOfStream, .reset:
-                throw .closed(closeFrame: nil, closure: nil)
-            case .timedOut:
-                await transport.abort()
-                throw .timedOut(after: timeout)
-            }
+        switch await ClientOpening.open(request, over: transport, configuration: configuration, maskKeys: maskKeys, timeout: timeout) {
+        case .upgraded(_, let negotiated, let connection):
+            let session = ClientSession(transport: transport, negotiated: negotiated, connection: connection)
+            await session.absorb([])
+            return session
+        case .refused(let answer):
+            // The body (the refusal's reason) may trail the head a little: take what is here.
+            let reason = await readBody(after: answer.rest, from: transport, deadline: transport.elapsed + .milliseconds(100))
+            await transport.close()
+            throw .upgradeRefused(status: answer.response.status, reason: reason)
+        case .notHTTP(let error, _):
+            await transport.abort()
+            throw .invalidHandshake(.notSwitchingProtocols(status: 0, reasonPhrase: error.description))
+        case .invalidUpgrade(_, let failure):
+            await transport.abort()
+            throw .invalidHandshake(failure)
+        case .ended:
+            throw .closed(closeFrame: nil, closure: nil)
+        case .timedOut:
+            await transport.abort()
+            throw .timedOut(after: timeout)
         }
     }
 
@@ -101,9 +90,8 @@ public final class ClientSession {
 
     /// Sends a close frame; `receiveClosure` then waits for the server's answer.
     public func close(code: CloseCode? = .normalClosure, reason: String = "") async throws(ClientSessionError) {
-        var events: [ConnectionEvent] = []
-        try await command { (connection) throws(Connection.CommandError) in events = try connection.close(code: code, reason: reason) }
-        await handleInternal(events)
+        try await command { (connection) throws(Connection.CommandError) in try connection.close(code: code, reason: reason) }
+        await obeyOrders()
     }
 
     /// Drops the connection at once (TCP RST), with no closing handshake.
@@ -193,17 +181,17 @@ public final class ClientSession {
             case .invalidCloseReceived: break  // `failed` follows, with the violation.
             case .failed(let violation): self.violation = violation
             case .closed(let closure): self.closure = closure
-            case .startCloseTimer, .closeTransport: await handleInternal([event])
             }
         }
+        await obeyOrders()
     }
 
-    private func handleInternal(_ events: [ConnectionEvent]) async {
-        for event in events {
-            switch event {
+    /// What the connection asks of its host: the close timer, the end of the transport.
+    private func obeyOrders() async {
+        for order in connection.takeOrders() {
+            switch order {
             case .startCloseTimer: closeDeadline = transport.elapsed + closeTimeout
             case .closeTransport: if !transportEnded { await transport.close() }
-            default: break
             }
         }
     }

@@ -1,5 +1,5 @@
 public import Testing
-public import WebSocketServer
+public import WebSocketRoutes
 
 /// The client end of one in-process connection to a `TestServer`. Each call runs the simulation until it
 /// has its answer (or its virtual-time limit passes); a call that does not get what it expects records an

@@ -1,6 +1,6 @@
 import Transport
 import Synchronization
-public import WebSocketServer
+public import WebSocketRoutes
 public import WireSim
 
 /// Hosts an application's routes in-process over the simulated network, on virtual time: connections go

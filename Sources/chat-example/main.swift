@@ -1,7 +1,7 @@
 // Serves the example chat application over TCP on loopback: `swift run chat-example [port]`, then connect
 // any WebSocket client to ws://127.0.0.1:PORT/chat/lobby with an `X-User` header.
 import ChatExample
-import WebSocketNIO
+import WebSocketServer
 
 let port = CommandLine.arguments.dropFirst().first.flatMap(Int.init) ?? 8080
 let server = try await SessionServer.start(router: ChatApp.router(), port: port)

@@ -1,6 +1,6 @@
 import ChatExample
 import Testing
-import WebSocketServer
+import WebSocketRoutes
 import WebSocketTesting
 
 @Suite("The example chat application, tested in-process")

@@ -77,7 +77,7 @@ struct CIOutputTests {
 
     @Test func peerTextInAWrittenBaselineStaysOnItsLine() throws {
         var run = ConformanceRun(agent: "a", target: "t\nx", startedAt: Date(), duration: .zero, seed: 0, strict: false, records: [])
-        var record = CaseRecord(CaseResult.notRun(Catalog.all[0], reason: "peer said\n7.1.1: OK  # forged\r\u{1B}[2J", seed: nil))
+        var record = CaseResult.notRun(Catalog.all[0], reason: "peer said\n7.1.1: OK  # forged\r\u{1B}[2J", seed: nil)
         record.verdict = .failed
         run.results = [record]
         let text = Baseline(accepting: run).text(target: run.target)

@@ -12,7 +12,7 @@ struct RunExitTests {
         var result = CaseResult.notRun(ScenarioCase(id, "case \(id)", sends: "", expectation: "", rfc: []) {}, reason: "test", seed: nil)
         result.verdict = verdict
         result.closeVerdict = close
-        return CaseRecord(result)
+        return result
     }
 
     static func run(_ agent: String, _ records: [CaseRecord], strict: Bool = false) -> ConformanceRun {

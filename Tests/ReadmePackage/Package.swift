@@ -17,7 +17,7 @@ let package = Package(
         .testTarget(
             name: "ReadmeTests",
             dependencies: [
-                .product(name: "WebSocketServer", package: "wsspec"),
+                .product(name: "WebSocketRoutes", package: "wsspec"),
                 .product(name: "WebSocketTesting", package: "wsspec"),
             ]
         ),

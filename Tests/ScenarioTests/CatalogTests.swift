@@ -72,7 +72,7 @@ struct CatalogTests {
             let hex = String(scenario.title.split(separator: "0x").last ?? "")
             guard let valid = oracle[hex] else { continue }
             compared += 1
-            #expect(scenario.checks.contains("invalid-utf8") == !valid, "\(scenario.id) 0x\(hex)")
+            #expect(scenario.checks.contains(.invalidUTF8) == !valid, "\(scenario.id) 0x\(hex)")
         }
         #expect(compared >= 60)
     }

@@ -22,25 +22,25 @@ struct DefectiveServerTests {
         /// Where the defect breaks what the case checks, the case's own level decides the verdict.
         let mismatch = scenario.requirement.verdictOnMismatch
         switch defect {
-        case .noUTF8Check: return checks.contains("invalid-utf8") ? .failed : nil
+        case .noUTF8Check: return checks.contains(.invalidUTF8) ? .failed : nil
         // Failing only at the end of the message is a SHOULD violation (Autobahn|Testsuite judges it so too).
-        case .noFailFast: return checks.contains("fail-fast") ? .nonStrict : nil
-        case .acceptsReservedBits: return checks.contains("reserved-bits") ? .failed : nil
-        case .acceptsReservedOpcodes: return checks.contains("reserved-opcodes") ? .failed : nil
-        case .neverAnswersPings: return checks.contains("ping") ? mismatch : nil
+        case .noFailFast: return checks.contains(.failFast) ? .nonStrict : nil
+        case .acceptsReservedBits: return checks.contains(.reservedBits) ? .failed : nil
+        case .acceptsReservedOpcodes: return checks.contains(.reservedOpcodes) ? .failed : nil
+        case .neverAnswersPings: return checks.contains(.ping) ? mismatch : nil
         // Every case in which the peer must fail the connection (with 1002 or 1007, never 1000).
         case .wrongCloseCodes:
             if case .peerFails = scenario.closing, !needsKeepalive(scenario) { return .failed }
             return nil
-        case .echoesLongCloseReason: return checks.contains("control-frame-length") ? .failed : nil
+        case .echoesLongCloseReason: return checks.contains(.controlFrameLength) ? .failed : nil
         // Without the accept key no connection opens: only the cases that expect a refusal still pass.
         case .skipsAcceptKey: return baseline.upgrading.contains(scenario.id) ? .failed : nil
         // A server may understand draft version 8 as well as 13 (RFC 6455 §4.2.2): upgrading it is recorded.
-        case .ignoresVersion: return checks.contains("version") ? (scenario.id == "0.2.2" ? .informational : .failed) : nil
-        case .echoesInvalidCloseCodes: return checks.contains("invalid-close-code") ? .failed : nil
-        case .closeMidMessageIsAnError: return checks.contains("close-mid-message") ? .failed : nil
-        case .upgradesHTTP10: return checks.contains("http-version") ? .failed : nil
-        case .upgradesWithoutHost: return checks.contains("host") ? .failed : nil
+        case .ignoresVersion: return checks.contains(.version) ? (scenario.id == "0.2.2" ? .informational : .failed) : nil
+        case .echoesInvalidCloseCodes: return checks.contains(.invalidCloseCode) ? .failed : nil
+        case .closeMidMessageIsAnError: return checks.contains(.closeMidMessage) ? .failed : nil
+        case .upgradesHTTP10: return checks.contains(.httpVersion) ? .failed : nil
+        case .upgradesWithoutHost: return checks.contains(.host) ? .failed : nil
         // §4.4 requires the header for a version the server does not speak; for one that is not a version at
         // all, only §4.2.1's error status is required (0.2.4).
         case .refusesVersionSilently:
@@ -49,13 +49,13 @@ struct DefectiveServerTests {
         // A SHOULD: the cases pass, with an advisory (checked below).
         case .dropsWithoutCloseFrame: return nil
         case .echoesTwice: return baseline.echoing.contains(scenario.id) ? mismatch : nil
-        case .answersAfterClose: return checks.contains("after-close") ? mismatch : nil
+        case .answersAfterClose: return checks.contains(.afterClose) ? mismatch : nil
         }
     }
 
     /// Cases that need a keepalive configuration this server does not have.
     static func needsKeepalive(_ scenario: ScenarioCase) -> Bool {
-        !scenario.checks.isDisjoint(with: ["server-ping", "pong-timeout", "close-timeout"])
+        !scenario.checks.isDisjoint(with: [.serverPing, .pongTimeout, .closeTimeout])
     }
 
     static func baseline() async -> Baseline {

@@ -27,9 +27,9 @@ struct DeterminismAndSeedsTests {
     }
 
     @Test func caseSeedsDependOnTheCaseNotTheOrder() {
-        #expect(InProcessSuite.caseSeed(runSeed: 7, id: "6.4.1") == InProcessSuite.caseSeed(runSeed: 7, id: "6.4.1"))
-        #expect(InProcessSuite.caseSeed(runSeed: 7, id: "6.4.1") != InProcessSuite.caseSeed(runSeed: 7, id: "6.4.2"))
-        #expect(InProcessSuite.caseSeed(runSeed: 0, id: "6.4.1") == 0)
+        #expect(CaseID("6.4.1").seed(inRun: 7) == CaseID("6.4.1").seed(inRun: 7))
+        #expect(CaseID("6.4.1").seed(inRun: 7) != CaseID("6.4.2").seed(inRun: 7))
+        #expect(CaseID("6.4.1").seed(inRun: 0) == 0)
     }
 
     /// The reference server's verdicts do not depend on how the network cuts the stream.

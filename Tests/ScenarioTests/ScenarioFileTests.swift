@@ -20,7 +20,7 @@ struct ScenarioFileTests {
     @Test func parsedCasesCarryTheirMetadata() throws {
         let cases = try ScenarioFileParser.load(Fixtures.url("scenarios/fail-fast.wsspec"))
         #expect(cases.map(\.id) == ["101.1", "101.2"])
-        #expect(cases[0].checks == ["invalid-utf8", "fail-fast"])
+        #expect(cases[0].checks == [.invalidUTF8, .failFast])
         #expect(cases[0].closing == .peerFails(codes: [1007]))
         #expect(cases[0].deadline == .seconds(60))
         guard case .oneOf(let alternatives) = cases[0].steps[3] else {
@@ -73,6 +73,7 @@ struct ScenarioFileTests {
         ("case 1.1 \"x\"\n  round-trips text \"κ\" 10 5\nend\n", "t.wsspec:2:20: a text payload for round trips must be ASCII (messages are slices of it)"),
         ("case 1.1 \"x\"\n  round-trips binary 0x01 0 5\nend\n", "t.wsspec:2:27: SIZE is a whole number from 1 to 67108864"),
         ("case 1.1 \"x\"\n  round-trips binary 0x01 8 5 zipped\nend\n", "t.wsspec:2:31: unknown round-trips option 'zipped' (fragment, compressed, timeout)"),
+        ("case 1.1 \"x\"\n  checks utf8 invalid-utf-8\nend\n", "t.wsspec:2:15: unknown check 'invalid-utf-8' (known: \(Check.knownNames))"),
     ])
     func errorsArePrecise(source: String, message: String) {
         #expect(throws: ScenarioFileError.self) { try ScenarioFileParser.parse(source, file: "t.wsspec") }

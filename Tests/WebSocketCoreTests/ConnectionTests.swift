@@ -7,12 +7,21 @@ struct ConnectionPair {
     var server = Connection(role: .server)
     var clientEvents: [ConnectionEvent] = []
     var serverEvents: [ConnectionEvent] = []
+    /// What each side ordered its host to do, apart from the events.
+    var clientOrders: [HostOrder] = []
+    var serverOrders: [HostOrder] = []
 
     /// Moves queued bytes both ways until neither side has anything to send.
     mutating func pump(chunk: Int = .max) {
         while client.hasOutbound || server.hasOutbound {
-            for piece in pieces(client.takeOutbound(), chunk) { serverEvents += server.receive(piece) }
-            for piece in pieces(server.takeOutbound(), chunk) { clientEvents += client.receive(piece) }
+            for piece in pieces(client.takeOutbound(), chunk) {
+                serverEvents += server.receive(piece)
+                serverOrders += server.takeOrders()
+            }
+            for piece in pieces(server.takeOutbound(), chunk) {
+                clientEvents += client.receive(piece)
+                clientOrders += client.takeOrders()
+            }
         }
     }
 
@@ -59,12 +68,15 @@ struct ConnectionTests {
 
     @Test func closeStartedByTheClient() throws {
         var pair = ConnectionPair()
-        #expect(try pair.client.close(code: .goingAway, reason: "done") == [.startCloseTimer])
+        try pair.client.close(code: .goingAway, reason: "done")
+        #expect(pair.client.takeOrders() == [.startCloseTimer])
         #expect(pair.client.state == .closeSent)
         #expect(throws: Connection.CommandError.notOpen(.closeSent)) { try pair.client.send(text: "late") }
         pair.pump()
-        #expect(pair.serverEvents == [.closeReceived(ClosePayload(code: .goingAway, reason: "done")), .closeTransport])
-        #expect(pair.clientEvents == [.closeReceived(ClosePayload(code: .goingAway)), .startCloseTimer])
+        #expect(pair.serverEvents == [.closeReceived(ClosePayload(code: .goingAway, reason: "done"))])
+        #expect(pair.serverOrders == [.closeTransport])
+        #expect(pair.clientEvents == [.closeReceived(ClosePayload(code: .goingAway))])
+        #expect(pair.clientOrders == [.startCloseTimer])
         // The server drops TCP first; both ends then report a clean close.
         // Each side's closure carries the peer's close frame as its code and reason, and its own as `sent`.
         #expect(pair.server.transportClosed() == [.closed(ConnectionClosure(wasClean: true, code: .goingAway, reason: "done", initiatedBy: .client,
@@ -75,17 +87,20 @@ struct ConnectionTests {
 
     @Test func closeStartedByTheServer() throws {
         var pair = ConnectionPair()
-        _ = try pair.server.close(code: 4001, reason: "bye")
+        try pair.server.close(code: 4001, reason: "bye")
+        #expect(pair.server.takeOrders() == [.startCloseTimer])
         pair.pump()
-        #expect(pair.clientEvents == [.closeReceived(ClosePayload(code: 4001, reason: "bye")), .startCloseTimer])
-        #expect(pair.serverEvents == [.closeReceived(ClosePayload(code: 4001)), .closeTransport])
+        #expect(pair.clientEvents == [.closeReceived(ClosePayload(code: 4001, reason: "bye"))])
+        #expect(pair.clientOrders == [.startCloseTimer])
+        #expect(pair.serverEvents == [.closeReceived(ClosePayload(code: 4001))])
+        #expect(pair.serverOrders == [.closeTransport])
         #expect(pair.server.transportClosed() == [.closed(ConnectionClosure(wasClean: true, code: 4001, initiatedBy: .server,
                                                                             sent: ClosePayload(code: 4001, reason: "bye")))])
     }
 
     @Test func emptyCloseIsAnsweredWithAnEmptyClose() throws {
         var pair = ConnectionPair()
-        _ = try pair.client.close(code: nil)
+        try pair.client.close(code: nil)
         pair.pump()
         #expect(pair.serverEvents.first == .closeReceived(ClosePayload(code: nil)))
         #expect(pair.client.transportClosed() == [.closed(ConnectionClosure(wasClean: true, code: .noStatusReceived, initiatedBy: .client,
@@ -94,16 +109,18 @@ struct ConnectionTests {
 
     @Test func closeTimerEndsAnUnansweredClose() throws {
         let client = Connection(role: .client, maskKeys: SeededMaskKeySource(seed: 3))
-        _ = try client.close()
-        #expect(client.closeTimerExpired() == [.closeTransport, .closed(ConnectionClosure(wasClean: false, code: .abnormalClosure, initiatedBy: .client,
-                                                                                          sent: ClosePayload(code: .normalClosure)))])
+        try client.close()
+        #expect(client.takeOrders() == [.startCloseTimer])
+        #expect(client.closeTimerExpired() == [.closed(ConnectionClosure(wasClean: false, code: .abnormalClosure, initiatedBy: .client,
+                                                                         sent: ClosePayload(code: .normalClosure)))])
+        #expect(client.takeOrders() == [.closeTransport])
         #expect(client.state == .closed)
     }
 
     @Test func closeReasonIsTruncatedAndInvalidCodesRefused() throws {
         var pair = ConnectionPair()
-        #expect(throws: Connection.CommandError.invalidCloseCode(1006)) { _ = try pair.client.close(code: .abnormalClosure) }
-        _ = try pair.client.close(code: .normalClosure, reason: String(repeating: "€", count: 100))
+        #expect(throws: Connection.CommandError.invalidCloseCode(1006)) { try pair.client.close(code: .abnormalClosure) }
+        try pair.client.close(code: .normalClosure, reason: String(repeating: "€", count: 100))
         pair.pump()
         guard case .closeReceived(let close) = pair.serverEvents.first else { Issue.record("no close"); return }
         #expect(close.reason.utf8.count == 123)
@@ -116,7 +133,8 @@ struct ConnectionTests {
         try client.send(Frame(fin: false, opcode: .text, payload: text + [0xED, 0xA0, 0x80]))
         let events = server.receive(client.takeOutbound())
         // The message is still open (no FIN), yet the surrogate already failed the connection.
-        #expect(events == [.failed(.invalidUTF8(offset: text.count + 1)), .closeTransport])
+        #expect(events == [.failed(.invalidUTF8(offset: text.count + 1))])
+        #expect(server.takeOrders() == [.closeTransport])
         var reader = FrameParser(.init(senderRole: .server))
         reader.append(server.takeOutbound())
         let close = try #require(try reader.nextFrame())
@@ -133,7 +151,8 @@ struct ConnectionTests {
     @Test func protocolErrorsFailWith1002() throws {
         let server = Connection(role: .server)
         let events = server.receive([0x81, 0x01, 0x41])  // unmasked client frame
-        #expect(events == [.failed(.unmaskedClientFrame), .closeTransport])
+        #expect(events == [.failed(.unmaskedClientFrame)])
+        #expect(server.takeOrders() == [.closeTransport])
         var reader = FrameParser(.init(senderRole: .server))
         reader.append(server.takeOutbound())
         #expect(try ClosePayload.parse(try #require(try reader.nextFrame()).frame.payload).code == .protocolError)
@@ -151,7 +170,8 @@ struct ConnectionTests {
         // Only the second header (not its payload) is needed to see the limit passed. Each header is
         // 8 bytes: 2, a 16-bit length and the mask key.
         let events = server.receive(Array(wire.prefix(8 + 600 + 8)))
-        #expect(events == [.failed(.messageTooLarge(size: 1200, limit: 1000)), .closeTransport])
+        #expect(events == [.failed(.messageTooLarge(size: 1200, limit: 1000))])
+        #expect(server.takeOrders() == [.closeTransport])
     }
 
     @Test func invalidClosePayloadsFailTheConnection() throws {
@@ -175,12 +195,13 @@ struct ConnectionTests {
         let client = Connection(role: .client, configuration: configuration)
         let server = Connection(role: .server)
         try server.ping(Array("hi".utf8))
-        _ = try server.close(code: .normalClosure)
-        #expect(client.receive(server.takeOutbound()) == [.ping(Array("hi".utf8)), .closeReceived(ClosePayload(code: .normalClosure)),
-                                                          .startCloseTimer])
+        try server.close(code: .normalClosure)
+        #expect(client.receive(server.takeOutbound()) == [.ping(Array("hi".utf8)), .closeReceived(ClosePayload(code: .normalClosure))])
+        #expect(client.takeOrders() == [.startCloseTimer])
         #expect(!client.hasOutbound)  // no pong, no close answer
         let silent = Connection(role: .client, configuration: configuration)
-        #expect(silent.receive([0x89, 0x7E, 0x00, 0x7E]) == [.failed(.controlFrameTooLong(length: 126)), .closeTransport])
+        #expect(silent.receive([0x89, 0x7E, 0x00, 0x7E]) == [.failed(.controlFrameTooLong(length: 126))])
+        #expect(silent.takeOrders() == [.closeTransport])
         #expect(!silent.hasOutbound)  // failed, and no close frame of its own
     }
 

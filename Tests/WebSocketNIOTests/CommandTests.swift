@@ -3,6 +3,7 @@ import ReferenceServer
 import Testing
 import WebSocketNIO
 @testable import WSSpecCommand
+import WebSocketServer
 
 extension LiveTests {
     @Suite("The wsspec command: exit codes and reports")

@@ -1,6 +1,7 @@
 import ReferenceServer
 import Testing
 import WebSocketNIO
+import WebSocketServer
 
 extension LiveTests {
     @Suite("A connection cap: idle clients cannot take the server")

@@ -1,6 +1,7 @@
 import ReferenceServer
 import Testing
 import WebSocketNIO
+import WebSocketServer
 
 extension LiveTests {
     @Suite("Durations from a file or the DSL never trap on their way to NIO")

@@ -5,6 +5,7 @@ import NIOPosix
 import Scenario
 import Testing
 import WebSocketNIO
+import LiveRun
 
 extension LiveTests {
     @Suite("Hostile servers: every case still ends with a verdict, in time, in bounded memory")

@@ -3,6 +3,8 @@ import ReferenceServer
 import Scenario
 import Testing
 import WebSocketNIO
+import WebSocketServer
+import LiveRun
 
 extension LiveTests {
     @Suite("The catalog over real TCP on loopback")

@@ -68,7 +68,7 @@ extension LiveTests {
             }
             #expect(status == 1)
             let run = try #require(try ReportWriter.load(directory).first)
-            let diagnosed = run.results.filter { !($0.crossTalkFrom ?? []).isEmpty }
+            let diagnosed = run.results.filter { !$0.crossTalkFrom.isEmpty }
             #expect(!diagnosed.isEmpty, "cases that heard other cases' messages say so")
             #expect(diagnosed.allSatisfy { $0.reasons.first?.hasPrefix("cross-talk:") == true })
             let summary = try String(contentsOf: directory.appendingPathComponent("summary.md"), encoding: .utf8)
@@ -84,7 +84,7 @@ extension LiveTests {
                                         "--format", "json", "--report-dir", alone.path])
             }
             #expect(single == 0)
-            #expect(try ReportWriter.load(alone).first?.results.allSatisfy { ($0.crossTalkFrom ?? []).isEmpty } == true)
+            #expect(try ReportWriter.load(alone).first?.results.allSatisfy { $0.crossTalkFrom.isEmpty } == true)
         }
     }
 }

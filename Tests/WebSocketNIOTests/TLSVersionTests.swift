@@ -3,6 +3,7 @@ import NIOSSL
 import ReferenceServer
 import Testing
 import WebSocketNIO
+import WebSocketServer
 
 extension LiveTests {
     /// TLS 1.0 and 1.1 are deprecated (RFC 8996): neither the harness nor `wsspec serve` speaks them.

@@ -1,5 +1,5 @@
 import Testing
-import WebSocketServer
+import WebSocketRoutes
 import WebSocketTesting
 
 /// A counter as an actor, the way applications often keep shared state.

@@ -1,6 +1,6 @@
 import Synchronization
 import Testing
-import WebSocketServer
+import WebSocketRoutes
 import WebSocketTesting
 
 @Suite("Back-pressure: a handler that does not read stops the server reading")

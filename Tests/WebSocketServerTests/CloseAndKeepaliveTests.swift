@@ -1,6 +1,6 @@
 import Synchronization
 import Testing
-import WebSocketServer
+import WebSocketRoutes
 import WebSocketTesting
 
 @Suite("Close codes and reasons, keepalive, virtual time")

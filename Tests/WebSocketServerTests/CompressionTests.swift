@@ -1,6 +1,6 @@
 import Testing
 import WebSocketCore
-import WebSocketServer
+import WebSocketRoutes
 import WebSocketTesting
 import WireSim
 

@@ -1,6 +1,6 @@
 import Synchronization
 import Testing
-import WebSocketServer
+import WebSocketRoutes
 import WebSocketTesting
 
 @Suite("Modes: two-way, receive-only, send-only")

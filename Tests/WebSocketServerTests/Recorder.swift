@@ -1,5 +1,5 @@
 import Synchronization
-import WebSocketServer
+import WebSocketRoutes
 
 /// What a handler saw, in order, for tests to compare.
 final class Recorder: Sendable {

@@ -1,5 +1,5 @@
 import Testing
-import WebSocketServer
+import WebSocketRoutes
 import WebSocketTesting
 
 @Suite("Routes: paths, parameters, groups, middleware and guards")

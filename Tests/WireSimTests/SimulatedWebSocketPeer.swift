@@ -46,9 +46,8 @@ final class SimulatedWebSocketPeer: LinkEndpoint, @unchecked Sendable {
     }
     func ping(_ payload: [UInt8]) { perform { try $0.ping(payload) } }
     func close(_ code: CloseCode, _ reason: String = "") {
-        var events: [ConnectionEvent] = []
-        perform { events = try $0.close(code: code, reason: reason) }
-        handle(events)
+        perform { try $0.close(code: code, reason: reason) }
+        obeyOrders()
     }
 
     private func perform(_ command: (Connection) throws -> Void) {
@@ -70,6 +69,7 @@ final class SimulatedWebSocketPeer: LinkEndpoint, @unchecked Sendable {
             let events = connection.receive(bytes)
             flush()
             handle(events)
+            obeyOrders()
             return
         }
         do {
@@ -110,20 +110,32 @@ final class SimulatedWebSocketPeer: LinkEndpoint, @unchecked Sendable {
         handle(events)
     }
 
+    /// What the connection asks of its host: the close timer, the end of the transport.
+    private func obeyOrders() {
+        guard let connection else { return }
+        for order in connection.takeOrders() {
+            switch order {
+            case .startCloseTimer:
+                simulation.record(name, "start close timer")
+                closeTimer = simulation.schedule(after: closeTimeout) { [self] in
+                    guard let connection = self.connection else { return }
+                    let events = connection.closeTimerExpired()
+                    obeyOrders()
+                    handle(events)
+                }
+            case .closeTransport:
+                simulation.record(name, "close transport")
+                // Closing our socket ends the connection for us at once; the peer reads end-of-stream.
+                link.shutdownWrite(from: side)
+                simulation.schedule(after: .zero) { [self] in transportEnded() }
+            }
+        }
+    }
+
     private func handle(_ events: [ConnectionEvent]) {
         for event in events {
             simulation.record(name, describe(event))
             switch event {
-            case .startCloseTimer:
-                closeTimer = simulation.schedule(after: closeTimeout) { [self] in
-                    guard let connection else { return }
-                    let events = connection.closeTimerExpired()
-                    handle(events)
-                }
-            case .closeTransport:
-                // Closing our socket ends the connection for us at once; the peer reads end-of-stream.
-                link.shutdownWrite(from: side)
-                simulation.schedule(after: .zero) { [self] in transportEnded() }
             case .closed:
                 finished = true
                 if let closeTimer { simulation.cancel(closeTimer) }
@@ -145,8 +157,6 @@ final class SimulatedWebSocketPeer: LinkEndpoint, @unchecked Sendable {
         case .invalidCloseReceived(let payload): "invalid close received \(payload)"
         case .closed(let closure): "closed \(closure)"
         case .failed(let violation): "failed \(violation.closeCode.rawValue): \(violation)"
-        case .startCloseTimer: "start close timer"
-        case .closeTransport: "close transport"
         }
     }
 }

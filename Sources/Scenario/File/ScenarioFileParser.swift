@@ -37,7 +37,7 @@ private struct ParserState {
         var expectation = ""
         var rfc: [String] = []
         var requirement = Requirement.must
-        var checks: Set<String> = []
+        var checks: Set<Check> = []
         var closing = ClosingBehaviour.clientCloses()
         var deadline: Duration = .seconds(30)
         var steps: [Step] = []
@@ -138,7 +138,12 @@ private struct ParserState {
             }
             draft!.requirement = level
         case "checks":
-            draft!.checks.formUnion(arguments.map(\.text))
+            for argument in arguments {
+                guard let check = Check(rawValue: argument.text) else {
+                    throw error("unknown check '\(argument.text)' (known: \(Check.knownNames))", argument)
+                }
+                draft!.checks.insert(check)
+            }
         case "deadline":
             try expectCount(arguments, 1, keyword)
             draft!.deadline = try duration(arguments[0])

@@ -68,6 +68,13 @@ public struct CaseID: Sendable, Hashable, Comparable, CustomStringConvertible, E
 extension CaseID {
     /// The id's `StableHash`: case seeds and shards derive from it.
     public var stableHash: UInt64 { StableHash.fnv1a(rawValue.utf8) }
+
+    /// The seed this case runs under in a run with `runSeed`, in-process or live: it depends on the case id, not on
+    /// the order or the number of cases, so one case can be replayed alone. Run seed 0 is the ideal network, and
+    /// every case's seed is 0 in it.
+    public func seed(inRun runSeed: UInt64) -> UInt64 {
+        runSeed == 0 ? 0 : stableHash ^ runSeed &* 0x9E37_79B9_7F4A_7C15
+    }
 }
 
 /// A selection of cases by globs, as `--cases '1.*,6.4.*' --exclude '9.*'` give it.

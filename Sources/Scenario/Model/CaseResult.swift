@@ -32,7 +32,9 @@ public struct ClosingRecord: Sendable, Hashable, Codable {
     public var wasClean: Bool
 }
 
-/// Everything one case run produced: the verdicts and why, and the evidence behind them.
+/// Everything one case run produced: the verdicts and why, and the evidence behind them. The one result type from
+/// the runner to the reports: a saved run holds these, and runs saved at different times (or against different
+/// servers) load back to be merged and compared (their events as text: `ObservedEvent.recorded`).
 public struct CaseResult: Sendable, Hashable {
     public var id: CaseID
     public var title: String
@@ -127,5 +129,63 @@ public struct CaseMeasurement: Sendable, Hashable, Codable {
         let scaled = Int64((abs(value) * Double(scale)).rounded())
         let fraction = String(scaled % scale)
         return (value < 0 ? "-" : "") + "\(scaled / scale)." + String(repeating: "0", count: places - fraction.count) + fraction
+    }
+}
+
+// In an extension, so that the memberwise initializer stays.
+extension CaseResult: Codable {
+    private enum CodingKeys: String, CodingKey {
+        case id, title, sends, expectation, requirement, rfcSections, verdict, closeVerdict, reasons, advisories
+        case acceptableOutcomes, observed, handshake, closing, wire, duration, seed, measurements, permessageDeflate
+        case crossTalkFrom
+    }
+
+    // Empty lists and absent values are left out, and read back as such: runs saved before a field existed load.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(CaseID.self, forKey: .id)
+        title = try container.decode(String.self, forKey: .title)
+        sends = try container.decode(String.self, forKey: .sends)
+        expectation = try container.decode(String.self, forKey: .expectation)
+        requirement = try container.decode(Requirement.self, forKey: .requirement)
+        rfcSections = try container.decode([String].self, forKey: .rfcSections)
+        verdict = try container.decode(Verdict.self, forKey: .verdict)
+        closeVerdict = try container.decode(CloseVerdict.self, forKey: .closeVerdict)
+        reasons = try container.decode([String].self, forKey: .reasons)
+        advisories = try container.decodeIfPresent([Advisory].self, forKey: .advisories) ?? []
+        acceptableOutcomes = try container.decode([String].self, forKey: .acceptableOutcomes)
+        observed = try container.decode([Observation].self, forKey: .observed)
+        handshake = try container.decodeIfPresent(HandshakeRecord.self, forKey: .handshake)
+        closing = try container.decode(ClosingRecord.self, forKey: .closing)
+        wire = try container.decode([WireRecord].self, forKey: .wire)
+        duration = try container.decode(Duration.self, forKey: .duration)
+        seed = try container.decodeIfPresent(UInt64.self, forKey: .seed)
+        measurements = try container.decodeIfPresent([CaseMeasurement].self, forKey: .measurements) ?? []
+        permessageDeflate = try container.decodeIfPresent(String.self, forKey: .permessageDeflate)
+        crossTalkFrom = try container.decodeIfPresent([CaseID].self, forKey: .crossTalkFrom) ?? []
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(title, forKey: .title)
+        try container.encode(sends, forKey: .sends)
+        try container.encode(expectation, forKey: .expectation)
+        try container.encode(requirement, forKey: .requirement)
+        try container.encode(rfcSections, forKey: .rfcSections)
+        try container.encode(verdict, forKey: .verdict)
+        try container.encode(closeVerdict, forKey: .closeVerdict)
+        try container.encode(reasons, forKey: .reasons)
+        if !advisories.isEmpty { try container.encode(advisories, forKey: .advisories) }
+        try container.encode(acceptableOutcomes, forKey: .acceptableOutcomes)
+        try container.encode(observed, forKey: .observed)
+        try container.encodeIfPresent(handshake, forKey: .handshake)
+        try container.encode(closing, forKey: .closing)
+        try container.encode(wire, forKey: .wire)
+        try container.encode(duration, forKey: .duration)
+        try container.encodeIfPresent(seed, forKey: .seed)
+        if !measurements.isEmpty { try container.encode(measurements, forKey: .measurements) }
+        try container.encodeIfPresent(permessageDeflate, forKey: .permessageDeflate)
+        if !crossTalkFrom.isEmpty { try container.encode(crossTalkFrom, forKey: .crossTalkFrom) }
     }
 }

@@ -15,6 +15,9 @@ public enum ObservedEvent: Sendable, Hashable, CustomStringConvertible {
     case messageStart(Opcode, prefix: [UInt8], length: Int)
     /// Events a result leaves out, to stay small; the case saw and judged them all.
     case omitted(count: Int)
+    /// An event read back from a saved run, as it was described when it happened (a saved run keeps events as
+    /// text: a report shows them, nothing matches them again).
+    case recorded(String)
 
     /// A message kept by its first `Observation.keptPayload` bytes and its length; any other event as it is.
     var shortened: ObservedEvent {
@@ -49,6 +52,7 @@ public enum ObservedEvent: Sendable, Hashable, CustomStringConvertible {
         case .messageStart(let opcode, let prefix, let length):
             "\(opcode) message \(Self.summarize(prefix, asText: opcode == .text, length: length))"
         case .omitted(let count): "… \(count) more events, not kept in the result"
+        case .recorded(let text): text
         }
     }
 
@@ -71,8 +75,9 @@ public enum ObservedEvent: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
-/// An observed event and when it happened, measured from the start of the case.
-public struct Observation: Sendable, Hashable, CustomStringConvertible {
+/// An observed event and when it happened, measured from the start of the case. Saved as its time, the event's
+/// text and the whole line, and read back as a `.recorded` event.
+public struct Observation: Sendable, Hashable, Codable, CustomStringConvertible {
     public var time: Duration
     public var event: ObservedEvent
     public var description: String { "\(time.formatted) \(event)" }
@@ -80,6 +85,32 @@ public struct Observation: Sendable, Hashable, CustomStringConvertible {
     public init(time: Duration, event: ObservedEvent) {
         self.time = time
         self.event = event
+    }
+
+    // Two observations are the same when they read the same: a result loaded from a saved run (its events as text)
+    // equals the one that was saved.
+    public static func == (lhs: Observation, rhs: Observation) -> Bool {
+        lhs.time == rhs.time && lhs.event.description == rhs.event.description
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(time)
+        hasher.combine(event.description)
+    }
+
+    private enum CodingKeys: String, CodingKey { case time, text, description }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        time = try container.decode(Duration.self, forKey: .time)
+        event = .recorded(try container.decode(String.self, forKey: .text))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(time, forKey: .time)
+        try container.encode(event.description, forKey: .text)
+        try container.encode(description, forKey: .description)
     }
 
     /// How many events a result keeps, from the start and from the end: what a report can show and a reader can

@@ -35,7 +35,7 @@ extension ScenarioCase {
                 break
             }
         }
-        if !checks.isDisjoint(with: ["server-ping", "pong-timeout", "close-timeout"]) { features.insert(.keepalive) }
+        if !checks.isDisjoint(with: [.serverPing, .pongTimeout, .closeTimeout]) { features.insert(.keepalive) }
         return features
     }
 

@@ -1,3 +1,5 @@
+public import Transport
+
 /// One conformance case: metadata that explains it, and the steps that run it.
 public struct ScenarioCase: Sendable, Identifiable {
     public var id: CaseID
@@ -9,15 +11,18 @@ public struct ScenarioCase: Sendable, Identifiable {
     /// RFC 6455 (or 7692, or 9110) sections, e.g. `6455 §5.5.2`.
     public var rfcSections: [String]
     public var requirement: Requirement
-    /// Rules the case probes (e.g. `invalid-utf8`), so a defect can be mapped to the cases that catch it.
-    public var checks: Set<String>
+    /// Rules the case probes, so a defect can be mapped to the cases that catch it.
+    public var checks: Set<Check>
     public var closing: ClosingBehaviour
     /// The whole case must finish within this time (the close included); past it, it is FAILED.
     public var deadline: Duration
     public var steps: [Step]
+    /// The way of opening a WebSocket the case is about (the handshake section is about the HTTP/1.1 upgrade), or
+    /// `nil` when it means the same however the WebSocket was opened. Under another, it is UNIMPLEMENTED.
+    public var opening: OpeningHandshakeKind?
 
     public init(_ id: CaseID, _ title: String, sends: String, expectation: String, rfc: [String],
-                requirement: Requirement = .must, checks: Set<String> = [], closing: ClosingBehaviour = .clientCloses(),
+                requirement: Requirement = .must, checks: Set<Check> = [], closing: ClosingBehaviour = .clientCloses(),
                 deadline: Duration = .seconds(30), @StepBuilder steps: () -> [Step]) {
         self.id = id
         self.title = title
@@ -46,6 +51,13 @@ public struct ScenarioCase: Sendable, Identifiable {
             default: return false
             }
         }
+    }
+
+    /// This case, about `kind` of opening handshake.
+    public func about(_ kind: OpeningHandshakeKind) -> ScenarioCase {
+        var scenario = self
+        scenario.opening = kind
+        return scenario
     }
 
     /// The handshake the case opens with (the standard one when it names none).

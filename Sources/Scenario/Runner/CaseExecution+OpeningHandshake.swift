@@ -1,3 +1,4 @@
+import Transport
 import WebSocketCore
 
 /// The opening handshake of a case, in either role: as the client, the request the case describes and the grading
@@ -10,10 +11,7 @@ extension CaseExecution {
         let placeholder = HandshakeSpec.supportedSubprotocol
         if spec.offersSupportedSubprotocol {
             guard let supported = parameters.subprotocol else {
-                verdict = .unimplemented
-                reasons.append("the run names no subprotocol the server speaks")
-                stopped = true
-                return
+                return grade.stop(.unimplemented, "the run names no subprotocol the server speaks")
             }
             offered = offered.map { $0 == placeholder ? supported : $0 }
             overrides = overrides.map { override in
@@ -25,11 +23,9 @@ extension CaseExecution {
             }
         }
         if let required = parameters.requiredSubprotocol, offered.isEmpty, !spec.overridesSubprotocolHeader {
-            guard !scenario.checks.contains("subprotocol") else {
-                verdict = .unimplemented
-                reasons.append("the run says the server requires the subprotocol \(required) (--offer-subprotocol), and this case offers none on purpose")
-                stopped = true
-                return
+            guard !scenario.checks.contains(.subprotocol) else {
+                return grade.stop(.unimplemented, "the run says the server requires the subprotocol \(required) (--offer-subprotocol), "
+                                  + "and this case offers none on purpose")
             }
             offered = [required]
         }
@@ -48,48 +44,41 @@ extension CaseExecution {
             bytes += frame
         }
         handshake = HandshakeRecord(request: String(decoding: requestBytes, as: UTF8.self))
-        write(bytes)
-        await flush()
+        let requirement = scenario.requirement, expectation = spec.expect
+        let outcome = await ClientOpening.open(
+            request, over: transport, sending: bytes, configuration: ScriptedEndpoint.decoding, maskKeys: endpoint.messageMaskKeys,
+            timeout: parameters.handshakeTimeout,
+            send: { bytes in
+                self.write(bytes)
+                await self.flush()
+            },
+            received: { chunk in self.logWire(.received, chunk) })
         trackingOutgoingFrames = true
-
-        var upgrade = ClientUpgrade(request: request)
-        let deadline = now + parameters.handshakeTimeout
-        let grade = scenario.requirement, expectation = spec.expect
-        while true {
-            let input = await transport.read(until: deadline)
-            switch input {
-            case .bytes(let chunk):
-                logWire(.received, chunk)
-                let step = upgrade.receive(chunk, configuration: ScriptedEndpoint.decoding, maskKeys: endpoint.messageMaskKeys)
-                switch step {
-                case .needMore:
-                    continue
-                case .notHTTP(let error, let head):
-                    handshake?.response = head.map { String(decoding: $0, as: UTF8.self) }
-                    let what = head == nil ? "the response head is unreadable" : "the response is not HTTP"
-                    return await apply(HandshakeGrading.noResponse("\(what): \(error)", expectation, requirement: grade))
-                case .refused(let answer):
-                    record(answer)
-                    return await apply(HandshakeGrading.refusal(answer.response, expectation, requirement: grade))
-                case .invalidUpgrade(let answer, let failure):
-                    record(answer)
-                    return await apply(HandshakeGrading.upgrade(answer.response, validation: .failure(failure), expectation,
-                                                                requirement: grade, supportedSubprotocol: parameters.subprotocol))
-                case .upgraded(let answer, let negotiated, let connection):
-                    record(answer)
-                    let outcome = HandshakeGrading.upgrade(answer.response, validation: .success(negotiated), expectation,
-                                                           requirement: grade, supportedSubprotocol: parameters.subprotocol)
-                    if outcome.negotiated != nil { endpoint.adopt(connection, agreement: negotiated.permessageDeflate) }
-                    return await apply(outcome)
-                }
-            case .endOfStream, .reset:
-                record(endpoint.transportEnded(reset: input == .reset))
-                return await apply(HandshakeGrading.noResponse("the server closed the connection without an HTTP response", expectation,
-                                                               requirement: grade))
-            case .timedOut:
-                return await apply(HandshakeGrading.noResponse("no HTTP response within \(parameters.handshakeTimeout.formatted)",
-                                                               expectation, requirement: grade))
-            }
+        switch outcome {
+        case .notHTTP(let error, let head):
+            handshake?.response = head.map { String(decoding: $0, as: UTF8.self) }
+            let what = head == nil ? "the response head is unreadable" : "the response is not HTTP"
+            await apply(HandshakeGrading.noResponse("\(what): \(error)", expectation, requirement: requirement))
+        case .refused(let answer):
+            record(answer)
+            await apply(HandshakeGrading.refusal(answer.response, expectation, requirement: requirement))
+        case .invalidUpgrade(let answer, let failure):
+            record(answer)
+            await apply(HandshakeGrading.upgrade(answer.response, validation: .failure(failure), expectation,
+                                                 requirement: requirement, supportedSubprotocol: parameters.subprotocol))
+        case .upgraded(let answer, let negotiated, let connection):
+            record(answer)
+            let outcome = HandshakeGrading.upgrade(answer.response, validation: .success(negotiated), expectation,
+                                                   requirement: requirement, supportedSubprotocol: parameters.subprotocol)
+            if outcome.negotiated != nil { endpoint.adopt(connection, agreement: negotiated.permessageDeflate) }
+            await apply(outcome)
+        case .ended(let reset):
+            record(endpoint.transportEnded(reset: reset))
+            await apply(HandshakeGrading.noResponse("the server closed the connection without an HTTP response", expectation,
+                                                    requirement: requirement))
+        case .timedOut:
+            await apply(HandshakeGrading.noResponse("no HTTP response within \(parameters.handshakeTimeout.formatted)",
+                                                    expectation, requirement: requirement))
         }
     }
 
@@ -97,58 +86,38 @@ extension CaseExecution {
     /// timeout) and answered with 101 when it is a valid opening request, the client's permessage-deflate offer
     /// accepted when the case offers compression; a request that is not valid FAILS the case.
     func accept(_ spec: HandshakeSpec) async {
-        var upgrade = ServerUpgrade(maxHeadSize: 16 * 1024)
-        let deadline = now + parameters.handshakeTimeout
-        var requestBytes: [UInt8] = []
-        while true {
-            let input = await transport.read(until: deadline)
-            switch input {
-            case .bytes(let chunk):
-                logWire(.received, chunk)
-                requestBytes += chunk
-                let step = upgrade.receive(chunk, configuration: ScriptedEndpoint.decoding) { request in
-                    ServerHandshake(subprotocols: [], permessageDeflate: ServerRoleCompression.policy(for: spec.extensions, request: request))
-                        .respond(to: request)
-                }
-                switch step {
-                case .needMore:
-                    continue
-                case .refused(let response):
-                    let answer = Self.head(of: response)
-                    handshake = HandshakeRecord(request: Self.head(of: requestBytes), response: answer,
-                                                status: answer.split(separator: " ").dropFirst().first.flatMap { Int($0) })
-                    write(response)
-                    await flush()
-                    verdict = .failed
-                    reasons.append("the client's opening request is not a valid one (RFC 6455 §4.1): answered \(answer.prefix { $0 != "\r" })")
-                    stopped = true
-                    await closeOurSide()
-                    return
-                case .upgraded(let response, _, _) where spec.answer != .standard:
-                    return await answerBrokenly(spec.answer, standard: response, request: requestBytes)
-                case .upgraded(let response, let connection, let negotiated):
-                    handshake = HandshakeRecord(request: Self.head(of: requestBytes), response: Self.head(of: response), status: 101,
-                                                subprotocol: negotiated.subprotocol)
-                    write(response)
-                    await flush()
-                    trackingOutgoingFrames = true
-                    endpoint.adopt(connection, agreement: negotiated.permessageDeflate)
-                    opened = true
-                    await takeDecoded()
-                    return
-                }
-            case .endOfStream, .reset:
-                record(endpoint.transportEnded(reset: input == .reset))
-                verdict = .failed
-                reasons.append("the client closed the connection without an opening request")
-                stopped = true
-                return
-            case .timedOut:
-                verdict = .failed
-                reasons.append("no opening request within \(parameters.handshakeTimeout.formatted)")
-                stopped = true
-                return
-            }
+        let outcome = await ServerOpening.accept(
+            over: transport, configuration: ScriptedEndpoint.decoding, deadline: now + parameters.handshakeTimeout,
+            received: { chunk in self.logWire(.received, chunk) },
+            decide: { request in
+                ServerHandshake(subprotocols: [], permessageDeflate: ServerRoleCompression.policy(for: spec.extensions, request: request))
+                    .respond(to: request)
+            })
+        switch outcome {
+        case .refused(let response, let requestBytes):
+            let answer = Self.head(of: response)
+            handshake = HandshakeRecord(request: Self.head(of: requestBytes), response: answer,
+                                        status: answer.split(separator: " ").dropFirst().first.flatMap { Int($0) })
+            write(response)
+            await flush()
+            grade.stop(.failed, "the client's opening request is not a valid one (RFC 6455 §4.1): answered \(answer.prefix { $0 != "\r" })")
+            await closeOurSide()
+        case .upgraded(let response, _, _, let requestBytes) where spec.answer != .standard:
+            await answerBrokenly(spec.answer, standard: response, request: requestBytes)
+        case .upgraded(let response, let connection, let negotiated, let requestBytes):
+            handshake = HandshakeRecord(request: Self.head(of: requestBytes), response: Self.head(of: response), status: 101,
+                                        subprotocol: negotiated.subprotocol)
+            write(response)
+            await flush()
+            trackingOutgoingFrames = true
+            endpoint.adopt(connection, agreement: negotiated.permessageDeflate)
+            opened = true
+            await takeDecoded()
+        case .ended(let reset):
+            record(endpoint.transportEnded(reset: reset))
+            grade.stop(.failed, "the client closed the connection without an opening request")
+        case .timedOut:
+            grade.stop(.failed, "no opening request within \(parameters.handshakeTimeout.formatted)")
         }
     }
 
@@ -162,23 +131,24 @@ extension CaseExecution {
                                     status: head.split(separator: " ").dropFirst().first.flatMap { Int($0) })
         write(response + ((try? endpoint.serialize(FrameSpec(opcode: .text, payload: Array("after a broken answer".utf8)))) ?? []))
         await flush()
-        stopped = true
+        grade.stop()
         let deadline = now + parameters.handshakeTimeout
         while true {
             let input = await transport.read(until: deadline)
             switch input {
             case .bytes(let chunk):
                 logWire(.received, chunk)
-                verdict = max(verdict, scenario.requirement.verdictOnMismatch)
-                reasons.append("after \(answer.description) the client sent \(chunk.count) bytes instead of failing the connection (RFC 6455 §4.1)")
+                grade.note(scenario.requirement.verdictOnMismatch,
+                           ["after \(answer.description) the client sent \(chunk.count) bytes instead of failing the connection (RFC 6455 §4.1)"])
                 await closeOurSide()
                 return
             case .endOfStream, .reset:
                 record(endpoint.transportEnded(reset: input == .reset))
                 return
             case .timedOut:
-                verdict = max(verdict, scenario.requirement.verdictOnMismatch)
-                reasons.append("after \(answer.description) the client kept the connection open for \(parameters.handshakeTimeout.formatted) instead of failing it (RFC 6455 §4.1)")
+                grade.note(scenario.requirement.verdictOnMismatch,
+                           ["after \(answer.description) the client kept the connection open for \(parameters.handshakeTimeout.formatted) "
+                            + "instead of failing it (RFC 6455 §4.1)"])
                 await closeOurSide()
                 return
             }
@@ -200,13 +170,12 @@ extension CaseExecution {
     /// Takes the handshake's verdict. Unless the case stops here, what came right behind the 101 (already in the
     /// adopted connection) is taken in.
     func apply(_ outcome: HandshakeGrading.Outcome) async {
-        verdict = max(verdict, outcome.verdict)
-        reasons += outcome.reasons
-        if outcome.stops { stopped = true }
+        grade.note(outcome.verdict, outcome.reasons)
+        if outcome.stops { grade.stop() }
         if let negotiated = outcome.negotiated {
             opened = true
             handshake?.subprotocol = negotiated.subprotocol
         }
-        if opened && !stopped { await takeDecoded() }
+        if opened && !grade.stopped { await takeDecoded() }
     }
 }

@@ -55,7 +55,7 @@ struct Matching {
                 case .ping: return .matched(next: index + 1, verdict: .ok, note: nil)
                 case .close, .disconnected, .violation:
                     return .failed("expected a ping, but first: \(observation.event)")
-                case .message, .messageStart, .pong, .omitted: continue
+                case .message, .messageStart, .pong, .omitted, .recorded: continue
                 }
             }
             return waitOr("the peer sent no ping within \(within.formatted)")
@@ -74,7 +74,7 @@ struct Matching {
                     return .matched(next: max(cursor, index + 1), verdict: .ok, note: nil)
                 case .disconnected, .violation, .message, .messageStart, .pong:
                     return .failed("expected a close frame, but first: \(observation.event)")
-                case .ping, .omitted: continue
+                case .ping, .omitted, .recorded: continue
                 }
             }
             return waitOr("the peer sent no close frame within \(within.formatted)")
@@ -84,7 +84,7 @@ struct Matching {
                 let observation = log[index]
                 if late(observation) { break }
                 switch observation.event {
-                case .ping, .omitted: continue
+                case .ping, .omitted, .recorded: continue
                 case .message, .messageStart, .pong:
                     return .failed("the peer answered with a \(observation.event) instead of failing the connection")
                 case .violation:

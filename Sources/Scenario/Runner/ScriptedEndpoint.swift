@@ -121,6 +121,8 @@ struct ScriptedEndpoint {
         while failure == nil, let event = connection.nextEvent() {
             handle(event, into: &output)
         }
+        // The runner keeps the time and the transport: the connection's orders to its host are not for it.
+        _ = connection.takeOrders()
         return output
     }
 
@@ -161,8 +163,8 @@ struct ScriptedEndpoint {
                 noteSentClose(payload)
             }
             output.closeTransport = true
-        case .closed, .startCloseTimer, .closeTransport:
-            break  // The runner keeps the time and the transport.
+        case .closed:
+            break  // The runner keeps the transport, and judges its end itself.
         }
     }
 

@@ -4,7 +4,7 @@ public import WebSocketCore
 /// The built-in client as the client under test that Autobahn|Testsuite's fuzzingserver (and `wsspec serve-suite`)
 /// expects: it connects, echoes every message it receives (text as text, binary as binary) until the server closes,
 /// and answers the closing handshake. With `compression`, it offers permessage-deflate. It speaks through the core
-/// (`ClientUpgrade`, then a client-role `Connection`), as every client of wsspec's does, so that the `wsspec` binary
+/// (`ClientOpening`, then a client-role `Connection`), as every client of wsspec's does, so that the `wsspec` binary
 /// needs no test library (`ClientSession` is `WebSocketTesting`'s, which links Swift Testing).
 public struct EchoClient: Sendable {
     public var target: String
@@ -32,8 +32,9 @@ public struct EchoClient: Sendable {
         let nonce = (0..<16).map { UInt8(truncatingIfNeeded: seed >> (($0 % 8) * 8)) ^ UInt8($0) }
         let request = ClientHandshakeRequest(target: target, host: host, nonce: nonce,
                                              extensions: compression ? [Self.compressionOffer] : [])
-        await transport.write(request.serialize())
-        guard let connection = await upgrade(request, over: transport) else { return await transport.close() }
+        // Any answer but a valid 101 fails the connection.
+        let outcome = await ClientOpening.open(request, over: transport, maskKeys: SeededMaskKeySource(seed: seed), timeout: .seconds(10))
+        guard case .upgraded(_, _, let connection) = outcome else { return await transport.close() }
         var events = connection.receive([])
         var closeDeadline: Duration?
         while true {
@@ -41,12 +42,18 @@ public struct EchoClient: Sendable {
                 switch event {
                 case .text(let text): try? connection.send(text: text)
                 case .binary(let bytes): try? connection.send(binary: bytes)
-                case .startCloseTimer: closeDeadline = transport.elapsed + .seconds(10)
                 default: break  // Pings and the close are answered by the connection itself.
                 }
             }
             if connection.hasOutbound { await transport.write(connection.takeOutbound()) }
-            if events.contains(where: { if case .closeTransport = $0 { true } else { false } }) || connection.state == .closed { break }
+            var closesTransport = false
+            for order in connection.takeOrders() {
+                switch order {
+                case .startCloseTimer: closeDeadline = transport.elapsed + .seconds(10)
+                case .closeTransport: closesTransport = true
+                }
+            }
+            if closesTransport || connection.state == .closed { break }
             let deadline = closeDeadline ?? transport.elapsed + idleTimeout
             switch await transport.read(until: deadline) {
             case .bytes(let bytes): events = connection.receive(bytes)
@@ -54,20 +61,5 @@ public struct EchoClient: Sendable {
             }
         }
         await transport.close()
-    }
-
-    /// The connection a valid 101 opens (holding the bytes that followed it), or nil: any other answer fails it.
-    private func upgrade(_ request: ClientHandshakeRequest, over transport: any ByteTransport) async -> Connection? {
-        var upgrade = ClientUpgrade(request: request)
-        let maskKeys = SeededMaskKeySource(seed: seed)
-        let deadline = transport.elapsed + .seconds(10)
-        while true {
-            guard case .bytes(let bytes) = await transport.read(until: deadline) else { return nil }
-            switch upgrade.receive(bytes, configuration: Connection.Configuration(), maskKeys: maskKeys) {
-            case .needMore: continue
-            case .upgraded(_, _, let connection): return connection
-            case .refused, .invalidUpgrade, .notHTTP: return nil
-            }
-        }
     }
 }

@@ -22,7 +22,7 @@ public struct InProcessClientSuite: Sendable {
 
     /// Runs one case under one run seed; the result carries the case's own seed.
     public func run(_ scenario: ScenarioCase, seed runSeed: UInt64 = 0) -> CaseResult {
-        let seed = InProcessSuite.caseSeed(runSeed: runSeed, id: scenario.id)
+        let seed = scenario.id.seed(inRun: runSeed)
         if let result = CaseResult.unimplemented(scenario, parameters: parameters, seed: seed) { return result }
         let simulation = Simulation(seed: seed, tracing: false)
         defer { simulation.discardPendingEvents() }

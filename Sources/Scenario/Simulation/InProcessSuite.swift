@@ -25,15 +25,9 @@ public struct InProcessSuite: Sendable {
         seed == 0 ? .ideal : LinkOptions(segmentation: .random(1...512), latency: .random(.zero...(.milliseconds(2))))
     }
 
-    /// The seed a case runs under in a run with `runSeed`: it depends on the case id, not on the order or
-    /// the number of cases, so one case can be replayed alone.
-    public static func caseSeed(runSeed: UInt64, id: CaseID) -> UInt64 {
-        runSeed == 0 ? 0 : id.stableHash ^ runSeed &* 0x9E37_79B9_7F4A_7C15
-    }
-
     /// Runs one case under one run seed; the result carries the case's own seed.
     public func run(_ scenario: ScenarioCase, seed runSeed: UInt64 = 0) -> CaseResult {
-        let seed = Self.caseSeed(runSeed: runSeed, id: scenario.id)
+        let seed = scenario.id.seed(inRun: runSeed)
         if let result = CaseResult.unimplemented(scenario, parameters: parameters, seed: seed) { return result }
         let simulation = Simulation(seed: seed, tracing: false)  // Results carry their own wire log.
         defer { simulation.discardPendingEvents() }

@@ -1,6 +1,6 @@
 // The README's example, word for word (scripts/test.sh checks that the two agree).
 import Testing
-import WebSocketTesting   // brings WebSocketServer and the core's types (CloseCode, ClosePayload...) along
+import WebSocketTesting   // brings WebSocketRoutes and the core's types (CloseCode, ClosePayload...) along
 
 @Test func echoesAndDropsSilentClients() async throws {
     let server = TestServer { router in

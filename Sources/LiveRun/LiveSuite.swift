@@ -2,7 +2,9 @@ public import NIOCore
 public import NIOPosix
 import NIOSSL
 public import Scenario
+import Transport
 import WebSocketCore
+public import WebSocketNIO
 
 /// Runs cases against a live server over TCP or TLS, each case on its own connection, `jobs` at a time.
 public struct LiveSuite: Sendable {
@@ -10,7 +12,7 @@ public struct LiveSuite: Sendable {
     /// The run's parameters; the path and `Host` header come from the URL.
     public var parameters: RunParameters
     public var connectTimeout: Duration
-    /// Where each case's mask keys and handshake nonce come from (`InProcessSuite.caseSeed` of this).
+    /// Where each case's mask keys and handshake nonce come from (`CaseID.seed(inRun:)` of this).
     public var seed: UInt64
     private let tls: NIOSSLContext?
     private let group: any EventLoopGroup
@@ -45,39 +47,31 @@ public struct LiveSuite: Sendable {
                                              nonce: (0..<16).map { _ in UInt8.random(in: 0...255) },
                                              origin: parameters.origin, subprotocols: parameters.requiredSubprotocol.map { [$0] } ?? [],
                                              extraHeaders: parameters.extraHeaders)
-        await transport.write(request.serialize())
-        var upgrade = ClientUpgrade(request: request)
-        let deadline = transport.elapsed + parameters.handshakeTimeout
-        while true {
-            switch await transport.read(until: deadline) {
-            case .bytes(let bytes):
-                switch upgrade.receive(bytes, configuration: Connection.Configuration(), maskKeys: FixedMaskKeySource(.zero)) {
-                case .needMore:
-                    continue
-                case .upgraded(_, _, let connection):
-                    // Leave politely: a normal closure, masked as a client must.
-                    if (try? connection.close(code: .normalClosure)) != nil { await transport.write(connection.takeOutbound()) }
-                    return .success(())
-                case .refused(let answer):
-                    return notWebSocket("the opening request was answered \(answer.response.status) \(answer.response.shownReasonPhrase)")
-                case .notHTTP(let error, _):
-                    return notWebSocket("the answer is not an HTTP response (\(error))")
-                case .invalidUpgrade:
-                    // A WebSocket endpoint, if a broken one: its cases will say how (FAILED, not unreachable).
-                    return .success(())
-                }
-            case .endOfStream, .reset:
-                return notWebSocket("the server closed the connection without answering the opening request")
-            case .timedOut:
-                return .failure(ConnectError(url: url, cause: .timeout,
-                                             detail: "no answer to the opening request within \(parameters.handshakeTimeout.formatted)"))
-            }
+        let outcome = await ClientOpening.open(request, over: transport, maskKeys: FixedMaskKeySource(.zero),
+                                               timeout: parameters.handshakeTimeout)
+        switch outcome {
+        case .upgraded(_, _, let connection):
+            // Leave politely: a normal closure, masked as a client must.
+            if (try? connection.close(code: .normalClosure)) != nil { await transport.write(connection.takeOutbound()) }
+            return .success(())
+        case .refused(let answer):
+            return notWebSocket("the opening request was answered \(answer.response.status) \(answer.response.shownReasonPhrase)")
+        case .notHTTP(let error, _):
+            return notWebSocket("the answer is not an HTTP response (\(error))")
+        case .invalidUpgrade:
+            // A WebSocket endpoint, if a broken one: its cases will say how (FAILED, not unreachable).
+            return .success(())
+        case .ended:
+            return notWebSocket("the server closed the connection without answering the opening request")
+        case .timedOut:
+            return .failure(ConnectError(url: url, cause: .timeout,
+                                         detail: "no answer to the opening request within \(parameters.handshakeTimeout.formatted)"))
         }
     }
 
     /// Runs one case on a fresh connection. A connection that cannot be made FAILS the case.
     public func run(_ scenario: ScenarioCase) async -> CaseResult {
-        let seed = InProcessSuite.caseSeed(runSeed: seed, id: scenario.id)
+        let seed = scenario.id.seed(inRun: seed)
         if let result = CaseResult.unimplemented(scenario, parameters: parameters, seed: seed) { return result }
         let transport: NIOTransport
         do {

@@ -5,19 +5,10 @@ import WebSocketCore
 /// host's world. Everything it decides goes out through the host's `perform`, in order, so that a
 /// handler's send, a pong and the close frame reach the wire in the order they were decided.
 final class RouterSession: ServerSession, Sendable {
-    static let closeTimer = ServerTimer(rawValue: "close timeout")
-
-    private enum Phase {
-        case awaitingRequest(ServerUpgrade)
-        case open(Connection)
-        case finished
-    }
-
     private struct State {
-        var phase: Phase
+        var shell: ServerSessionShell
         var host: (any ServerSessionHost)?
         var route: Route?
-        var keepalive: Keepalive?
         var inbox: AsyncThrowingStream<WebSocketMessage, any Error>.Continuation?
         /// Payload bytes delivered to the inbox and not yet taken by the handler; reading pauses above the limit.
         var queuedBytes = 0
@@ -33,7 +24,8 @@ final class RouterSession: ServerSession, Sendable {
 
     init(router: WebSocketRouter) {
         self.router = router
-        state = LockedState(State(phase: .awaitingRequest(ServerUpgrade(maxHeadSize: router.configuration.maxHeadSize))))
+        state = LockedState(State(shell: ServerSessionShell(maxHeadSize: router.configuration.maxHeadSize,
+                                                            closeTimeout: router.configuration.closeTimeout)))
     }
 
     // MARK: ServerSession
@@ -43,54 +35,24 @@ final class RouterSession: ServerSession, Sendable {
     func receive(_ bytes: [UInt8]) -> [ServerAction] {
         state.withLock { state in
             var actions: [ServerAction] = []
-            switch state.phase {
-            case .finished:
-                return []
-            case .open(let connection):
-                connection.append(bytes)
-                actions += state.keepalive?.peerIsAlive() ?? []
-                answerEvents(&state, &actions)
-            case .awaitingRequest(var upgrade):
-                self.upgrade(&upgrade, bytes, &state, &actions)
-                if case .open = state.phase { answerEvents(&state, &actions) }
-            }
+            upgrade(bytes, &state, &actions)
+            answerEvents(&state, &actions)
             return emit(actions, &state)
         }
     }
 
     func timerFired(_ timer: ServerTimer) -> [ServerAction] {
         state.withLock { state in
-            guard case .open(let connection) = state.phase else { return [] }
             var actions: [ServerAction] = []
-            var events: [ConnectionEvent] = []
-            if timer == Self.closeTimer {
-                events = connection.closeTimerExpired()
-            } else if timer == .idle {
-                events = connection.closeIdle()
-            } else {
-                guard connection.state == .open, let (timerActions, command) = state.keepalive?.fired(timer) else { return [] }
-                actions = timerActions
-                switch command {
-                case .ping(let payload): try? connection.ping(payload)
-                case .close(let code, let reason): events = (try? connection.close(code: code, reason: reason)) ?? []
-                case nil: break
-                }
-            }
-            flush(connection, into: &actions)
-            for event in events { handle(event, &state, &actions) }
+            for event in state.shell.timerFired(timer, into: &actions) { handle(event, &state, &actions) }
             return emit(actions, &state)
         }
     }
 
     func transportEnded() -> [ServerAction] {
         state.withLock { state in
-            guard case .open(let connection) = state.phase else {
-                state.phase = .finished
-                return []
-            }
-            let events = connection.transportClosed()
             var actions: [ServerAction] = []
-            for event in events { handle(event, &state, &actions) }
+            for event in state.shell.transportEnded(into: &actions) { handle(event, &state, &actions) }
             return emit(actions, &state)
         }
     }
@@ -108,7 +70,6 @@ final class RouterSession: ServerSession, Sendable {
             } catch {
                 throw .notOpen
             }
-            return []
         }
     }
 
@@ -116,7 +77,6 @@ final class RouterSession: ServerSession, Sendable {
         guard payload.count <= 125 else { throw .pingPayloadTooLong(payload.count) }
         try command { connection, _ throws(WebSocketServerError) in
             do { try connection.ping(payload) } catch { throw .notOpen }
-            return []
         }
     }
 
@@ -124,7 +84,7 @@ final class RouterSession: ServerSession, Sendable {
     func close(code: CloseCode, reason: String) throws(WebSocketServerError) {
         guard code.isSendable else { throw .invalidCloseCode(code) }
         try? command { connection, _ throws(WebSocketServerError) in
-            do { return try connection.close(code: code, reason: reason) } catch { throw .notOpen }
+            do { try connection.close(code: code, reason: reason) } catch { throw .notOpen }
         }
     }
 
@@ -145,13 +105,12 @@ final class RouterSession: ServerSession, Sendable {
     }
 
     /// Runs a command on the open connection and sends what it queued, then handles the events it returned.
-    private func command(_ body: (Connection, Route) throws(WebSocketServerError) -> [ConnectionEvent]) throws(WebSocketServerError) {
+    private func command(_ body: (Connection, Route) throws(WebSocketServerError) -> Void) throws(WebSocketServerError) {
         try state.withLock { state throws(WebSocketServerError) in
-            guard case .open(let connection) = state.phase, let route = state.route else { throw .notOpen }
-            let events = try body(connection, route)
+            guard let route = state.route else { throw .notOpen }
             var actions: [ServerAction] = []
-            flush(connection, into: &actions)
-            for event in events { handle(event, &state, &actions) }
+            let ran = try state.shell.perform(into: &actions) { connection throws(WebSocketServerError) in try body(connection, route) }
+            guard ran else { throw .notOpen }
             _ = emit(actions, &state)
         }
     }
@@ -160,10 +119,12 @@ final class RouterSession: ServerSession, Sendable {
 
     /// Routing, the handshake and the route's guards decide on the request; an accepted one starts the
     /// route's handler.
-    private func upgrade(_ upgrade: inout ServerUpgrade, _ bytes: [UInt8], _ state: inout State, _ actions: inout [ServerAction]) {
+    private func upgrade(_ bytes: [UInt8], _ state: inout State, _ actions: inout [ServerAction]) {
         var accepted: (route: Route, request: WebSocketRequest)?
         let hasHost = state.host != nil
-        let step = upgrade.receive(bytes, configuration: router.configuration.connection.sharing(state.host?.messageMemory)) { request in
+        let router = router
+        let opening = state.shell.receive(bytes, configuration: router.configuration.connection.sharing(state.host?.messageMemory),
+                                          into: &actions) { request in
             let target = request.target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
             let path = String(target[0])
             guard let (route, parameters) = router.route(for: path) else {
@@ -184,29 +145,17 @@ final class RouterSession: ServerSession, Sendable {
             accepted = (route, upgradeRequest)
             return decision
         }
-        switch step {
-        case .needMore:
-            state.phase = .awaitingRequest(upgrade)
-        case .refused(let response):
-            state.phase = .finished
-            actions += [.write(response), .closeTransport]
-        case .upgraded(let response, let connection, _):
-            guard let (route, upgradeRequest) = accepted, let host = state.host else {
-                state.phase = .finished  // Cannot happen: only an accepted request upgrades, and only with a host.
-                return actions.append(.closeTransport)
-            }
-            let (messages, inbox) = AsyncThrowingStream.makeStream(of: WebSocketMessage.self)
-            state.phase = .open(connection)
-            state.route = route
-            state.inbox = inbox
-            state.keepalive = route.ping.map { Keepalive(interval: $0.interval, timeout: $0.timeout, closeCode: $0.closeCode) }
-            actions.append(.write(response))
-            actions += state.keepalive?.start() ?? []
-            let webSocket = WebSocketConnection(session: self, request: upgradeRequest, mode: route.mode,
-                                                messages: WebSocketMessages(base: messages, session: self),
-                                                handlerFailureReason: router.configuration.handlerFailureReason)
-            host.startTask { await HandlerDriver.run(route, on: webSocket) }
-        }
+        guard case .upgraded = opening else { return }
+        // Only an accepted request upgrades, and only with a host.
+        guard let (route, upgradeRequest) = accepted, let host = state.host else { return }
+        let (messages, inbox) = AsyncThrowingStream.makeStream(of: WebSocketMessage.self)
+        state.route = route
+        state.inbox = inbox
+        state.shell.start(route.ping.map { Keepalive(interval: $0.interval, timeout: $0.timeout, closeCode: $0.closeCode) }, into: &actions)
+        let webSocket = WebSocketConnection(session: self, request: upgradeRequest, mode: route.mode,
+                                            messages: WebSocketMessages(base: messages, session: self),
+                                            handlerFailureReason: router.configuration.handlerFailureReason)
+        host.startTask { await HandlerDriver.run(route, on: webSocket) }
     }
 
     // MARK: Events
@@ -214,24 +163,18 @@ final class RouterSession: ServerSession, Sendable {
     /// Answers each buffered event in turn, so that what the connection queues itself (a pong, the close
     /// frame that fails it) goes out in order with everything else.
     private func answerEvents(_ state: inout State, _ actions: inout [ServerAction]) {
-        while case .open(let connection) = state.phase {
-            let event = connection.nextEvent()
-            flush(connection, into: &actions)
-            guard let event else { break }
-            handle(event, &state, &actions)
-        }
+        while let event = state.shell.nextEvent(into: &actions) { handle(event, &state, &actions) }
     }
 
+    /// The router's part of an event (the shell has done its own: keepalive, the close timer, the transport).
     private func handle(_ event: ConnectionEvent, _ state: inout State, _ actions: inout [ServerAction]) {
         switch event {
         case .text(let text):
             deliver(.text(text), &state, &actions)
         case .binary(let bytes):
             deliver(.binary(bytes), &state, &actions)
-        case .ping:
-            break  // Answered by the connection's auto-pong.
-        case .pong:
-            actions += state.keepalive?.pongReceived() ?? []
+        case .ping, .pong:
+            break  // Pings are answered by the connection's auto-pong; pongs are keepalive's, in the shell.
         case .invalidCloseReceived:
             break  // `failed` follows.
         case .closeReceived:
@@ -241,12 +184,7 @@ final class RouterSession: ServerSession, Sendable {
         case .failed(let violation):
             state.inbox?.finish(throwing: violation)
             state.inbox = nil
-        case .startCloseTimer:
-            actions.append(.startTimer(Self.closeTimer, after: router.configuration.closeTimeout))
-        case .closeTransport:
-            actions.append(.closeTransport)
         case .closed(let closure):
-            state.phase = .finished
             state.host?.messageMemory?.release(state.chargedBytes)
             state.chargedBytes = 0
             state.inbox?.finish()
@@ -254,7 +192,6 @@ final class RouterSession: ServerSession, Sendable {
             state.closure = closure
             for waiter in state.closureWaiters { waiter.resume(returning: closure) }
             state.closureWaiters = []
-            actions += (state.keepalive?.stop() ?? []) + [.cancelTimer(Self.closeTimer)]
         }
     }
 
@@ -266,10 +203,9 @@ final class RouterSession: ServerSession, Sendable {
         guard state.route?.mode != .sendOnly, let inbox = state.inbox else { return }
         if let budget = state.host?.messageMemory {
             guard budget.reserve(message.payloadCount) else {
-                guard case .open(let connection) = state.phase else { return }
-                let events = (try? connection.close(code: .tryAgainLater, reason: "no memory left for unread messages")) ?? []
-                flush(connection, into: &actions)
-                for event in events { handle(event, &state, &actions) }
+                _ = state.shell.perform(into: &actions) { connection in
+                    try? connection.close(code: .tryAgainLater, reason: "no memory left for unread messages")
+                }
                 return
             }
             state.chargedBytes += message.payloadCount
@@ -296,10 +232,6 @@ final class RouterSession: ServerSession, Sendable {
     }
 
     var queuedBytes: Int { state.withLock { $0.queuedBytes } }
-
-    private func flush(_ connection: Connection, into actions: inout [ServerAction]) {
-        if connection.hasOutbound { actions.append(.write(connection.takeOutbound())) }
-    }
 
     /// Hands actions to the host; a host that never attached gets them back as the call's result.
     private func emit(_ actions: [ServerAction], _ state: inout State) -> [ServerAction] {
