@@ -3,7 +3,7 @@ import PackageDescription
 
 let strictSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
-    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("InternalImportsByDefault")
 ]
 
 let package = Package(
@@ -23,7 +23,7 @@ let package = Package(
         // so `import WebSocketServer` keeps compiling for code written then.
         .library(name: "WebSocketServer", targets: ["WebSocketServer"]),
         .library(name: "WebSocketTesting", targets: ["WebSocketTesting"]),
-        .executable(name: "wsspec", targets: ["wsspec"]),
+        .executable(name: "wsspec", targets: ["wsspec"])
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
@@ -33,7 +33,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         // `swift package generate-documentation`: the DocC catalogs of the library products (a plugin only;
         // nothing of it is linked into a product).
-        .package(url: "https://github.com/swiftlang/swift-docc-plugin.git", from: "1.5.0"),
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin.git", from: "1.5.0")
     ],
     targets: [
         // The sans-IO RFC 6455 core: no sockets, no clocks, no randomness of its own.
@@ -58,7 +58,7 @@ let package = Package(
                 "WebSocketNIO",
                 "ReferenceServer",
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Logging", package: "swift-log")
             ],
             swiftSettings: strictSettings
         ),
@@ -94,7 +94,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOTLS", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Logging", package: "swift-log")
             ],
             swiftSettings: strictSettings
         ),
@@ -108,7 +108,7 @@ let package = Package(
                 "WebSocketCore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl")
             ],
             swiftSettings: strictSettings
         ),
@@ -134,7 +134,7 @@ let package = Package(
                 "Transport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl")
             ],
             swiftSettings: strictSettings
         ),
@@ -149,20 +149,26 @@ let package = Package(
         // the Swift side they call, and one libFuzzer executable per target (scripts/fuzz.sh).
         .target(name: "CFuzzShims", linkerSettings: [.linkedLibrary("z")]),
         .target(name: "FuzzEntryPoints", dependencies: ["CFuzzShims", "WebSocketCore"], swiftSettings: strictSettings),
-        .executableTarget(name: "FuzzFrames", dependencies: ["FuzzEntryPoints"], path: "Sources/Fuzzers/FuzzFrames",
-                          swiftSettings: strictSettings),
-        .executableTarget(name: "FuzzHandshake", dependencies: ["FuzzEntryPoints"], path: "Sources/Fuzzers/FuzzHandshake",
-                          swiftSettings: strictSettings),
-        .executableTarget(name: "FuzzUTF8", dependencies: ["FuzzEntryPoints"], path: "Sources/Fuzzers/FuzzUTF8",
-                          swiftSettings: strictSettings),
-        .executableTarget(name: "FuzzDeflate", dependencies: ["FuzzEntryPoints"], path: "Sources/Fuzzers/FuzzDeflate",
-                          swiftSettings: strictSettings),
+        .executableTarget(
+            name: "FuzzFrames", dependencies: ["FuzzEntryPoints"], path: "Sources/Fuzzers/FuzzFrames",
+            swiftSettings: strictSettings),
+        .executableTarget(
+            name: "FuzzHandshake", dependencies: ["FuzzEntryPoints"], path: "Sources/Fuzzers/FuzzHandshake",
+            swiftSettings: strictSettings),
+        .executableTarget(
+            name: "FuzzUTF8", dependencies: ["FuzzEntryPoints"], path: "Sources/Fuzzers/FuzzUTF8",
+            swiftSettings: strictSettings),
+        .executableTarget(
+            name: "FuzzDeflate", dependencies: ["FuzzEntryPoints"], path: "Sources/Fuzzers/FuzzDeflate",
+            swiftSettings: strictSettings),
         // The files wsspec reads back (saved runs, baselines), fuzzed through the report readers and writers.
         .target(name: "FuzzReportEntryPoints", dependencies: ["ConformanceReport", "Scenario"], swiftSettings: strictSettings),
-        .executableTarget(name: "FuzzSavedRun", dependencies: ["FuzzReportEntryPoints"], path: "Sources/Fuzzers/FuzzSavedRun",
-                          swiftSettings: strictSettings),
-        .executableTarget(name: "FuzzBaseline", dependencies: ["FuzzReportEntryPoints"], path: "Sources/Fuzzers/FuzzBaseline",
-                          swiftSettings: strictSettings),
+        .executableTarget(
+            name: "FuzzSavedRun", dependencies: ["FuzzReportEntryPoints"], path: "Sources/Fuzzers/FuzzSavedRun",
+            swiftSettings: strictSettings),
+        .executableTarget(
+            name: "FuzzBaseline", dependencies: ["FuzzReportEntryPoints"], path: "Sources/Fuzzers/FuzzBaseline",
+            swiftSettings: strictSettings),
         // Release-built throughput comparison against SwiftNIO's codec and memcpy (scripts/bench.sh).
         .executableTarget(
             name: "WSSpecBenchmarks",
@@ -181,7 +187,7 @@ let package = Package(
                 "WSSpecCommand",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
-                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio")
             ],
             swiftSettings: strictSettings
         ),
@@ -218,7 +224,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser")
             ],
             swiftSettings: strictSettings
         ),
@@ -241,7 +247,7 @@ let package = Package(
             name: "WebSocketCoreTests",
             dependencies: ["WebSocketCore"],
             swiftSettings: strictSettings
-        ),
+        )
     ],
     swiftLanguageModes: [.v6]
 )

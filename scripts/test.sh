@@ -40,6 +40,9 @@ if grep -E "^${here}/(Sources|Tests)/.*warning:" "$log" >/dev/null; then
     exit 1
 fi
 
+echo "== swift format lint --strict (.swift-format; Tests/ReadmePackage is the README's text, word for word)"
+git ls-files -z -- 'Package.swift' 'Sources/*.swift' 'Tests/*.swift' ':!Tests/ReadmePackage/*' | xargs -0 swift format lint --strict
+
 echo "== WebSocketCore is sans-IO, and modules depend only downwards"
 scripts/check-core-purity.sh
 python3 scripts/check-module-dependencies.py

@@ -9,8 +9,10 @@ public import WebSocketRoutes
 public enum ChatApp {
     public static let keepalive = PingPolicy.every(.seconds(30), timeout: .seconds(10))
 
-    public static func router(rooms: ChatRooms = ChatRooms(), log: MessageLog = MessageLog(),
-                              motd: String = "Welcome to wsspec chat") -> WebSocketRouter {
+    public static func router(
+        rooms: ChatRooms = ChatRooms(), log: MessageLog = MessageLog(),
+        motd: String = "Welcome to wsspec chat"
+    ) -> WebSocketRouter {
         var router = WebSocketRouter()
         router.group("/chat", middleware: [RequireUser()]) { chat in
             chat.ws("/:room", ping: keepalive, subprotocols: ["chat.v1"], handler: ChatHandler(rooms: rooms))

@@ -143,8 +143,9 @@ enum AutobahnJSON {
             remoteCloseCode: theirs?.code, remoteCloseReason: reason(theirs),
             httpRequest: result.handshake?.request ?? "", httpResponse: result.handshake?.response ?? "",
             wirelog: result.wire.map { record in
-                WireEntry(direction: record.direction == .sent ? "TO" : "RO", length: record.length,
-                          hex: ObservedEvent.hex(record.bytes), milliseconds: record.time.seconds * 1000)
+                WireEntry(
+                    direction: record.direction == .sent ? "TO" : "RO", length: record.length,
+                    hex: ObservedEvent.hex(record.bytes), milliseconds: record.time.seconds * 1000)
             },
             rxOctetStats: octetStats(result.wire, .received), txOctetStats: octetStats(result.wire, .sent),
             title: result.title, sends: result.sends, requirement: result.requirement.rawValue, rfc: result.rfcSections, reasons: result.reasons,
@@ -168,7 +169,6 @@ enum AutobahnJSON {
         return stats
     }
 
-
     static func milliseconds(_ duration: Duration) -> Int { Int((duration.seconds * 1000).rounded()) }
 
     /// The saved runs (`wsspec-run.json`): compact, and one result at a time, so that encoding a run whose
@@ -185,7 +185,9 @@ enum AutobahnJSON {
             header.results = []
             let head = try encoder.encode(header)
             // The key itself, unescaped quotes and all, appears once: inside strings a quote is escaped.
-            guard let range = head.range(of: slot) else { throw EncodingError.invalidValue(run.agent, .init(codingPath: [], debugDescription: "no results key")) }
+            guard let range = head.range(of: slot) else {
+                throw EncodingError.invalidValue(run.agent, .init(codingPath: [], debugDescription: "no results key"))
+            }
             out.append(head[..<range.lowerBound])
             out.append(contentsOf: Array("\"results\":[".utf8))
             for (position, record) in run.results.enumerated() {

@@ -83,7 +83,8 @@ public struct Baseline: Sendable, Hashable {
             var close: CloseVerdict?
             if verdicts.count == 2 {
                 guard let value = CloseVerdict(rawValue: verdicts[1]) else {
-                    throw fail("unknown close verdict \(verdicts[1].debugDescription) (\(CloseVerdict.allCases.map(\.rawValue).joined(separator: ", ")))")
+                    throw fail(
+                        "unknown close verdict \(verdicts[1].debugDescription) (\(CloseVerdict.allCases.map(\.rawValue).joined(separator: ", ")))")
                 }
                 close = value
             }
@@ -114,7 +115,7 @@ public struct Baseline: Sendable, Hashable {
         var lines = [
             "# wsspec baseline: the verdicts accepted for \(Self.oneLine(target)).",
             "# `wsspec run --expect FILE` exits 0 when every case that fails the run is listed here with its verdict,",
-            "# 1 on anything new, and names the entries that no longer apply. Replace each reason with the project's own.",
+            "# 1 on anything new, and names the entries that no longer apply. Replace each reason with the project's own."
         ]
         lines += entries.map(\.description)
         return lines.joined(separator: "\n") + "\n"

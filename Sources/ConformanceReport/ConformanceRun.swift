@@ -23,14 +23,19 @@ public struct ConformanceRun: Sendable, Codable {
     /// The wsspec version that made the run.
     public var version = WSSpecVersion.current
 
-    public init(agent: String, target: String, startedAt: Date, duration: Duration, seed: UInt64, strict: Bool,
-                results: [CaseResult]) {
-        self.init(agent: agent, target: target, startedAt: startedAt, duration: duration, seed: seed, strict: strict,
-                  records: results)
+    public init(
+        agent: String, target: String, startedAt: Date, duration: Duration, seed: UInt64, strict: Bool,
+        results: [CaseResult]
+    ) {
+        self.init(
+            agent: agent, target: target, startedAt: startedAt, duration: duration, seed: seed, strict: strict,
+            records: results)
     }
 
-    public init(agent: String, target: String, startedAt: Date, duration: Duration, seed: UInt64, strict: Bool,
-                records results: [CaseRecord]) {
+    public init(
+        agent: String, target: String, startedAt: Date, duration: Duration, seed: UInt64, strict: Bool,
+        records results: [CaseRecord]
+    ) {
         self.agent = agent
         self.target = target
         self.startedAt = startedAt

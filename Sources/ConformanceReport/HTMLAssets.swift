@@ -55,7 +55,8 @@ enum HTMLAssets {
     /// The policy of every page: inline style, this one script, nothing fetched.
     static let contentSecurityPolicy: String = {
         let digest = SHA256.hash(data: Array(script.utf8))
-        return "default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-\(Data(digest).base64EncodedString())'; img-src 'none'; base-uri 'none'; form-action 'none'"
+        return
+            "default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-\(Data(digest).base64EncodedString())'; img-src 'none'; base-uri 'none'; form-action 'none'"
     }()
 
     static func head(title: String) -> String {

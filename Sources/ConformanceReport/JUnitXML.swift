@@ -17,7 +17,8 @@ enum JUnitXML {
                 let failures = results.count { $0.fails(strict: run.strict) }
                 let skipped = results.count { $0.verdict == .unimplemented }
                 let time = results.reduce(Duration.zero) { $0 + $1.duration }
-                xml += "  <testsuite name=\"\(escape("\(run.agent) section \(section)"))\" tests=\"\(results.count)\" "
+                xml +=
+                    "  <testsuite name=\"\(escape("\(run.agent) section \(section)"))\" tests=\"\(results.count)\" "
                     + "failures=\"\(failures)\" errors=\"0\" skipped=\"\(skipped)\" time=\"\(time.secondsText)\">\n"
                 for result in results { xml += testcase(result, run: run) }
                 xml += "  </testsuite>\n"
@@ -29,7 +30,8 @@ enum JUnitXML {
 
     private static func testcase(_ result: CaseRecord, run: ConformanceRun) -> String {
         let name = escape("\(result.id) \(result.title)")
-        var xml = "    <testcase classname=\"\(escape("wsspec.\(run.agent).\(result.id.section)"))\" name=\"\(name)\" "
+        var xml =
+            "    <testcase classname=\"\(escape("wsspec.\(run.agent).\(result.id.section)"))\" name=\"\(name)\" "
             + "time=\"\(result.duration.secondsText)\""
         if result.fails(strict: run.strict) {
             let advisories = result.advisories
@@ -41,7 +43,8 @@ enum JUnitXML {
                 Advisories: \(advisories.isEmpty ? "none" : advisories.map(\.description).joined(separator: "; "))
                 Observed: \(result.observed.map(\.description).joined(separator: "; "))
                 """
-            xml += ">\n      <failure type=\"\(escape(result.verdict.rawValue))\" message=\"\(escape(message))\">\(escape(body))</failure>\n    </testcase>\n"
+            xml +=
+                ">\n      <failure type=\"\(escape(result.verdict.rawValue))\" message=\"\(escape(message))\">\(escape(body))</failure>\n    </testcase>\n"
         } else if result.verdict == .unimplemented {
             xml += ">\n      <skipped message=\"\(escape("UNIMPLEMENTED: \(result.reasons.first ?? "")"))\"/>\n    </testcase>\n"
         } else {

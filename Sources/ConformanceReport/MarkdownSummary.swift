@@ -17,16 +17,18 @@ enum MarkdownSummary {
             lines.append("")
             let counts = run.counts.filter { $0.count > 0 }.map { "\($0.count) \($0.verdict)" }.joined(separator: ", ")
             let closes = run.closeFailureCount
-            lines.append("\(run.results.count) cases against \(code(run.target)) in \(run.duration.secondsText) s: \(counts)"
-                         + (closes > 0 ? "; \(closes) failed closing handshakes" : "") + ".")
+            lines.append(
+                "\(run.results.count) cases against \(code(run.target)) in \(run.duration.secondsText) s: \(counts)"
+                    + (closes > 0 ? "; \(closes) failed closing handshakes" : "") + ".")
             if let shard = run.shard { lines.append("This is shard \(shard) of the selection.") }
             if let without = run.without, !without.isEmpty {
                 lines.append("Declared not implemented: \(without.map(\.rawValue).joined(separator: ", ")).")
             }
             let crossTalk = run.results.count { !$0.crossTalkFrom.isEmpty }
             if crossTalk > 0 {
-                lines.append("**Cross-talk:** \(crossTalk) case\(crossTalk == 1 ? "" : "s") received messages that other cases sent: the server "
-                             + "relays messages between connections. Run with `--jobs 1` to test it one connection at a time.")
+                lines.append(
+                    "**Cross-talk:** \(crossTalk) case\(crossTalk == 1 ? "" : "s") received messages that other cases sent: the server "
+                        + "relays messages between connections. Run with `--jobs 1` to test it one connection at a time.")
             }
             lines.append("")
             guard !failures.isEmpty else { continue }
@@ -36,8 +38,9 @@ enum MarkdownSummary {
             lines.append("| --- | --- | --- | --- | --- | --- |")
             for record in failures.prefix(rowLimit) {
                 let why = record.reasons.first.map { code($0, inTable: true) } ?? ""
-                lines.append("| \(record.id) | \(record.verdict) | \(record.closeVerdict) | \(record.requirement) | "
-                             + "\(code(record.title, inTable: true)) | \(why) |")
+                lines.append(
+                    "| \(record.id) | \(record.verdict) | \(record.closeVerdict) | \(record.requirement) | "
+                        + "\(code(record.title, inTable: true)) | \(why) |")
             }
             if failures.count > rowLimit { lines += ["", "…and \(failures.count - rowLimit) more; the HTML report lists them all."] }
             lines.append("")

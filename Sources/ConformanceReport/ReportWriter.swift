@@ -34,8 +34,10 @@ public enum ReportWriter {
     /// `caseFilesOf`, only the case files of those agents' cases are written (the others are there from an earlier
     /// write, or are not wanted yet); the index files always are.
     @discardableResult
-    public static func write(_ runs: [ConformanceRun], formats: Set<ReportFormat>, to directory: URL,
-                             caseFilesOf cases: [String: Set<CaseID>]? = nil) throws(ReportError) -> [URL] {
+    public static func write(
+        _ runs: [ConformanceRun], formats: Set<ReportFormat>, to directory: URL,
+        caseFilesOf cases: [String: Set<CaseID>]? = nil
+    ) throws(ReportError) -> [URL] {
         do {
             let folder = formats.contains(.html) ? directory.appendingPathComponent("cases") : directory
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -68,23 +70,29 @@ public enum ReportWriter {
 
     /// Every file of the report (or, with `caseFilesOf`, the index files and those cases' files), by path relative to
     /// its directory, each made when asked for.
-    public static func files(_ runs: [ConformanceRun], formats: Set<ReportFormat>,
-                             caseFilesOf cases: [String: Set<CaseID>]? = nil) -> [(name: String, contents: @Sendable () throws -> Data)] {
-        let caseRuns = cases.map { cases in
-            runs.compactMap { run -> ConformanceRun? in
-                guard let ids = cases[run.agent] else { return nil }
-                var only = run
-                only.results = run.results.filter { ids.contains($0.id) }
-                return only
-            }
-        } ?? runs
+    public static func files(
+        _ runs: [ConformanceRun], formats: Set<ReportFormat>,
+        caseFilesOf cases: [String: Set<CaseID>]? = nil
+    ) -> [(name: String, contents: @Sendable () throws -> Data)] {
+        let caseRuns =
+            cases.map { cases in
+                runs.compactMap { run -> ConformanceRun? in
+                    guard let ids = cases[run.agent] else { return nil }
+                    var only = run
+                    only.results = run.results.filter { ids.contains($0.id) }
+                    return only
+                }
+            } ?? runs
         var jobs: [(name: String, contents: @Sendable () throws -> Data)] = [(runFileName, { try AutobahnJSON.encodeRuns(runs) })]
         if formats.contains(.json) {
             jobs.append(("index.json", { try AutobahnJSON.encode(AutobahnJSON.index(runs)) }))
             for run in caseRuns {
                 for result in run.results {
-                    jobs.append((AutobahnJSON.caseFileName(agent: run.agent, id: result.id),
-                                 { try AutobahnJSON.encode(AutobahnJSON.caseReport(result, agent: run.agent, role: run.role ?? .client)) }))
+                    jobs.append(
+                        (
+                            AutobahnJSON.caseFileName(agent: run.agent, id: result.id),
+                            { try AutobahnJSON.encode(AutobahnJSON.caseReport(result, agent: run.agent, role: run.role ?? .client)) }
+                        ))
                 }
             }
         }
@@ -98,8 +106,11 @@ public enum ReportWriter {
             jobs.append(("index.html", { Data(HTMLReport.index(runs).utf8) }))
             for run in caseRuns {
                 for record in run.results {
-                    jobs.append((HTMLReport.casePagePath(agent: run.agent, id: record.id),
-                                 { Data(HTMLReport.casePage(record, run: run).utf8) }))
+                    jobs.append(
+                        (
+                            HTMLReport.casePagePath(agent: run.agent, id: record.id),
+                            { Data(HTMLReport.casePage(record, run: run).utf8) }
+                        ))
                 }
             }
         }

@@ -49,10 +49,11 @@ enum SavedRunCheck {
 
     /// Where a JSON decoder gave up, as a field path: `results[3].duration`.
     static func path(_ error: DecodingError) -> String {
-        let context: DecodingError.Context = switch error {
-        case .typeMismatch(_, let context), .valueNotFound(_, let context), .keyNotFound(_, let context), .dataCorrupted(let context): context
-        @unknown default: DecodingError.Context(codingPath: [], debugDescription: "\(error)")
-        }
+        let context: DecodingError.Context =
+            switch error {
+            case .typeMismatch(_, let context), .valueNotFound(_, let context), .keyNotFound(_, let context), .dataCorrupted(let context): context
+            @unknown default: DecodingError.Context(codingPath: [], debugDescription: "\(error)")
+            }
         var path = ""
         for key in context.codingPath {
             if let index = key.intValue { path += "[\(index)]" } else { path += (path.isEmpty ? "" : ".") + key.stringValue }

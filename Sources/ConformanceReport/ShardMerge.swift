@@ -27,7 +27,8 @@ public enum ShardMerge {
             }
             var whole = merged[position]
             guard whole.shard?.count == shard.count else {
-                throw Problem(description: "agent \(run.agent): shards of \(whole.shard.map { "\($0.count)" } ?? "?") and of \(shard.count) cannot be merged")
+                throw Problem(
+                    description: "agent \(run.agent): shards of \(whole.shard.map { "\($0.count)" } ?? "?") and of \(shard.count) cannot be merged")
             }
             guard indexes[run.agent]!.insert(shard.index).inserted else {
                 throw Problem(description: "agent \(run.agent): shard \(shard) appears twice")
@@ -48,7 +49,8 @@ public enum ShardMerge {
             if absent.isEmpty {
                 merged[position].shard = nil
             } else {
-                missing.append("agent \(agent): shard\(absent.count == 1 ? "" : "s") \(absent.map { "\($0)/\(count)" }.joined(separator: ", ")) missing")
+                missing.append(
+                    "agent \(agent): shard\(absent.count == 1 ? "" : "s") \(absent.map { "\($0)/\(count)" }.joined(separator: ", ")) missing")
             }
         }
         return (merged, missing)

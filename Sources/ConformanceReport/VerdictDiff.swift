@@ -66,9 +66,12 @@ public struct VerdictDiff: Sendable {
             for id in ids {
                 switch (before[id], after[id]) {
                 case let (was?, now?) where was != now:
-                    changes.append(now.isWorse(than: was) ? .regressed(agent: agent, id: id, from: was, to: now)
-                                   : was.isWorse(than: now) ? .improved(agent: agent, id: id, from: was, to: now)
-                                   : .changed(agent: agent, id: id, from: was, to: now))
+                    changes.append(
+                        now.isWorse(than: was)
+                            ? .regressed(agent: agent, id: id, from: was, to: now)
+                            : was.isWorse(than: now)
+                                ? .improved(agent: agent, id: id, from: was, to: now)
+                                : .changed(agent: agent, id: id, from: was, to: now))
                 case let (was?, nil): changes.append(.removed(agent: agent, id: id, was: was))
                 case let (nil, now?): changes.append(.added(agent: agent, id: id, now: now))
                 default: break
@@ -90,19 +93,24 @@ public struct VerdictDiff: Sendable {
             var outcomes: Outcomes = [:]
             for run in try ReportWriter.load(runFile) {
                 for record in run.results {
-                    outcomes[run.agent, default: [:]][record.id.rawValue] = Outcome(behavior: record.verdict.rawValue,
-                                                                                    behaviorClose: record.closeVerdict.rawValue)
+                    outcomes[run.agent, default: [:]][record.id.rawValue] = Outcome(
+                        behavior: record.verdict.rawValue,
+                        behaviorClose: record.closeVerdict.rawValue)
                 }
             }
             return outcomes
         }
         let indexFile = isDirectory.boolValue ? location.appendingPathComponent("index.json") : location
-        struct Entry: Decodable { var behavior: String; var behaviorClose: String }
+        struct Entry: Decodable {
+            var behavior: String
+            var behaviorClose: String
+        }
         do {
             let index = try JSONDecoder().decode([String: [String: Entry]].self, from: Data(contentsOf: indexFile))
             return index.mapValues { $0.mapValues { Outcome(behavior: $0.behavior, behaviorClose: $0.behaviorClose) } }
         } catch {
-            throw ReportWriter.ReportError(description: "\(indexFile.path) holds no readable results (\(ReportWriter.runFileName) or an Autobahn-style index.json): \(error)")
+            throw ReportWriter.ReportError(
+                description: "\(indexFile.path) holds no readable results (\(ReportWriter.runFileName) or an Autobahn-style index.json): \(error)")
         }
     }
 }

@@ -23,8 +23,10 @@ struct WireLogDecoder {
 
     private static func decodeStream(_ record: CaseRecord, _ direction: WireRecord.Direction, into decoded: inout Decoded) {
         guard let handshake = record.handshake, handshake.status == 101 else { return }
-        var parser = FrameParser(.init(senderRole: direction == .sent ? .client : .server, mode: .diagnostic,
-                                       maxFramePayloadLength: UInt64.max >> 1))
+        var parser = FrameParser(
+            .init(
+                senderRole: direction == .sent ? .client : .server, mode: .diagnostic,
+                maxFramePayloadLength: UInt64.max >> 1))
         // The head is followed by the first frame; find where it ends in the stream.
         var headBytesLeft = direction == .sent ? handshake.request.utf8.count : -1
         var headTail: [UInt8] = []

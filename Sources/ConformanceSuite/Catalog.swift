@@ -3,11 +3,10 @@ public import Scenario
 /// The conformance catalog: every case, in id order. Numbering follows Autobahn|Testsuite where a case
 /// corresponds (1.x–7.x, 9.x, 10.1, 12.x, 13.x); 0.x (opening handshake) and 11.x (keepalive and timeouts) are our own.
 public enum Catalog {
-    public static let all: [ScenarioCase] = (
-        HandshakeSection.cases + FramingSection.cases + PingPongSection.cases + ReservedBitsSection.cases
-            + OpcodeSection.cases + FragmentationSection.cases + UTF8Section.cases + CloseSection.cases
-            + AutoFragmentationSection.cases + KeepaliveSection.cases + LimitsSection.cases + CompressionSection.cases
-    ).sorted { $0.id < $1.id }
+    public static let all: [ScenarioCase] =
+        (HandshakeSection.cases + FramingSection.cases + PingPongSection.cases + ReservedBitsSection.cases
+        + OpcodeSection.cases + FragmentationSection.cases + UTF8Section.cases + CloseSection.cases
+        + AutoFragmentationSection.cases + KeepaliveSection.cases + LimitsSection.cases + CompressionSection.cases).sorted { $0.id < $1.id }
 
     /// The sections that load the server (large messages, many round trips, compression) rather than probe
     /// one rule each: slow under simulation in a debug build, so the repeated sweeps of the tests leave them out.

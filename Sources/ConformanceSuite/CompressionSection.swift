@@ -13,12 +13,13 @@ enum CompressionSection {
         (16, nil), (64, nil), (256, nil), (1024, nil), (4096, nil), (8192, nil), (16384, nil), (32768, nil),
         (65536, nil), (131_072, nil),
         (8192, 256), (16384, 256), (32768, 256), (65536, 256), (131_072, 256), (131_072, 1024), (131_072, 4096),
-        (131_072, 32768),
+        (131_072, 32768)
     ]
 
     /// The default offer: the client may be asked for no context takeover and a smaller window.
-    static let defaultOffer = ExtensionOffer(name: "permessage-deflate",
-                                             parameters: [("client_no_context_takeover", nil), ("client_max_window_bits", nil)])
+    static let defaultOffer = ExtensionOffer(
+        name: "permessage-deflate",
+        parameters: [("client_no_context_takeover", nil), ("client_max_window_bits", nil)])
 
     private static func offer(serverNoContextTakeover: Bool, serverMaxWindowBits: Int?) -> ExtensionOffer {
         var offer = defaultOffer
@@ -30,7 +31,7 @@ enum CompressionSection {
     private static var dataSets: [ScenarioCase] {
         let sets: [(MessageCorpus, Opcode)] = [
             (MessageCorpora.json, .text), (MessageCorpora.bitmap, .binary), (MessageCorpora.prose, .binary),
-            (MessageCorpora.html, .text), (MessageCorpora.document, .binary),
+            (MessageCorpora.html, .text), (MessageCorpora.document, .binary)
         ]
         return sets.enumerated().flatMap { index, set in
             group(12, index + 1, corpus: set.0, opcode: set.1, offers: [defaultOffer])
@@ -47,21 +48,26 @@ enum CompressionSection {
             [offer(serverNoContextTakeover: false, serverMaxWindowBits: 15)],
             [offer(serverNoContextTakeover: true, serverMaxWindowBits: 9)],
             [offer(serverNoContextTakeover: true, serverMaxWindowBits: 15)],
-            [offer(serverNoContextTakeover: true, serverMaxWindowBits: 9), offer(serverNoContextTakeover: true, serverMaxWindowBits: nil),
-             defaultOffer],
+            [
+                offer(serverNoContextTakeover: true, serverMaxWindowBits: 9), offer(serverNoContextTakeover: true, serverMaxWindowBits: nil),
+                defaultOffer
+            ]
         ]
         return offers.enumerated().flatMap { index, offers in
             group(13, index + 1, corpus: MessageCorpora.json, opcode: .text, offers: offers)
         }
     }
 
-    private static func group(_ section: Int, _ group: Int, corpus: MessageCorpus, opcode: Opcode,
-                              offers: [ExtensionOffer]) -> [ScenarioCase] {
+    private static func group(
+        _ section: Int, _ group: Int, corpus: MessageCorpus, opcode: Opcode,
+        offers: [ExtensionOffer]
+    ) -> [ScenarioCase] {
         let offered = offers.map(\.description).joined(separator: ", ")
         return rows.enumerated().map { index, row in
             let cut = row.fragment.map { ", cut into \($0)-byte frames" } ?? ""
-            let trips = RoundTrips(opcode, size: row.size, count: 1000, fragmentSize: row.fragment, corpus: corpus,
-                                   compressed: true, budgeted: true, timeout: .seconds(120))
+            let trips = RoundTrips(
+                opcode, size: row.size, count: 1000, fragmentSize: row.fragment, corpus: corpus,
+                compressed: true, budgeted: true, timeout: .seconds(120))
             return ScenarioCase(
                 "\(section).\(group).\(index + 1)", "Compressed \(row.size)-byte messages\(cut): \(corpus.name)",
                 sends: "Offers \(offered); then up to 1000 compressed \(opcode) messages of \(row.size) bytes\(cut), "

@@ -18,11 +18,15 @@ enum LimitsSection {
 
     private static func size(_ bytes: Int) -> String { bytes >= mib ? "\(bytes / mib) MiB" : "\(bytes / kib) KiB" }
 
-    private static func echoCase(_ id: CaseID, _ title: String, sends: String, _ trips: RoundTrips, chop: Int? = nil,
-                                 deadline: Duration) -> ScenarioCase {
-        ScenarioCase(id, title, sends: sends,
-                     expectation: "Every message is echoed intact (in any fragmentation), within \(deadline.formatted); the time is reported.",
-                     rfc: [Payloads.rfc("5.4"), Payloads.rfc("5.6")], checks: [.limits], deadline: deadline + .seconds(5)) {
+    private static func echoCase(
+        _ id: CaseID, _ title: String, sends: String, _ trips: RoundTrips, chop: Int? = nil,
+        deadline: Duration
+    ) -> ScenarioCase {
+        ScenarioCase(
+            id, title, sends: sends,
+            expectation: "Every message is echoed intact (in any fragmentation), within \(deadline.formatted); the time is reported.",
+            rfc: [Payloads.rfc("5.4"), Payloads.rfc("5.6")], checks: [.limits], deadline: deadline + .seconds(5)
+        ) {
             if let chop { Chop.writes(ofSize: chop) }
             Step.roundTrips(trips)
         }
@@ -33,10 +37,11 @@ enum LimitsSection {
         let sizes = [64 * kib, 256 * kib, 1 * mib, 4 * mib, 8 * mib, 16 * mib]
         return [(Opcode.text, 1), (.binary, 2)].flatMap { opcode, group in
             sizes.enumerated().map { index, bytes in
-                echoCase("9.\(group).\(index + 1)", "One \(size(bytes)) \(opcode) message",
-                         sends: "A single \(opcode) message of \(bytes) bytes in one frame.",
-                         RoundTrips(opcode, size: bytes, corpus: corpus(opcode), timeout: .seconds(index < 3 ? 20 : 60)),
-                         deadline: .seconds(index < 3 ? 20 : 60))
+                echoCase(
+                    "9.\(group).\(index + 1)", "One \(size(bytes)) \(opcode) message",
+                    sends: "A single \(opcode) message of \(bytes) bytes in one frame.",
+                    RoundTrips(opcode, size: bytes, corpus: corpus(opcode), timeout: .seconds(index < 3 ? 20 : 60)),
+                    deadline: .seconds(index < 3 ? 20 : 60))
             }
         }
     }
@@ -52,10 +57,11 @@ enum LimitsSection {
                 let frames = 4 * mib / fragment
                 var trips = RoundTrips(opcode, size: 4 * mib, fragmentSize: fragment, corpus: corpus(opcode), timeout: .seconds(60))
                 trips.emptyFinalFragment = frames > 1
-                return echoCase("9.\(group).\(index + 1)", "A 4 MiB \(opcode) message in \(fragment >= kib ? size(fragment) : "\(fragment)-byte") fragments",
-                                sends: "A \(opcode) message of \(4 * mib) bytes as \(frames) frames of \(fragment) bytes"
-                                    + (frames > 1 ? ", then an empty final continuation frame." : "."),
-                                trips, deadline: .seconds(60))
+                return echoCase(
+                    "9.\(group).\(index + 1)", "A 4 MiB \(opcode) message in \(fragment >= kib ? size(fragment) : "\(fragment)-byte") fragments",
+                    sends: "A \(opcode) message of \(4 * mib) bytes as \(frames) frames of \(fragment) bytes"
+                        + (frames > 1 ? ", then an empty final continuation frame." : "."),
+                    trips, deadline: .seconds(60))
             }
         }
     }
@@ -65,10 +71,11 @@ enum LimitsSection {
         let chops = [64, 128, 256, 512, 1024, 2048]
         return [(Opcode.text, 5), (.binary, 6)].flatMap { opcode, group in
             chops.enumerated().map { index, chop in
-                echoCase("9.\(group).\(index + 1)", "A 1 MiB \(opcode) message written in \(chop)-byte chops",
-                         sends: "A \(opcode) message of \(mib) bytes in one frame, written to the socket \(chop) bytes at a time.",
-                         RoundTrips(opcode, size: mib, corpus: corpus(opcode), timeout: .seconds(60)), chop: chop,
-                         deadline: .seconds(60))
+                echoCase(
+                    "9.\(group).\(index + 1)", "A 1 MiB \(opcode) message written in \(chop)-byte chops",
+                    sends: "A \(opcode) message of \(mib) bytes in one frame, written to the socket \(chop) bytes at a time.",
+                    RoundTrips(opcode, size: mib, corpus: corpus(opcode), timeout: .seconds(60)), chop: chop,
+                    deadline: .seconds(60))
             }
         }
     }
@@ -78,10 +85,11 @@ enum LimitsSection {
         let sizes = [0, 16, 64, 256, 1024, 4096]
         return [(Opcode.text, 7), (.binary, 8)].flatMap { opcode, group in
             sizes.enumerated().map { index, bytes in
-                echoCase("9.\(group).\(index + 1)", "1000 round trips of \(bytes)-byte \(opcode) messages",
-                         sends: "1000 \(opcode) messages of \(bytes) bytes, each sent once the previous one is echoed.",
-                         RoundTrips(opcode, size: bytes, count: 1000, corpus: corpus(opcode), timeout: .seconds(60)),
-                         deadline: .seconds(60))
+                echoCase(
+                    "9.\(group).\(index + 1)", "1000 round trips of \(bytes)-byte \(opcode) messages",
+                    sends: "1000 \(opcode) messages of \(bytes) bytes, each sent once the previous one is echoed.",
+                    RoundTrips(opcode, size: bytes, count: 1000, corpus: corpus(opcode), timeout: .seconds(60)),
+                    deadline: .seconds(60))
             }
         }
     }

@@ -11,8 +11,9 @@ enum MessageCorpora {
     static let document = MessageCorpus(name: "Document, mostly compressed streams (binary, 1 MiB)", bytes: makeDocument(size: 1 << 20))
     /// Autobahn|Testsuite's 9.x text filler and a binary counterpart, repeated to 64 KiB so that slicing a
     /// 16 MiB message takes 256 copies rather than millions.
-    static let limitsText = MessageCorpus(name: "repeated ASCII pattern",
-                                          bytes: Array(repeating: Array("BAsd7&jh23".utf8), count: 6_554).flatMap { $0 })
+    static let limitsText = MessageCorpus(
+        name: "repeated ASCII pattern",
+        bytes: Array(repeating: Array("BAsd7&jh23".utf8), count: 6_554).flatMap { $0 })
     static let limitsBinary = MessageCorpus(name: "repeated byte 0xFE", bytes: [UInt8](repeating: 0xFE, count: 64 << 10))
 
     /// A deterministic generator (SplitMix64) for the corpora.
@@ -32,7 +33,7 @@ enum MessageCorpora {
     private static let words = [
         "the", "of", "and", "frame", "message", "server", "client", "window", "context", "night", "study", "spirit",
         "world", "heaven", "earth", "knowledge", "light", "shadow", "voice", "answer", "question", "morning", "song",
-        "river", "mountain", "letter", "word", "deed", "power", "beginning", "sleep", "dream", "wander", "listen",
+        "river", "mountain", "letter", "word", "deed", "power", "beginning", "sleep", "dream", "wander", "listen"
     ]
 
     private static func makeProse(size: Int) -> [UInt8] {
@@ -53,7 +54,8 @@ enum MessageCorpora {
         while text.utf8.count < size - 200 {
             id += 1
             let tags = (0..<(1 + random.below(4))).map { _ in "\"\(random.pick(words))\"" }.joined(separator: ",")
-            text += "{\"id\":\(id),\"name\":\"\(random.pick(words)) \(random.pick(words))\",\"score\":\(random.below(100_000)),"
+            text +=
+                "{\"id\":\(id),\"name\":\"\(random.pick(words)) \(random.pick(words))\",\"score\":\(random.below(100_000)),"
                 + "\"active\":\(random.below(2) == 0),\"tags\":[\(tags)],\"ratio\":0.\(random.below(1_000_000))},"
         }
         text.removeLast()
@@ -70,7 +72,7 @@ enum MessageCorpora {
                 "<p class=\"text\">\(words)</p>\n",
                 "<div id=\"d\(random.below(10_000))\"><a href=\"/\(random.pick(Self.words))\">\(words)</a></div>\n",
                 "<ul><li>\(words)</li><li>\(random.pick(Self.words))</li></ul>\n",
-                "<h2>\(words.prefix(30))</h2>\n",
+                "<h2>\(words.prefix(30))</h2>\n"
             ])
         }
         return Array((text.utf8.prefix(size - 15) + Array("</body></html>\n".utf8)))

@@ -30,7 +30,8 @@ enum DeflateTarget {
                 for message in pieces(data, size, cuts, cutCount) {
                     let compressed = compressor.compress(message)
                     guard let plain = try? decompressor.decompress(compressed, limit: .max) + decompressor.finishMessage(limit: .max),
-                          plain == message else { return 0 }
+                        plain == message
+                    else { return 0 }
                 }
                 return 1
             }

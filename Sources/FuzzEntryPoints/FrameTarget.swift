@@ -7,8 +7,9 @@ enum FrameTarget {
     static let maxFramePayloadLength: UInt64 = 1 << 20
 
     static func configuration(_ role: Int32, _ mode: Int32) -> FrameParser.Configuration {
-        FrameParser.Configuration(senderRole: role == 0 ? .client : .server, mode: mode == 0 ? .strict : .diagnostic,
-                                  maxFramePayloadLength: maxFramePayloadLength)
+        FrameParser.Configuration(
+            senderRole: role == 0 ? .client : .server, mode: mode == 0 ? .strict : .diagnostic,
+            maxFramePayloadLength: maxFramePayloadLength)
     }
 
     /// The function table the C shim calls (built on demand: C function tables are not Sendable).

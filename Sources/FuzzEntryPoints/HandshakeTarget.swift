@@ -13,7 +13,7 @@ enum HandshakeTarget {
                 var found: (head: [UInt8], rest: [UInt8])?
                 for piece in pieces(data, size, cuts, cutCount) {
                     if found != nil {
-                        found!.rest += piece  // after the head, everything is left for the WebSocket layer
+                        found!.rest += piece // after the head, everything is left for the WebSocket layer
                         continue
                     }
                     do {

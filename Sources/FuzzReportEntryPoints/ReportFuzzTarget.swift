@@ -1,5 +1,5 @@
-public import Foundation
 import ConformanceReport
+public import Foundation
 import Scenario
 
 /// Fuzz targets for the files wsspec reads back: saved runs (`wsspec report`, `wsspec diff`) and baselines
@@ -17,7 +17,8 @@ public enum ReportFuzzTarget: String, CaseIterable, Sendable {
         switch self {
         case .savedRun:
             guard let runs = try? ReportWriter.decodeRuns(data, file: "input"),
-                  let merged = try? ShardMerge.merge(runs) else { return false }
+                let merged = try? ShardMerge.merge(runs)
+            else { return false }
             for (_, contents) in ReportWriter.files(merged.runs, formats: Set(ReportFormat.allCases)) { _ = try? contents() }
             _ = RunExit.decide(merged.runs, expected: merged.runs.first.map { $0.results.map(\.id) })
             if let first = merged.runs.first { _ = Baseline(accepting: first).text(target: first.target) }

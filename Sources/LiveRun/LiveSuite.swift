@@ -19,9 +19,11 @@ public struct LiveSuite: Sendable {
     /// What the cases sent, so that one that receives another's message can say so (a relaying server).
     private let crossTalk = CrossTalkMonitor()
 
-    public init(url: WebSocketURL, parameters: RunParameters = RunParameters(), trust: ClientTrust = .system,
-                connectTimeout: Duration = .seconds(5), seed: UInt64 = 1,
-                group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) throws(TLSSetupError) {
+    public init(
+        url: WebSocketURL, parameters: RunParameters = RunParameters(), trust: ClientTrust = .system,
+        connectTimeout: Duration = .seconds(5), seed: UInt64 = 1,
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) throws(TLSSetupError) {
         self.url = url
         self.parameters = parameters
         self.parameters.path = url.target
@@ -43,12 +45,14 @@ public struct LiveSuite: Sendable {
 
     private func openingHandshake(on transport: NIOTransport) async -> Result<Void, ConnectError> {
         func notWebSocket(_ detail: String) -> Result<Void, ConnectError> { .failure(ConnectError(url: url, cause: .notWebSocket, detail: detail)) }
-        let request = ClientHandshakeRequest(target: parameters.path, host: parameters.host,
-                                             nonce: (0..<16).map { _ in UInt8.random(in: 0...255) },
-                                             origin: parameters.origin, subprotocols: parameters.requiredSubprotocol.map { [$0] } ?? [],
-                                             extraHeaders: parameters.extraHeaders)
-        let outcome = await ClientOpening.open(request, over: transport, maskKeys: FixedMaskKeySource(.zero),
-                                               timeout: parameters.handshakeTimeout)
+        let request = ClientHandshakeRequest(
+            target: parameters.path, host: parameters.host,
+            nonce: (0..<16).map { _ in UInt8.random(in: 0...255) },
+            origin: parameters.origin, subprotocols: parameters.requiredSubprotocol.map { [$0] } ?? [],
+            extraHeaders: parameters.extraHeaders)
+        let outcome = await ClientOpening.open(
+            request, over: transport, maskKeys: FixedMaskKeySource(.zero),
+            timeout: parameters.handshakeTimeout)
         switch outcome {
         case .upgraded(_, _, let connection):
             // Leave politely: a normal closure, masked as a client must.
@@ -64,8 +68,10 @@ public struct LiveSuite: Sendable {
         case .ended:
             return notWebSocket("the server closed the connection without answering the opening request")
         case .timedOut:
-            return .failure(ConnectError(url: url, cause: .timeout,
-                                         detail: "no answer to the opening request within \(parameters.handshakeTimeout.formatted)"))
+            return .failure(
+                ConnectError(
+                    url: url, cause: .timeout,
+                    detail: "no answer to the opening request within \(parameters.handshakeTimeout.formatted)"))
         }
     }
 
@@ -87,11 +93,15 @@ public struct LiveSuite: Sendable {
 
     /// Runs `cases`, `jobs` at a time, the longest first; results come back in the cases' order. `started`
     /// hears of each case as it starts, `progress` of each result as it arrives.
-    public func run(_ cases: [ScenarioCase], jobs: Int = 1,
-                    started: @escaping @Sendable (ScenarioCase) -> Void = { _ in },
-                    progress: @escaping @Sendable (CaseResult) -> Void = { _ in }) async -> [CaseResult] {
+    public func run(
+        _ cases: [ScenarioCase], jobs: Int = 1,
+        started: @escaping @Sendable (ScenarioCase) -> Void = { _ in },
+        progress: @escaping @Sendable (CaseResult) -> Void = { _ in }
+    ) async -> [CaseResult] {
         let parameters = parameters
-        return await ParallelCases.run(cases, jobs: jobs, estimate: { $0.timing(parameters).estimate() },
-                                       started: started, progress: progress) { await run($0) }
+        return await ParallelCases.run(
+            cases, jobs: jobs, estimate: { $0.timing(parameters).estimate() },
+            started: started, progress: progress
+        ) { await run($0) }
     }
 }

@@ -22,8 +22,9 @@ public final class EchoServer: ServerSession {
     public func receive(_ bytes: [UInt8]) -> [ServerAction] {
         var actions: [ServerAction] = []
         let handshake = ServerHandshake(subprotocols: configuration.subprotocols, permessageDeflate: configuration.permessageDeflate)
-        let opening = shell.receive(bytes, configuration: configuration.connection.sharing(messageMemory), into: &actions,
-                                    decide: handshake.respond(to:))
+        let opening = shell.receive(
+            bytes, configuration: configuration.connection.sharing(messageMemory), into: &actions,
+            decide: handshake.respond(to:))
         if case .upgraded = opening {
             shell.start(configuration.pingInterval.map { Keepalive(interval: $0, timeout: configuration.pongTimeout) }, into: &actions)
         }

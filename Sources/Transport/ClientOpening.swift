@@ -29,7 +29,8 @@ public enum ClientOpening {
         configuration: Connection.Configuration = Connection.Configuration(), maskKeys: any MaskKeySource,
         timeout: Duration, send: (([UInt8]) async -> Void)? = nil, received: ([UInt8]) -> Void = { _ in }
     ) async -> Outcome {
-        await transport.openingHandshake.open(request, over: transport, sending: bytes, configuration: configuration,
-                                              maskKeys: maskKeys, timeout: timeout, send: send, received: received)
+        await transport.openingHandshake.open(
+            request, over: transport, sending: bytes, configuration: configuration,
+            maskKeys: maskKeys, timeout: timeout, send: send, received: received)
     }
 }

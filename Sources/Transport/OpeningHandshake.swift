@@ -18,9 +18,11 @@ public protocol ClientOpeningHandshake: Sendable {
 
     /// Sends `request` (as `bytes` when given, with what the caller sends behind it; through `send` when given),
     /// and reads the answer within `timeout` of sending it; `received` sees every chunk read, as it came.
-    func open(_ request: ClientHandshakeRequest, over transport: any ByteTransport, sending bytes: [UInt8]?,
-              configuration: Connection.Configuration, maskKeys: any MaskKeySource, timeout: Duration,
-              send: (([UInt8]) async -> Void)?, received: ([UInt8]) -> Void) async -> ClientOpening.Outcome
+    func open(
+        _ request: ClientHandshakeRequest, over transport: any ByteTransport, sending bytes: [UInt8]?,
+        configuration: Connection.Configuration, maskKeys: any MaskKeySource, timeout: Duration,
+        send: (([UInt8]) async -> Void)?, received: ([UInt8]) -> Void
+    ) async -> ClientOpening.Outcome
 }
 
 /// RFC 6455 §4.1: a GET with `Upgrade: websocket` on the connection itself, answered by 101 (`ClientUpgrade`).
@@ -29,9 +31,11 @@ public struct HTTP1Upgrade: ClientOpeningHandshake {
 
     public var kind: OpeningHandshakeKind { .http1Upgrade }
 
-    public func open(_ request: ClientHandshakeRequest, over transport: any ByteTransport, sending bytes: [UInt8]?,
-                     configuration: Connection.Configuration, maskKeys: any MaskKeySource, timeout: Duration,
-                     send: (([UInt8]) async -> Void)?, received: ([UInt8]) -> Void) async -> ClientOpening.Outcome {
+    public func open(
+        _ request: ClientHandshakeRequest, over transport: any ByteTransport, sending bytes: [UInt8]?,
+        configuration: Connection.Configuration, maskKeys: any MaskKeySource, timeout: Duration,
+        send: (([UInt8]) async -> Void)?, received: ([UInt8]) -> Void
+    ) async -> ClientOpening.Outcome {
         let bytes = bytes ?? request.serialize()
         if let send { await send(bytes) } else { await transport.write(bytes, until: transport.elapsed + timeout) }
         let deadline = transport.elapsed + timeout

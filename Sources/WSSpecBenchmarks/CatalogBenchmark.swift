@@ -29,8 +29,9 @@ enum CatalogBenchmark {
         let allOne = await clock.measure { _ = await whole.run(Catalog.all, seed: 7, jobs: jobs) }
         var allChanges = 0
         let allTen = await clock.measure { allChanges = await whole.sweep(Catalog.all, seeds: 10, jobs: jobs).changes.count }
-        return Figures(cases: results.count, oneSeedSeconds: one.seconds, hundredSeedsSeconds: hundred.seconds,
-                       failures: results.filter { !$0.passed }.count, verdictChanges: changes, allCases: Catalog.all.count,
-                       allOneSeedSeconds: allOne.seconds, allTenSeedsSeconds: allTen.seconds, allVerdictChanges: allChanges)
+        return Figures(
+            cases: results.count, oneSeedSeconds: one.seconds, hundredSeedsSeconds: hundred.seconds,
+            failures: results.filter { !$0.passed }.count, verdictChanges: changes, allCases: Catalog.all.count,
+            allOneSeedSeconds: allOne.seconds, allTenSeedsSeconds: allTen.seconds, allVerdictChanges: allChanges)
     }
 }

@@ -2,10 +2,11 @@ import NIOCore
 import NIOEmbedded
 import NIOWebSocket
 import WebSocketCore
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Decode + unmask throughput of masked client frames: wsspec's `FrameParser`, SwiftNIO's
@@ -21,7 +22,7 @@ enum DecodeBenchmark {
     static let sizes: [(label: String, payload: Int, frames: Int)] = [
         ("125 B", 125, 32_768),
         ("64 KiB", 64 << 10, 64),
-        ("16 MiB", 16 << 20, 1),
+        ("16 MiB", 16 << 20, 1)
     ]
 
     static func run() throws -> [Row] {

@@ -2,10 +2,11 @@ import NIOCore
 import NIOEmbedded
 import NIOWebSocket
 import WebSocketCore
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// One message received whole through the server's receive path (parser, reassembly, unmasking), sent in one
@@ -29,7 +30,7 @@ enum FragmentedDecodeBenchmark {
         ("1 MiB / 64 B", 1 << 20, 64),
         ("16 MiB / 64 B", 16 << 20, 64),
         ("1 MiB / 1 B", 1 << 20, 1),
-        ("16 MiB / 1 B", 16 << 20, 1),
+        ("16 MiB / 1 B", 16 << 20, 1)
     ]
 
     static let readSize = 64 << 10
@@ -62,8 +63,9 @@ enum FragmentedDecodeBenchmark {
                 let channel = EmbeddedChannel()
                 try channel.pipeline.syncOperations.addHandlers([
                     ByteToMessageHandler(WebSocketFrameDecoder(maxFrameSize: shape.size)),
-                    NIOWebSocketFrameAggregator(minNonFinalFragmentSize: 0, maxAccumulatedFrameCount: Int.max,
-                                                maxAccumulatedFrameSize: shape.size),
+                    NIOWebSocketFrameAggregator(
+                        minNonFinalFragmentSize: 0, maxAccumulatedFrameCount: Int.max,
+                        maxAccumulatedFrameSize: shape.size)
                 ])
                 var checksum = 0
                 for read in nioReads {

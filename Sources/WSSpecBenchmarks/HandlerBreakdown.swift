@@ -13,23 +13,60 @@ enum HandlerBreakdown {
         let n = 3000
         var t = clock.measure { for _ in 0..<n { _ = TestServer(router: echo) } }
         print("TestServer()", t.seconds / Double(n) * 1e6)
-        t = try await clock.measure { for _ in 0..<n { let s = TestServer(router: echo); _ = try await s.connect("/echo") } }
+        t = try await clock.measure {
+            for _ in 0..<n {
+                let s = TestServer(router: echo)
+                _ = try await s.connect("/echo")
+            }
+        }
         print("+connect", t.seconds / Double(n) * 1e6)
-        t = try await clock.measure { for _ in 0..<n { let s = TestServer(router: echo); let c = try await s.connect("/echo"); try await c.send(text: "x") } }
+        t = try await clock.measure {
+            for _ in 0..<n {
+                let s = TestServer(router: echo)
+                let c = try await s.connect("/echo")
+                try await c.send(text: "x")
+            }
+        }
         print("+send", t.seconds / Double(n) * 1e6)
-        t = try await clock.measure { for _ in 0..<n { let s = TestServer(router: echo); let c = try await s.connect("/echo"); try await c.send(text: "x"); _ = try await c.receive() } }
+        t = try await clock.measure {
+            for _ in 0..<n {
+                let s = TestServer(router: echo)
+                let c = try await s.connect("/echo")
+                try await c.send(text: "x")
+                _ = try await c.receive()
+            }
+        }
         print("+receive", t.seconds / Double(n) * 1e6)
-        t = try await clock.measure { for _ in 0..<n { let s = TestServer(router: echo); let c = try await s.connect("/echo"); try await c.send(text: "x"); _ = try await c.receive(); try await c.close() } }
+        t = try await clock.measure {
+            for _ in 0..<n {
+                let s = TestServer(router: echo)
+                let c = try await s.connect("/echo")
+                try await c.send(text: "x")
+                _ = try await c.receive()
+                try await c.close()
+            }
+        }
         print("+close", t.seconds / Double(n) * 1e6)
         var keep: [TestServer] = []
         keep.reserveCapacity(n)
-        t = try await clock.measure { for _ in 0..<n { let s = TestServer(router: echo); _ = try await s.connect("/echo"); keep.append(s) } }
+        t = try await clock.measure {
+            for _ in 0..<n {
+                let s = TestServer(router: echo)
+                _ = try await s.connect("/echo")
+                keep.append(s)
+            }
+        }
         print("connect without deinit", t.seconds / Double(n) * 1e6)
         t = clock.measure { keep = [] }
         print("deinit of a connected server", t.seconds / Double(n) * 1e6)
         let s1 = TestServer(router: echo)
         let c1 = try await s1.connect("/echo")
-        t = try await clock.measure { for _ in 0..<n { try await c1.send(text: "x"); _ = try await c1.receive() } }
+        t = try await clock.measure {
+            for _ in 0..<n {
+                try await c1.send(text: "x")
+                _ = try await c1.receive()
+            }
+        }
         print("send+receive on one connection", t.seconds / Double(n) * 1e6)
         let sim = TestServer(router: echo).simulation
         t = try clock.measure { for _ in 0..<n { _ = try sim.runTask { 1 } } }

@@ -4,9 +4,9 @@ import Scenario
 import WebSocketNIO
 
 #if canImport(Glibc)
-import Glibc
-import WebSocketServer
-import LiveRun
+    import Glibc
+    import WebSocketServer
+    import LiveRun
 #endif
 
 /// The load sections against the reference server over TCP loopback: 9.x (limits and performance), then 12.x
@@ -39,11 +39,13 @@ enum LoadBenchmark {
             let elapsed = await clock.measure { results = await suite.run(cases, jobs: jobs) }
             let slowest = results.max { $0.duration < $1.duration }!
             let ratios = results.compactMap { result in result.measurements.first { $0.name == "compression ratio sent" }?.value }
-            sections.append(Section(name: name, cases: cases.count, notPassed: results.count { !$0.passed },
-                                    seconds: elapsed.seconds, peakMiB: peakResidentMiB(),
-                                    slowest: (slowest.id, slowest.duration.seconds),
-                                    compressionRatio: ratios.isEmpty ? nil : ratios.reduce(0, +) / Double(ratios.count),
-                                    problems: results.filter { !$0.passed }.map(\.summary)))
+            sections.append(
+                Section(
+                    name: name, cases: cases.count, notPassed: results.count { !$0.passed },
+                    seconds: elapsed.seconds, peakMiB: peakResidentMiB(),
+                    slowest: (slowest.id, slowest.duration.seconds),
+                    compressionRatio: ratios.isEmpty ? nil : ratios.reduce(0, +) / Double(ratios.count),
+                    problems: results.filter { !$0.passed }.map(\.summary)))
         }
         await server.stop()
         return sections

@@ -1,9 +1,9 @@
 import ConformanceSuite
+import LiveRun
 import ReferenceServer
 import Scenario
 import WebSocketNIO
 import WebSocketServer
-import LiveRun
 
 /// Sections 1–7 and 10 against the reference server over real TCP on loopback, beside the same cases
 /// in-process under simulation (the same runner and server without sockets).
@@ -35,7 +35,8 @@ enum LoopbackBenchmark {
             simulated = min(simulated, await clock.measure { _ = await simulation.run(cases, jobs: 2) })
         }
         let longest = results.max { $0.duration < $1.duration }!
-        return Figures(cases: cases.count, notPassed: results.count { !$0.passed }, loopbackSeconds: best.seconds,
-                       simulatedSeconds: simulated.seconds, longestCase: (longest.id, longest.duration.seconds))
+        return Figures(
+            cases: cases.count, notPassed: results.count { !$0.passed }, loopbackSeconds: best.seconds,
+            simulatedSeconds: simulated.seconds, longestCase: (longest.id, longest.duration.seconds))
     }
 }

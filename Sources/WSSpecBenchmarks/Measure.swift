@@ -26,8 +26,6 @@ func measure(bytesPerRun: Int, runs: Int = 7, minimumSeconds: Double = 0.05, _ b
     return Measurement(bytesPerRun: bytesPerRun, seconds: best)
 }
 
-
-
 func formatted(_ value: Double, decimals: Int = 2) -> String {
     var scale = 1.0
     for _ in 0..<decimals { scale *= 10 }

@@ -23,8 +23,9 @@ enum ReportBenchmark {
             if index >= results.count { record.id = CaseID(parsing: "\(100 + index / 100).\(index % 100 + 1)")! }
             records.append(record)
         }
-        let run = ConformanceRun(agent: "reference", target: "in-process", startedAt: Date(), duration: .seconds(1), seed: 0,
-                                 strict: false, records: records)
+        let run = ConformanceRun(
+            agent: "reference", target: "in-process", startedAt: Date(), duration: .seconds(1), seed: 0,
+            strict: false, records: records)
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wsspec-bench-report-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         let clock = ContinuousClock()
@@ -34,7 +35,8 @@ enum ReportBenchmark {
             best = min(best, try clock.measure { files = try ReportWriter.write(run, formats: Set(ReportFormat.allCases), to: directory) })
         }
         let size = { (url: URL) in (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0 }
-        return Figures(cases: records.count, files: files.count, seconds: best.seconds,
-                       indexBytes: size(directory.appendingPathComponent("index.html")), totalBytes: files.reduce(0) { $0 + size($1) })
+        return Figures(
+            cases: records.count, files: files.count, seconds: best.seconds,
+            indexBytes: size(directory.appendingPathComponent("index.html")), totalBytes: files.reduce(0) { $0 + size($1) })
     }
 }

@@ -68,7 +68,8 @@ enum SimulatedEchoBenchmark {
             simulation.run()
         }
         precondition(received == messages, "echo run ended after \(received) of \(messages) messages")
-        return Result(messages: messages, events: simulation.eventCount,
-                      virtualSeconds: Double(simulation.now.nanoseconds) / 1e9, wallSeconds: wall.seconds)
+        return Result(
+            messages: messages, events: simulation.eventCount,
+            virtualSeconds: Double(simulation.now.nanoseconds) / 1e9, wallSeconds: wall.seconds)
     }
 }

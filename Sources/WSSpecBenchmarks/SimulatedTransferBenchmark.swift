@@ -1,11 +1,11 @@
 import ConformanceSuite
+import LiveRun
 import ReferenceServer
 import Scenario
 import WebSocketCore
 import WebSocketNIO
-import WireSim
 import WebSocketServer
-import LiveRun
+import WireSim
 
 /// A 16 MiB binary message each way over the simulated network, under each segmentation
 /// a seed can choose and a few harsher ones, beside `memcpy` of the same bytes; then the 16 MiB load case
@@ -28,7 +28,7 @@ enum SimulatedTransferBenchmark {
         ("ideal (seed 0)", .ideal),
         ("seeded 1-512 B", InProcessSuite.seededLink(7)),
         ("fixed 64 B", LinkOptions(segmentation: .fixed(64))),
-        ("fixed 16 B", LinkOptions(segmentation: .fixed(16))),
+        ("fixed 16 B", LinkOptions(segmentation: .fixed(16)))
     ]
 
     static func transfers(runs: Int = 5) -> [Row] {
@@ -51,12 +51,16 @@ enum SimulatedTransferBenchmark {
     private static func transfer(_ payload: [UInt8], _ options: LinkOptions, fromClient: Bool) -> (Double, Int) {
         let simulation = Simulation(seed: 1, tracing: false)
         let link = SimulatedLink(simulation: simulation, options: options)
-        let client = SimulatedEchoBenchmark.Endpoint(Connection(role: .client, maskKeys: SeededMaskKeySource(seed: 1)),
-                                                     link: link, side: .a)
+        let client = SimulatedEchoBenchmark.Endpoint(
+            Connection(role: .client, maskKeys: SeededMaskKeySource(seed: 1)),
+            link: link, side: .a)
         let server = SimulatedEchoBenchmark.Endpoint(Connection(role: .server), link: link, side: .b)
         var received = 0
         let receiver = fromClient ? server : client
-        receiver.onBinary = { _, bytes in received = bytes.count; blackHole &+= Int(bytes[bytes.count / 2]) }
+        receiver.onBinary = { _, bytes in
+            received = bytes.count
+            blackHole &+= Int(bytes[bytes.count / 2])
+        }
         let wall = ContinuousClock().measure {
             (fromClient ? client : server).send(binary: payload)
             simulation.run()

@@ -12,7 +12,7 @@ enum UTF8Benchmark {
     static let samples: [(label: String, text: String)] = [
         ("ASCII", "The quick brown fox jumps over the lazy dog; WebSocket frames carry text and binary data. "),
         ("mixed European", "Größenmaßstäbe für Übergänge, déjà vu à la française, Łódź i Kraków, ñandú en España. "),
-        ("CJK", "網路通訊協定在單一連線上提供全雙工通道。ウェブソケットは双方向通信を実現する。웹소켓 통신 규약。"),
+        ("CJK", "網路通訊協定在單一連線上提供全雙工通道。ウェブソケットは双方向通信を実現する。웹소켓 통신 규약。")
     ]
 
     static func run(targetBytes: Int = 4 << 20) -> [Row] {

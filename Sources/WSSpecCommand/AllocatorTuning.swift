@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// How the wsspec process asks glibc's allocator to treat the large buffers it moves. By default glibc maps
 /// buffers of more than a few megabytes fresh and gives freed memory at the top of the heap back to the system, so
@@ -15,15 +16,15 @@ public enum AllocatorTuning {
     @discardableResult
     public static func apply() -> Bool {
         #if canImport(Glibc)
-        guard ProcessInfo.processInfo.environment["WSSPEC_MALLOC"] != "default" else { return false }
-        // mallopt is glibc's (malloc.h), which Swift's Glibc module does not import.
-        typealias MallOpt = @convention(c) (Int32, Int32) -> Int32
-        guard let symbol = dlsym(nil, "mallopt") else { return false }
-        let mallopt = unsafeBitCast(symbol, to: MallOpt.self)
-        let mmapThreshold: Int32 = -3, trimThreshold: Int32 = -1  // M_MMAP_THRESHOLD, M_TRIM_THRESHOLD
-        return mallopt(mmapThreshold, 32 << 20) == 1 && mallopt(trimThreshold, 128 << 20) == 1
+            guard ProcessInfo.processInfo.environment["WSSPEC_MALLOC"] != "default" else { return false }
+            // mallopt is glibc's (malloc.h), which Swift's Glibc module does not import.
+            typealias MallOpt = @convention(c) (Int32, Int32) -> Int32
+            guard let symbol = dlsym(nil, "mallopt") else { return false }
+            let mallopt = unsafeBitCast(symbol, to: MallOpt.self)
+            let mmapThreshold: Int32 = -3, trimThreshold: Int32 = -1 // M_MMAP_THRESHOLD, M_TRIM_THRESHOLD
+            return mallopt(mmapThreshold, 32 << 20) == 1 && mallopt(trimThreshold, 128 << 20) == 1
         #else
-        return false
+            return false
         #endif
     }
 }

@@ -56,6 +56,6 @@ actor CaseAdmission {
     private func giveUp(_ id: Int) {
         guard let index = waiting.firstIndex(where: { $0.id == id }) else { return }
         waiting.remove(at: index).continuation.resume(returning: false)
-        admitWaiting()  // The one that gave up may have held back smaller ones behind it.
+        admitWaiting() // The one that gave up may have held back smaller ones behind it.
     }
 }

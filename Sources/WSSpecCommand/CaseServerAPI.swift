@@ -42,10 +42,12 @@ final class CaseServerAPI: Sendable {
 
     /// - Parameter writeReports: writes the runs' reports: the index files, the case files of the agents whose results
     ///   changed since the last call, and removes those of agents that were replaced.
-    init(cases: [ScenarioCase], parameters: RunParameters, access: Access = .anyAgent, origins: OriginPolicy = OriginPolicy(),
-         limits: ConnectionLimits = .caseServer,
-         writeReports: @escaping @Sendable (ReportChanges) throws -> Void,
-         reportsUpdated: @escaping @Sendable (String) async -> Void = { _ in }) {
+    init(
+        cases: [ScenarioCase], parameters: RunParameters, access: Access = .anyAgent, origins: OriginPolicy = OriginPolicy(),
+        limits: ConnectionLimits = .caseServer,
+        writeReports: @escaping @Sendable (ReportChanges) throws -> Void,
+        reportsUpdated: @escaping @Sendable (String) async -> Void = { _ in }
+    ) {
         self.cases = cases
         self.parameters = parameters
         self.access = access
@@ -117,8 +119,9 @@ final class CaseServerAPI: Sendable {
                 await admission.release(room)
                 return await refuse(transport, read, status: 503, reason: "busy: every agent is running a case")
             }
-            var result = await ScenarioRunner.run(scenario, on: ReplayingTransport(transport, replaying: read), parameters: parameters,
-                                                  seed: scenario.id.stableHash, role: .server)
+            var result = await ScenarioRunner.run(
+                scenario, on: ReplayingTransport(transport, replaying: read), parameters: parameters,
+                seed: scenario.id.stableHash, role: .server)
             await admission.release(room)
             result.seed = scenario.id.stableHash
             await results.finish(result, agent: agent)
@@ -163,8 +166,10 @@ final class CaseServerAPI: Sendable {
     /// Upgrades, sends `text` (when there is one), closes normally and waits (the close timeout at most) for the
     /// client's close.
     private func answer(_ transport: any ByteTransport, _ read: [UInt8], text: String?) async {
-        let outcome = await ServerOpening.accept(over: ReplayingTransport(transport, replaying: read),
-                                                 deadline: transport.elapsed + parameters.handshakeTimeout) { request in
+        let outcome = await ServerOpening.accept(
+            over: ReplayingTransport(transport, replaying: read),
+            deadline: transport.elapsed + parameters.handshakeTimeout
+        ) { request in
             ServerHandshake(subprotocols: [], permessageDeflate: nil).respond(to: request)
         }
         switch outcome {

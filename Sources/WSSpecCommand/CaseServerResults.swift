@@ -106,8 +106,9 @@ actor CaseServerResults {
             }
             results[scenario.id] = neverRan[scenario.id]
         }
-        var run = ConformanceRun(agent: agent, target: "clients", startedAt: startedAt, duration: ContinuousClock.now - began,
-                                 seed: 0, strict: false, results: results.values.sorted { $0.id < $1.id })
+        var run = ConformanceRun(
+            agent: agent, target: "clients", startedAt: startedAt, duration: ContinuousClock.now - began,
+            seed: 0, strict: false, results: results.values.sorted { $0.id < $1.id })
         run.role = .server
         return run
     }

@@ -11,15 +11,20 @@ struct CaseSourceOptions: ParsableArguments {
     @Option(help: "Comma-separated globs of cases to leave out.")
     var exclude: String?
 
-    @Option(name: .customLong("shard"), help: ArgumentHelp("Take only slice K of N (e.g. 2/3): a case's slice depends on its id alone, so N machines running 1/N … N/N run the selection once between them; `wsspec report` merges their reports.",
-                               valueName: "K/N"))
+    @Option(
+        name: .customLong("shard"),
+        help: ArgumentHelp(
+            "Take only slice K of N (e.g. 2/3): a case's slice depends on its id alone, so N machines running 1/N … N/N run the selection once between them; `wsspec report` merges their reports.",
+            valueName: "K/N"))
     var shardArgument: ShardArgument?
 
     var shard: Shard? { shardArgument?.shard }
 
-    @Option(name: .customLong("scenarios"), help: ArgumentHelp(
-        "A scenario file (docs/scenario-files.md) whose cases are taken instead of the catalog's (repeatable).",
-        valueName: "file"))
+    @Option(
+        name: .customLong("scenarios"),
+        help: ArgumentHelp(
+            "A scenario file (docs/scenario-files.md) whose cases are taken instead of the catalog's (repeatable).",
+            valueName: "file"))
     var scenarioFiles: [String] = []
 
     @Flag(name: .customLong("with-catalog"), help: "With --scenarios: take the catalog's cases too.")

@@ -1,10 +1,11 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A shell command run as a client under test: `/bin/sh -c COMMAND` in a process group of its own, its input
@@ -77,7 +78,7 @@ final class ChildProcess: Sendable {
 
     /// The log, created anew and never through a symbolic link (a link planted there could point anywhere).
     private static func createLog(at log: URL) throws -> Int32 {
-        unlink(log.path)  // Removes a file or a link of an earlier run, never what a link points to.
+        unlink(log.path) // Removes a file or a link of an earlier run, never what a link points to.
         let descriptor = open(log.path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
             throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO, userInfo: [NSFilePathErrorKey: log.path])
@@ -90,8 +91,9 @@ final class ChildProcess: Sendable {
     /// close-on-exec instead.
     private static func closeEverythingElse(_ actions: inout posix_spawn_file_actions_t) {
         typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
-        if let symbol = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np"),  // nil: RTLD_DEFAULT
-           unsafeBitCast(symbol, to: CloseFrom.self)(&actions, 3) == 0 {
+        if let symbol = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np"), // nil: RTLD_DEFAULT
+            unsafeBitCast(symbol, to: CloseFrom.self)(&actions, 3) == 0
+        {
             return
         }
         let descriptors = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
@@ -106,7 +108,10 @@ final class ChildProcess: Sendable {
         let first = FirstAnswer()
         return await withCheckedContinuation { continuation in
             first.waiting(continuation)
-            Task { await self.exited.value; first.answer(true) }
+            Task {
+                await self.exited.value
+                first.answer(true)
+            }
             Task {
                 try? await Task.sleep(until: deadline, clock: .continuous)
                 first.answer(false)

@@ -1,11 +1,12 @@
 import Dispatch
 import Synchronization
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The client process groups this process has started and not yet ended. On SIGINT, SIGTERM or SIGHUP each group is
@@ -52,7 +53,7 @@ enum ChildProcessRegistry {
         sources.withLock { sources in
             guard sources.isEmpty else { return }
             for number in [SIGINT, SIGTERM, SIGHUP] {
-                signal(number, SIG_IGN)  // Handled by the source below, on a queue, where locking is allowed.
+                signal(number, SIG_IGN) // Handled by the source below, on a queue, where locking is allowed.
                 let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
                 source.setEventHandler {
                     terminating.store(true, ordering: .releasing)

@@ -33,8 +33,9 @@ struct ClientCaseRunner: Sendable {
         let log = logs.appendingPathComponent("\(scenario.id).log")
         let child: ChildProcess
         do {
-            child = try ChildProcess(command: command.replacingOccurrences(of: "{url}", with: url),
-                                     environment: ["WSSPEC_URL": url, "WSSPEC_CASE": scenario.id.description], log: log)
+            child = try ChildProcess(
+                command: command.replacingOccurrences(of: "{url}", with: url),
+                environment: ["WSSPEC_URL": url, "WSSPEC_CASE": scenario.id.description], log: log)
         } catch {
             return await notRun(scenario, url: url, log: log, ending: "it could not be started: \(error)")
         }
@@ -58,7 +59,9 @@ struct ClientCaseRunner: Sendable {
 
     private func notRun(_ scenario: ScenarioCase, url: String, log: URL, ending: String) async -> Outcome {
         let connected = await results.hasBegun(agent: agent, id: scenario.id)
-        let reason = connected ? "the case had not ended when the client did (\(ending))"
+        let reason =
+            connected
+            ? "the case had not ended when the client did (\(ending))"
             : "the client never opened the case's URL (\(ending); its output: client-logs/\(scenario.id).log)"
         let result = CaseResult.notRun(scenario, reason: reason, seed: nil)
         await results.record(result, agent: agent)

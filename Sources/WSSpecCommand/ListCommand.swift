@@ -5,7 +5,9 @@ import Scenario
 
 /// `wsspec list`: the catalog, as a table or as JSON.
 struct ListCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "list", abstract: "List the conformance cases (or a scenario file's): id, requirement level, expected duration, title, RFC sections.",
+    static let configuration = CommandConfiguration(
+        commandName: "list",
+        abstract: "List the conformance cases (or a scenario file's): id, requirement level, expected duration, title, RFC sections.",
         discussion: """
             The expected duration is what a prompt, conforming server cannot shorten: the case's waits by design \
             (11.5.1's idle period, pauses between write segments, the server's own keepalive clock in 11.2-11.4) \
@@ -29,7 +31,9 @@ struct ListCommand: ParsableCommand {
     var role = Role.server
 
     func validate() throws {
-        if role == .client && !source.scenarioFiles.isEmpty { throw ValidationError("--role client lists the catalog's client-role cases; it takes no --scenarios") }
+        if role == .client && !source.scenarioFiles.isEmpty {
+            throw ValidationError("--role client lists the catalog's client-role cases; it takes no --scenarios")
+        }
     }
 
     /// The cases to list: the source's, or the client-role catalog's under the same globs.
@@ -60,10 +64,11 @@ struct ListCommand: ParsableCommand {
         let timings = scenarios.map { $0.timing(parameters) }
         if json {
             let entries = zip(scenarios, timings).map { scenario, timing in
-                Entry(id: scenario.id.rawValue, title: scenario.title, rfc: scenario.rfcSections, requirement: scenario.requirement.rawValue,
-                      sends: scenario.sends, expectation: scenario.expectation,
-                      waitSeconds: timing.waiting.seconds,
-                      loadBytes: timing.loadBytes)
+                Entry(
+                    id: scenario.id.rawValue, title: scenario.title, rfc: scenario.rfcSections, requirement: scenario.requirement.rawValue,
+                    sends: scenario.sends, expectation: scenario.expectation,
+                    waitSeconds: timing.waiting.seconds,
+                    loadBytes: timing.loadBytes)
             }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

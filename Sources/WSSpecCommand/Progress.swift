@@ -70,8 +70,9 @@ final class Progress: Sendable {
                 for (id, running) in state.running.sorted(by: { $0.key < $1.key })
                 where !running.toldSlow && now - running.since >= Self.slowForLog {
                     state.running[id]?.toldSlow = true
-                    Console.error("[\(state.done)/\(total)] \(id) still running after \((now - running.since).secondsText) s"
-                                  + (running.waitingFor.map { ": it waits for \($0) by design" } ?? ""))
+                    Console.error(
+                        "[\(state.done)/\(total)] \(id) still running after \((now - running.since).secondsText) s"
+                            + (running.waitingFor.map { ": it waits for \($0) by design" } ?? ""))
                 }
             }
         }

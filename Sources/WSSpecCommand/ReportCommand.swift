@@ -4,9 +4,10 @@ import Foundation
 
 /// `wsspec report DIR…`: several runs (servers, agents) merged into one report.
 struct ReportCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "report",
-                                                    abstract: "Merge the runs saved in report directories into one report, one column per agent.",
-                                                    discussion: "The shards of one run (wsspec run --shard K/N, one agent name) become one column again.")
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Merge the runs saved in report directories into one report, one column per agent.",
+        discussion: "The shards of one run (wsspec run --shard K/N, one agent name) become one column again.")
 
     @Argument(help: "Report directories (each holds wsspec-run.json) or wsspec-run.json files.")
     var inputs: [String]
@@ -65,15 +66,18 @@ struct DiffCommand: ParsableCommand {
     func run() throws {
         let diff: VerdictDiff
         do {
-            diff = VerdictDiff(old: try VerdictDiff.outcomes(at: URL(fileURLWithPath: old)),
-                               new: try VerdictDiff.outcomes(at: URL(fileURLWithPath: new)))
+            diff = VerdictDiff(
+                old: try VerdictDiff.outcomes(at: URL(fileURLWithPath: old)),
+                new: try VerdictDiff.outcomes(at: URL(fileURLWithPath: new)))
         } catch {
             throw RunFailure(status: 2, message: "error: \(error)")
         }
         for change in diff.changes { Console.out(change.description) }
         let regressions = diff.regressions.count
-        Console.out(diff.changes.isEmpty ? "no verdict changed"
-                    : "\(diff.changes.count) changes, \(regressions) regression\(regressions == 1 ? "" : "s")")
+        Console.out(
+            diff.changes.isEmpty
+                ? "no verdict changed"
+                : "\(diff.changes.count) changes, \(regressions) regression\(regressions == 1 ? "" : "s")")
         if regressions > 0 { throw ExitCode(1) }
     }
 }
@@ -84,7 +88,8 @@ enum ReportFormats {
         var formats: Set<ReportFormat> = []
         for name in text.split(separator: ",").map({ $0.filter { $0 != " " } }) where !name.isEmpty {
             guard let format = ReportFormat(rawValue: name.lowercased()) else {
-                throw ValidationError("unknown report format \(name.debugDescription); choose from \(ReportFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw ValidationError(
+                    "unknown report format \(name.debugDescription); choose from \(ReportFormat.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             formats.insert(format)
         }

@@ -43,8 +43,9 @@ struct RunClientCommand: AsyncParsableCommand {
     @Option(help: "How many clients run at once.")
     var jobs = 4
 
-    @Option(name: .customLong("case-timeout"),
-            help: "The most time one client process may run (default: its case's own deadline plus the closing handshake's, plus 10 s to start).")
+    @Option(
+        name: .customLong("case-timeout"),
+        help: "The most time one client process may run (default: its case's own deadline plus the closing handshake's, plus 10 s to start).")
     var caseTimeout: DurationArgument?
 
     @Option(name: .customLong("report-dir"), help: "Where the reports go; files of an earlier run there are replaced.")
@@ -63,7 +64,8 @@ struct RunClientCommand: AsyncParsableCommand {
         guard (1...64).contains(jobs) else { throw ValidationError("--jobs must be from 1 to 64") }
         guard (exec == nil) != !sim else { throw ValidationError("give either --exec COMMAND or --sim") }
         if let exec, exec.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--exec needs a command") }
-        guard !agent.isEmpty, agent.unicodeScalars.allSatisfy({ $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "._-".unicodeScalars.contains($0)) })
+        guard !agent.isEmpty,
+            agent.unicodeScalars.allSatisfy({ $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "._-".unicodeScalars.contains($0)) })
         else { throw ValidationError("--agent may hold only letters, digits, '.', '_' and '-' (it goes into the case URL)") }
         _ = try ReportFormats.parse(format)
         guard !selected.isEmpty else { throw ValidationError("no client-role case matches --cases \(cases ?? "*")") }
@@ -100,8 +102,9 @@ struct RunClientCommand: AsyncParsableCommand {
         }
         progress.finish()
 
-        var run = ConformanceRun(agent: agent, target: target, startedAt: startedAt, duration: clock.now - began,
-                                 seed: seed, strict: strict, records: results)
+        var run = ConformanceRun(
+            agent: agent, target: target, startedAt: startedAt, duration: clock.now - began,
+            seed: seed, strict: strict, records: results)
         run.role = .server
         let exit = RunExit.decide([run], expected: scenarios.map(\.id))
         RunSummary.print(run, exit: exit)
@@ -131,15 +134,18 @@ struct RunClientCommand: AsyncParsableCommand {
         } catch {
             throw RunFailure.unreachable("cannot listen on 127.0.0.1: \(error)")
         }
-        let runner = ClientCaseRunner(command: command, agent: agent, token: token, port: server.port, logs: logs, parameters: parameters,
-                                      processTimeout: caseTimeout?.duration, results: api.results)
+        let runner = ClientCaseRunner(
+            command: command, agent: agent, token: token, port: server.port, logs: logs, parameters: parameters,
+            processTimeout: caseTimeout?.duration, results: api.results)
 
         // The first case alone: a command that cannot run, or never connects, is a usage error, not 300 failures.
         let probe = await runner.run(scenarios[0])
         if !probe.connected {
             await server.stop()
-            throw RunFailure(status: 2, message: "error: the client command never opened the case URL \(probe.url) "
-                             + "(\(probe.ending)); its output (\(probe.log.path)):\n\(Self.tail(of: probe.log))")
+            throw RunFailure(
+                status: 2,
+                message: "error: the client command never opened the case URL \(probe.url) "
+                    + "(\(probe.ending)); its output (\(probe.log.path)):\n\(Self.tail(of: probe.log))")
         }
         progress.record(probe.result)
         let ticker = Task { await progress.tick() }

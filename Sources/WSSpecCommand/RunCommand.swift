@@ -2,11 +2,11 @@ import ArgumentParser
 import ConformanceReport
 import ConformanceSuite
 import Foundation
+import LiveRun
 import ReferenceServer
 import Scenario
 import WebSocketNIO
 import WebSocketServer
-import LiveRun
 
 /// `wsspec run [URL]`: the suite against a server, with reports and an exit code CI can gate on.
 struct RunCommand: AsyncParsableCommand {
@@ -50,12 +50,17 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "NON-STRICT counts as a failure.")
     var strict = false
 
-    @Option(help: ArgumentHelp("A baseline of accepted verdicts, a line each: '7.1.5: FAILED  # why'. The run fails only on what it does not list, and names the entries that no longer apply.",
-                               valueName: "file"))
+    @Option(
+        help: ArgumentHelp(
+            "A baseline of accepted verdicts, a line each: '7.1.5: FAILED  # why'. The run fails only on what it does not list, and names the entries that no longer apply.",
+            valueName: "file"))
     var expect: String?
 
-    @Option(name: .customLong("write-expect"), help: ArgumentHelp("Write a baseline that accepts this run's verdicts (every case not plainly OK) to this file.",
-                                                                  valueName: "file"))
+    @Option(
+        name: .customLong("write-expect"),
+        help: ArgumentHelp(
+            "Write a baseline that accepts this run's verdicts (every case not plainly OK) to this file.",
+            valueName: "file"))
     var writeExpect: String?
 
     @Option(name: .customLong("header"), help: "A header field for every opening request, as Name:Value (repeatable).")
@@ -82,8 +87,11 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-probe"), help: "Run every case even when a first opening handshake fails.")
     var noProbe = false
 
-    @Flag(name: .customLong("full-load"),
-          help: "Send Autobahn|Testsuite's full 1000 messages in every 12.x/13.x case (up to 128 MiB a case; slow). By default large messages stop at 2 MiB a case.")
+    @Flag(
+        name: .customLong("full-load"),
+        help:
+            "Send Autobahn|Testsuite's full 1000 messages in every 12.x/13.x case (up to 128 MiB a case; slow). By default large messages stop at 2 MiB a case."
+    )
     var fullLoad = false
 
     @OptionGroup(title: "What the server does (section 11 and 0.6)")
@@ -150,7 +158,8 @@ struct RunCommand: AsyncParsableCommand {
             parameters.apply(server)
             let outcome: Result<(String, [CaseResult]), any Error>
             do {
-                outcome = .success(try await runLive(scenarios, url: referenceServer.url(), seed: runSeed, progress: progress, parameters: parameters))
+                outcome = .success(
+                    try await runLive(scenarios, url: referenceServer.url(), seed: runSeed, progress: progress, parameters: parameters))
             } catch {
                 outcome = .failure(error)
             }
@@ -159,16 +168,18 @@ struct RunCommand: AsyncParsableCommand {
         }
         progress.finish()
 
-        var run = ConformanceRun(agent: agent ?? (url == nil ? "wsspec-reference" : "server"), target: target,
-                                 startedAt: startedAt, duration: clock.now - began, seed: runSeed, strict: strict, results: results)
+        var run = ConformanceRun(
+            agent: agent ?? (url == nil ? "wsspec-reference" : "server"), target: target,
+            startedAt: startedAt, duration: clock.now - began, seed: runSeed, strict: strict, results: results)
         run.shard = source.shard
         let without = server.withoutFeatures
         if !without.isEmpty { run.without = without.sorted { $0.rawValue < $1.rawValue } }
         let exit = RunExit.decide([run], expected: scenarios.map(\.id), baseline: baseline)
         RunSummary.print(run, exit: baseline == nil ? exit : nil)
         if server.idlePeriod == nil, let idle = scenarios.first(where: { $0.checks.contains(.idle) }) {
-            Console.out("note: \(idle.id) kept the connection idle for \(RunParameters().idlePeriod.formatted) only (the default); "
-                        + "--idle-period 60s checks a server's idle timeout for longer")
+            Console.out(
+                "note: \(idle.id) kept the connection idle for \(RunParameters().idlePeriod.formatted) only (the default); "
+                    + "--idle-period 60s checks a server's idle timeout for longer")
         }
         let directory = URL(fileURLWithPath: reportDirectory)
         do {
@@ -233,13 +244,17 @@ struct RunCommand: AsyncParsableCommand {
         let (results, changes) = await suite.sweep(scenarios, seeds: seeds, jobs: jobs)
         results.forEach(progress.record)
         progress.finish()
-        Console.out(changes.isEmpty ? "no verdict changed across \(seeds) seeds"
-                                    : "verdicts that change with the seed:\n" + changes.map { "  \($0)" }.joined(separator: "\n"))
+        Console.out(
+            changes.isEmpty
+                ? "no verdict changed across \(seeds) seeds"
+                : "verdicts that change with the seed:\n" + changes.map { "  \($0)" }.joined(separator: "\n"))
         return (target, results)
     }
 
-    private func runLive(_ scenarios: [ScenarioCase], url: WebSocketURL, seed: UInt64, progress: Progress,
-                         parameters: RunParameters? = nil) async throws -> (String, [CaseResult]) {
+    private func runLive(
+        _ scenarios: [ScenarioCase], url: WebSocketURL, seed: UInt64, progress: Progress,
+        parameters: RunParameters? = nil
+    ) async throws -> (String, [CaseResult]) {
         var parameters = parameters ?? baseParameters()
         finishParameters(&parameters)
         if insecure && !headers.isEmpty {
@@ -261,8 +276,9 @@ struct RunCommand: AsyncParsableCommand {
         }
         let ticker = Task { await progress.tick() }
         defer { ticker.cancel() }
-        let results = await suite.run(scenarios, jobs: jobs, started: { [parameters] in progress.started($0, parameters: parameters) },
-                                      progress: { progress.record($0) })
+        let results = await suite.run(
+            scenarios, jobs: jobs, started: { [parameters] in progress.started($0, parameters: parameters) },
+            progress: { progress.record($0) })
         return (url.description, results)
     }
 }

@@ -13,18 +13,25 @@ struct ServerBehaviourOptions: ParsableArguments {
     @Option(name: .customLong("server-close-timeout"), help: "How long the server waits for the answer to its close frame (11.4).")
     var closeTimeout: DurationArgument?
 
-    @Option(name: .customLong("idle-period"), help: "How long an idle connection must stay open (11.5.1; default 5s, e.g. 60s for a server that drops idle peers).")
+    @Option(
+        name: .customLong("idle-period"),
+        help: "How long an idle connection must stay open (11.5.1; default 5s, e.g. 60s for a server that drops idle peers).")
     var idlePeriod: DurationArgument?
 
     @Option(help: "A subprotocol the server speaks (enables the 0.6.x subprotocol cases).")
     var subprotocol: String?
 
-    @Option(name: .customLong("offer-subprotocol"),
-            help: ArgumentHelp("Offer this subprotocol in every case's opening handshake, for a server that requires one (Autobahn|Testsuite's `protocols`); it also counts as --subprotocol.", valueName: "subprotocol"))
+    @Option(
+        name: .customLong("offer-subprotocol"),
+        help: ArgumentHelp(
+            "Offer this subprotocol in every case's opening handshake, for a server that requires one (Autobahn|Testsuite's `protocols`); it also counts as --subprotocol.",
+            valueName: "subprotocol"))
     var offerSubprotocol: String?
 
-    @Option(help: ArgumentHelp("What the server does not implement, comma-separated (\(OptionalFeature.allCases.map(\.rawValue).joined(separator: ", "))): the cases that need it are UNIMPLEMENTED, with the reason, instead of FAILED.",
-                               valueName: "features"))
+    @Option(
+        help: ArgumentHelp(
+            "What the server does not implement, comma-separated (\(OptionalFeature.allCases.map(\.rawValue).joined(separator: ", "))): the cases that need it are UNIMPLEMENTED, with the reason, instead of FAILED.",
+            valueName: "features"))
     var without: [FeatureList] = []
 
     var withoutFeatures: Set<OptionalFeature> { Set(without.flatMap(\.features)) }
@@ -76,7 +83,8 @@ struct HeaderArgument: ExpressibleByArgument {
         value = String(argument[argument.index(after: colon)...].drop(while: { $0 == " " }))
         // A token name and a value without line breaks: anything else would split the request.
         guard HTTPHeadParser.isToken(name),
-              !value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && $0 != "\t" }) else { return nil }
+            !value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && $0 != "\t" })
+        else { return nil }
     }
 }
 

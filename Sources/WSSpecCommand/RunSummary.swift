@@ -29,14 +29,16 @@ enum RunSummary {
         }
         let counts = run.counts.filter { $0.count > 0 }.map { "\($0.count) \($0.verdict)" }.joined(separator: ", ")
         let closeFailures = run.closeFailureCount
-        Console.out("\(run.results.count) cases against \(run.target) in \(run.duration.secondsText) s: \(counts)"
-                    + (closeFailures > 0 ? "; \(closeFailures) failed closing handshakes" : "")
-                    + (advised.isEmpty ? "" : "; \(advised.count) with advisories"))
+        Console.out(
+            "\(run.results.count) cases against \(run.target) in \(run.duration.secondsText) s: \(counts)"
+                + (closeFailures > 0 ? "; \(closeFailures) failed closing handshakes" : "")
+                + (advised.isEmpty ? "" : "; \(advised.count) with advisories"))
         let crossTalk = run.results.filter { !$0.crossTalkFrom.isEmpty }
         if let first = crossTalk.first, let sender = first.crossTalkFrom.first {
-            Console.out("note: \(crossTalk.count) case\(crossTalk.count == 1 ? "" : "s") received messages that other cases sent on their own "
-                        + "connections (\(first.id) got one of \(sender)'s): the server relays messages between connections (a chat room, a "
-                        + "broadcast?), so cases that run side by side hear each other. Run with --jobs 1 to test it one connection at a time.")
+            Console.out(
+                "note: \(crossTalk.count) case\(crossTalk.count == 1 ? "" : "s") received messages that other cases sent on their own "
+                    + "connections (\(first.id) got one of \(sender)'s): the server relays messages between connections (a chat room, a "
+                    + "broadcast?), so cases that run side by side hear each other. Run with --jobs 1 to test it one connection at a time.")
         }
         if let exit { Console.out(exit.description + (exit.outcome == .failed && run.strict ? " (NON-STRICT and advisories count, --strict)" : "")) }
     }
@@ -61,15 +63,17 @@ enum BaselineSummary {
         if !comparison.stale.isEmpty {
             Console.out("Baseline entries that no longer apply (\(file)):")
             for (entry, record) in comparison.stale {
-                Console.out("  line \(entry.line): \(entry.id) expected \(entry.verdict)\(entry.closeVerdict.map { "/\($0)" } ?? ""), "
-                            + "now \(record.verdict)/\(record.closeVerdict)")
+                Console.out(
+                    "  line \(entry.line): \(entry.id) expected \(entry.verdict)\(entry.closeVerdict.map { "/\($0)" } ?? ""), "
+                        + "now \(record.verdict)/\(record.closeVerdict)")
             }
         }
         if !comparison.unexpected.isEmpty {
             Console.out("New failures, not in the baseline:")
             for record in comparison.unexpected { Console.out("  \(record.id) \(record.verdict)/\(record.closeVerdict) \(record.title)") }
         }
-        Console.out("baseline \(file): \(comparison.accepted.count) accepted, \(comparison.unexpected.count) new, "
-                    + "\(comparison.stale.count) no longer apply: \(comparison.passes ? "PASS" : "FAIL")")
+        Console.out(
+            "baseline \(file): \(comparison.accepted.count) accepted, \(comparison.unexpected.count) new, "
+                + "\(comparison.stale.count) no longer apply: \(comparison.passes ? "PASS" : "FAIL")")
     }
 }

@@ -76,8 +76,9 @@ struct ServeCommand: AsyncParsableCommand {
         limits.idleTimeout = idleTimeout.duration
         let server: SessionServer
         do {
-            server = try await SessionServer.referenceServer(configuration, host: host, port: port, tls: tls,
-                                                             limits: limits, logger: logger)
+            server = try await SessionServer.referenceServer(
+                configuration, host: host, port: port, tls: tls,
+                limits: limits, logger: logger)
         } catch {
             throw RunFailure.unreachable("cannot listen on \(host):\(port): \(error)")
         }

@@ -45,12 +45,16 @@ struct ServeSuiteCommand: AsyncParsableCommand {
     @Option(help: "Stop after this long (e.g. 10m), writing the reports of what ran.")
     var deadline: DurationArgument?
 
-    @Option(name: .customLong("allow-origin"),
-            help: ArgumentHelp("A web origin whose pages may use the suite (repeatable; * for any). Without it, only requests with no Origin and pages from 127.0.0.1, [::1] or localhost get through.", valueName: "origin"))
+    @Option(
+        name: .customLong("allow-origin"),
+        help: ArgumentHelp(
+            "A web origin whose pages may use the suite (repeatable; * for any). Without it, only requests with no Origin and pages from 127.0.0.1, [::1] or localhost get through.",
+            valueName: "origin"))
     var allowOrigin: [String] = []
 
-    @Option(name: .customLong("max-agents"),
-            help: "The most agents whose results are kept; past it a new agent replaces the one with the fewest results.")
+    @Option(
+        name: .customLong("max-agents"),
+        help: "The most agents whose results are kept; past it a new agent replaces the one with the fewest results.")
     var maxAgents = ConnectionLimits().maxAgents
 
     func validate() throws {
@@ -78,25 +82,30 @@ struct ServeSuiteCommand: AsyncParsableCommand {
         let reported = Locked<Set<String>>([])
         let enough = exitAfterAgents
         let (stops, stop) = AsyncStream.makeStream(of: Void.self)
-        let api = CaseServerAPI(cases: selected, parameters: RunParameters(),
-                                origins: OriginPolicy(allowed: Set(allowOrigin.map(OriginPolicy.normalized))),
-                                limits: limits,
-                                writeReports: { [selected] changes in
-                                    ReportWriter.removeCaseFiles(of: changes.removed, cases: selected.map(\.id), in: directory)
-                                    _ = try ReportWriter.write(changes.runs, formats: formats, to: directory, caseFilesOf: changes.changed)
-                                },
-                                reportsUpdated: { agent in
-                                    let count = reported.withLock { $0.insert(agent); return $0.count }
-                                    if let enough, count >= enough { stop.yield() }
-                                })
+        let api = CaseServerAPI(
+            cases: selected, parameters: RunParameters(),
+            origins: OriginPolicy(allowed: Set(allowOrigin.map(OriginPolicy.normalized))),
+            limits: limits,
+            writeReports: { [selected] changes in
+                ReportWriter.removeCaseFiles(of: changes.removed, cases: selected.map(\.id), in: directory)
+                _ = try ReportWriter.write(changes.runs, formats: formats, to: directory, caseFilesOf: changes.changed)
+            },
+            reportsUpdated: { agent in
+                let count = reported.withLock {
+                    $0.insert(agent)
+                    return $0.count
+                }
+                if let enough, count >= enough { stop.yield() }
+            })
         let server: TransportServer
         do {
             server = try await TransportServer.start(host: host, port: port, limits: limits) { transport in await api.serve(transport) }
         } catch {
             throw RunFailure.unreachable("cannot listen on \(host):\(port): \(error)")
         }
-        Console.out("serving \(selected.count) client-role cases on ws://\(host.contains(":") ? "[\(host)]" : host):\(server.port)/ "
-                    + "(getCaseCount, runCase?case=N&agent=A, updateReports?agent=A)")
+        Console.out(
+            "serving \(selected.count) client-role cases on ws://\(host.contains(":") ? "[\(host)]" : host):\(server.port)/ "
+                + "(getCaseCount, runCase?case=N&agent=A, updateReports?agent=A)")
         if enough == nil && deadline == nil {
             await server.waitUntilStopped()
             return

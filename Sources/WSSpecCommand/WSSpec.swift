@@ -7,7 +7,9 @@ public struct WSSpec: AsyncParsableCommand {
         commandName: "wsspec",
         abstract: "WebSocket (RFC 6455) conformance testing: run the suite, list it, serve the reference server, merge and compare reports.",
         version: "0.1.0",
-        subcommands: [RunCommand.self, RunClientCommand.self, ListCommand.self, ServeCommand.self, ServeSuiteCommand.self, ReportCommand.self, DiffCommand.self],
+        subcommands: [
+            RunCommand.self, RunClientCommand.self, ListCommand.self, ServeCommand.self, ServeSuiteCommand.self, ReportCommand.self, DiffCommand.self
+        ],
         defaultSubcommand: nil
     )
 

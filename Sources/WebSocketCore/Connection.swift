@@ -82,19 +82,23 @@ public final class Connection {
     private var orders: [HostOrder] = []
 
     /// - Parameter maskKeys: where a client's mask keys come from; a server needs none.
-    public init(role: Role, configuration: Configuration = Configuration(),
-                maskKeys: any MaskKeySource = FixedMaskKeySource(.zero)) {
+    public init(
+        role: Role, configuration: Configuration = Configuration(),
+        maskKeys: any MaskKeySource = FixedMaskKeySource(.zero)
+    ) {
         self.role = role
         self.configuration = configuration
         self.maskKeys = maskKeys
         let deflate = configuration.permessageDeflate
         compressor = deflate.map { DeflateCompressor($0.sending(as: role), level: configuration.compressionLevel) }
-        assembly = MessageAssembly(limit: configuration.maxMessageLength,
-                                   decompressor: deflate.map { DeflateDecompressor($0.receiving(as: role)) },
-                                   budget: configuration.messageMemory)
-        parser = FrameParser(FrameParser.Configuration(
-            senderRole: role.peer, mode: .strict, maxFramePayloadLength: configuration.maxFramePayloadLength,
-            allowedReservedBits: configuration.allowedReservedBits.union(deflate == nil ? [] : .rsv1)))
+        assembly = MessageAssembly(
+            limit: configuration.maxMessageLength,
+            decompressor: deflate.map { DeflateDecompressor($0.receiving(as: role)) },
+            budget: configuration.messageMemory)
+        parser = FrameParser(
+            FrameParser.Configuration(
+                senderRole: role.peer, mode: .strict, maxFramePayloadLength: configuration.maxFramePayloadLength,
+                allowedReservedBits: configuration.allowedReservedBits.union(deflate == nil ? [] : .rsv1)))
     }
 
     deinit { assembly.releaseBudget() }
@@ -145,7 +149,7 @@ public final class Connection {
 
     /// Buffers bytes read from the transport without interpreting them yet.
     public func append(_ bytes: [UInt8]) {
-        guard state == .open || state == .closeSent else { return }  // Anything after the close is ignored.
+        guard state == .open || state == .closeSent else { return } // Anything after the close is ignored.
         parser.append(bytes)
     }
 
@@ -212,8 +216,10 @@ public final class Connection {
     /// the message is compressed first (unless `compress` is false) and the compressed bytes are split (RSV1 on
     /// the first frame only). With `emptyFinalFragment`, every one of those frames has FIN clear and an empty
     /// final continuation ends the message.
-    public func send(_ opcode: Opcode, payload: [UInt8], fragmentSize: Int, compress: Bool = true,
-                              emptyFinalFragment: Bool = false) throws(CommandError) {
+    public func send(
+        _ opcode: Opcode, payload: [UInt8], fragmentSize: Int, compress: Bool = true,
+        emptyFinalFragment: Bool = false
+    ) throws(CommandError) {
         guard state == .open else { throw .notOpen(state) }
         var payload = payload
         let compressor = compress ? compressor : nil
@@ -229,9 +235,11 @@ public final class Connection {
         var start = 0
         repeat {
             let end = start + min(payload.count - start, size)
-            try send(Frame(fin: end == payload.count && !emptyFinalFragment, rsv1: compressed && start == 0,
-                           opcode: start == 0 ? opcode : .continuation,
-                           payload: start == 0 && end == payload.count ? payload : Array(payload[start..<end])))
+            try send(
+                Frame(
+                    fin: end == payload.count && !emptyFinalFragment, rsv1: compressed && start == 0,
+                    opcode: start == 0 ? opcode : .continuation,
+                    payload: start == 0 && end == payload.count ? payload : Array(payload[start..<end])))
             start = end
         } while start < payload.count
         if emptyFinalFragment { try send(Frame(opcode: .continuation, payload: [])) }
@@ -302,7 +310,7 @@ public final class Connection {
             events.append(.ping(payload))
         case .control(.pong, let payload):
             events.append(.pong(payload))
-        case .control(_, let payload):  // close
+        case .control(_, let payload): // close
             let close: ClosePayload
             do {
                 close = try ClosePayload.parse(payload)
@@ -341,8 +349,9 @@ public final class Connection {
 
     private func closure(clean: Bool) -> ConnectionClosure {
         guard let receivedClose else { return abnormalClosure }
-        return ConnectionClosure(wasClean: clean, code: receivedClose.code ?? .noStatusReceived,
-                                 reason: receivedClose.reason, initiatedBy: closeInitiator, sent: sentClose)
+        return ConnectionClosure(
+            wasClean: clean, code: receivedClose.code ?? .noStatusReceived,
+            reason: receivedClose.reason, initiatedBy: closeInitiator, sent: sentClose)
     }
 
     private var abnormalClosure: ConnectionClosure {

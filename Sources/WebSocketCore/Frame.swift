@@ -28,8 +28,9 @@ public struct Frame: Sendable, Hashable, CustomStringConvertible {
     }
 
     public var header: FrameHeader {
-        FrameHeader(fin: fin, rsv1: rsv1, rsv2: rsv2, rsv3: rsv3, opcode: opcode, maskKey: maskKey,
-                    payloadLength: UInt64(payload.count), lengthEncoding: .minimal(for: UInt64(payload.count)))
+        FrameHeader(
+            fin: fin, rsv1: rsv1, rsv2: rsv2, rsv3: rsv3, opcode: opcode, maskKey: maskKey,
+            payloadLength: UInt64(payload.count), lengthEncoding: .minimal(for: UInt64(payload.count)))
     }
 
     public var description: String {
@@ -78,8 +79,10 @@ public struct FrameHeader: Sendable, Hashable {
     /// The length form found on the wire (to tell non-minimal encodings apart).
     public var lengthEncoding: LengthEncoding
 
-    public init(fin: Bool, rsv1: Bool, rsv2: Bool, rsv3: Bool, opcode: Opcode, maskKey: MaskKey?,
-                payloadLength: UInt64, lengthEncoding: LengthEncoding) {
+    public init(
+        fin: Bool, rsv1: Bool, rsv2: Bool, rsv3: Bool, opcode: Opcode, maskKey: MaskKey?,
+        payloadLength: UInt64, lengthEncoding: LengthEncoding
+    ) {
         self.fin = fin
         self.rsv1 = rsv1
         self.rsv2 = rsv2

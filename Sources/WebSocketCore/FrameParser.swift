@@ -29,8 +29,10 @@ public struct FrameParser: Sendable {
         public var maxFramePayloadLength: UInt64
         public var allowedReservedBits: ReservedBits
 
-        public init(senderRole: Role, mode: Mode = .strict, maxFramePayloadLength: UInt64 = 16 << 20,
-                    allowedReservedBits: ReservedBits = []) {
+        public init(
+            senderRole: Role, mode: Mode = .strict, maxFramePayloadLength: UInt64 = 16 << 20,
+            allowedReservedBits: ReservedBits = []
+        ) {
             self.senderRole = senderRole
             self.mode = mode
             self.maxFramePayloadLength = maxFramePayloadLength
@@ -78,7 +80,7 @@ public struct FrameParser: Sendable {
 
     public mutating func append(_ bytes: [UInt8]) {
         if readIndex == buffer.count {
-            buffer = bytes  // Nothing pending: take the array as it is, without copying.
+            buffer = bytes // Nothing pending: take the array as it is, without copying.
             readIndex = 0
             return
         }
@@ -181,8 +183,9 @@ public struct FrameParser: Sendable {
             case .frameEnd:
                 guard let (h, violations) = pendingFrame else { continue }
                 pendingFrame = nil
-                let frame = Frame(fin: h.fin, rsv1: h.rsv1, rsv2: h.rsv2, rsv3: h.rsv3, opcode: h.opcode,
-                                  maskKey: h.maskKey, payload: pendingPayload)
+                let frame = Frame(
+                    fin: h.fin, rsv1: h.rsv1, rsv2: h.rsv2, rsv3: h.rsv3, opcode: h.opcode,
+                    maskKey: h.maskKey, payload: pendingPayload)
                 pendingPayload = []
                 return ParsedFrame(frame: frame, lengthEncoding: h.lengthEncoding, violations: violations)
             }
@@ -219,9 +222,10 @@ public struct FrameParser: Sendable {
             if masked {
                 key = MaskKey(bytes[cursor], bytes[cursor + 1], bytes[cursor + 2], bytes[cursor + 3])
             }
-            let header = FrameHeader(fin: first & 0x80 != 0, rsv1: first & 0x40 != 0, rsv2: first & 0x20 != 0,
-                                     rsv3: first & 0x10 != 0, opcode: Opcode(rawValue: first & 0x0F),
-                                     maskKey: key, payloadLength: length, lengthEncoding: encoding)
+            let header = FrameHeader(
+                fin: first & 0x80 != 0, rsv1: first & 0x40 != 0, rsv2: first & 0x20 != 0,
+                rsv3: first & 0x10 != 0, opcode: Opcode(rawValue: first & 0x0F),
+                maskKey: key, payloadLength: length, lengthEncoding: encoding)
             return (header, size)
         }
     }
@@ -230,8 +234,10 @@ public struct FrameParser: Sendable {
     private func check(_ header: FrameHeader) -> [ProtocolViolation] {
         var violations: [ProtocolViolation] = []
         let allowed = configuration.allowedReservedBits
-        let stray = (header.rsv1 && !allowed.contains(.rsv1), header.rsv2 && !allowed.contains(.rsv2),
-                     header.rsv3 && !allowed.contains(.rsv3))
+        let stray = (
+            header.rsv1 && !allowed.contains(.rsv1), header.rsv2 && !allowed.contains(.rsv2),
+            header.rsv3 && !allowed.contains(.rsv3)
+        )
         if stray.0 || stray.1 || stray.2 {
             violations.append(.reservedBitsSet(rsv1: stray.0, rsv2: stray.1, rsv3: stray.2))
         }

@@ -21,16 +21,19 @@ public enum FrameSerializer {
     }
 
     /// Appends the frame's bytes to `out`.
-    public static func append(_ frame: Frame, lengthEncoding: LengthEncoding? = nil,
-                              to out: inout [UInt8]) throws(Error) {
+    public static func append(
+        _ frame: Frame, lengthEncoding: LengthEncoding? = nil,
+        to out: inout [UInt8]
+    ) throws(Error) {
         let length = frame.payload.count
         let encoding = lengthEncoding ?? .minimal(for: UInt64(length))
         if encoding == .sevenBit && length > 125 || encoding == .sixteenBit && length > 0xFFFF {
             throw .lengthDoesNotFit(length: length, encoding: encoding)
         }
-        let header = FrameHeader(fin: frame.fin, rsv1: frame.rsv1, rsv2: frame.rsv2, rsv3: frame.rsv3,
-                                 opcode: frame.opcode, maskKey: frame.maskKey,
-                                 payloadLength: UInt64(length), lengthEncoding: encoding)
+        let header = FrameHeader(
+            fin: frame.fin, rsv1: frame.rsv1, rsv2: frame.rsv2, rsv3: frame.rsv3,
+            opcode: frame.opcode, maskKey: frame.maskKey,
+            payloadLength: UInt64(length), lengthEncoding: encoding)
         // Grown geometrically: callers append frame after frame to one buffer, and reserving exactly each
         // frame's size would copy the buffer once per frame.
         let needed = out.count + header.encodedSize + length

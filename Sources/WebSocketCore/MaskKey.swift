@@ -6,8 +6,9 @@ public struct MaskKey: Sendable, Hashable, CustomStringConvertible {
 
     /// The key whose wire bytes are the big-endian bytes of `value`.
     public init(bigEndian value: UInt32) {
-        self.init(UInt8(truncatingIfNeeded: value >> 24), UInt8(truncatingIfNeeded: value >> 16),
-                  UInt8(truncatingIfNeeded: value >> 8), UInt8(truncatingIfNeeded: value))
+        self.init(
+            UInt8(truncatingIfNeeded: value >> 24), UInt8(truncatingIfNeeded: value >> 16),
+            UInt8(truncatingIfNeeded: value >> 8), UInt8(truncatingIfNeeded: value))
     }
 
     /// A zero key masks nothing; a frame may still carry one.

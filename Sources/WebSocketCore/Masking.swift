@@ -18,8 +18,9 @@ public enum Masking {
         let misalignment = Int(bitPattern: destination) & 7
         let head = min(count, misalignment == 0 ? 0 : 8 - misalignment)
         while index < head {
-            destination.storeBytes(of: source.load(fromByteOffset: index, as: UInt8.self) ^ key[keyIndex],
-                                   toByteOffset: index, as: UInt8.self)
+            destination.storeBytes(
+                of: source.load(fromByteOffset: index, as: UInt8.self) ^ key[keyIndex],
+                toByteOffset: index, as: UInt8.self)
             index += 1
             keyIndex = (keyIndex + 1) & 3
         }
@@ -34,8 +35,9 @@ public enum Masking {
             index += 8
         }
         while index < count {
-            destination.storeBytes(of: source.load(fromByteOffset: index, as: UInt8.self) ^ key[keyIndex],
-                                   toByteOffset: index, as: UInt8.self)
+            destination.storeBytes(
+                of: source.load(fromByteOffset: index, as: UInt8.self) ^ key[keyIndex],
+                toByteOffset: index, as: UInt8.self)
             index += 1
             keyIndex = (keyIndex + 1) & 3
         }

@@ -114,7 +114,7 @@ struct MessageAssembly {
     mutating func appendPayload(from parser: inout FrameParser) throws(ProtocolViolation) -> Bool {
         guard let frame, !frame.opcode.isControl, !messageCompressed else { return false }
         var message = messageBytes
-        messageBytes = []  // One reference, so appending does not copy the message.
+        messageBytes = [] // One reference, so appending does not copy the message.
         let start = message.count
         let capacity = message.capacity
         let took = parser.takePayload { masked, key, phase in

@@ -43,8 +43,10 @@ public struct ServerSessionShell {
     /// Takes bytes from the host: while upgrading, the request (`decide` answers it), afterwards the connection's
     /// input, taken out event by event with `nextEvent`. On `.upgraded` the owner starts its keepalive, if any,
     /// before it takes the first event.
-    public mutating func receive(_ bytes: [UInt8], configuration: Connection.Configuration, into actions: inout [ServerAction],
-                                 decide: (HTTPRequestHead) -> ServerHandshake.Decision) -> Opening {
+    public mutating func receive(
+        _ bytes: [UInt8], configuration: Connection.Configuration, into actions: inout [ServerAction],
+        decide: (HTTPRequestHead) -> ServerHandshake.Decision
+    ) -> Opening {
         switch phase {
         case .finished:
             return .unchanged

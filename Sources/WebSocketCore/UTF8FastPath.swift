@@ -22,7 +22,7 @@ enum UTF8FastPath {
                     index += 1
                     continue
                 }
-                if index + 4 > count { return index }  // Near the end: the automaton handles partial characters.
+                if index + 4 > count { return index } // Near the end: the automaton handles partial characters.
                 guard let width = validCharacterWidth(bytes + index) else { return index }
                 index += width
             }

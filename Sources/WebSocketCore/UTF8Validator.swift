@@ -99,13 +99,13 @@ enum UTF8Automaton {
     // States, pre-multiplied by 256 so that `state + byte` indexes the table directly.
     static let accept = 0 * 256
     static let reject = 1 * 256
-    static let needOne = 2 * 256  // one continuation byte 80–BF left
+    static let needOne = 2 * 256 // one continuation byte 80–BF left
     static let needTwo = 3 * 256
     static let needThree = 4 * 256
-    static let afterE0 = 5 * 256  // A0–BF next, else overlong
-    static let afterED = 6 * 256  // 80–9F next, else a surrogate
-    static let afterF0 = 7 * 256  // 90–BF next, else overlong
-    static let afterF4 = 8 * 256  // 80–8F next, else above U+10FFFF
+    static let afterE0 = 5 * 256 // A0–BF next, else overlong
+    static let afterED = 6 * 256 // 80–9F next, else a surrogate
+    static let afterF0 = 7 * 256 // 90–BF next, else overlong
+    static let afterF4 = 8 * 256 // 80–8F next, else above U+10FFFF
 
     static let transitions: [UInt16] = {
         var table = [UInt16](repeating: UInt16(reject), count: 9 * 256)

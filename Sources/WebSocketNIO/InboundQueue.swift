@@ -49,7 +49,7 @@ final class InboundQueue: ChannelDuplexHandler, RemovableChannelHandler {
             promise.succeed(.timedOut)
             return
         }
-        resolveWaiter(.timedOut)  // One read at a time; an abandoned one ends now.
+        resolveWaiter(.timedOut) // One read at a time; an abandoned one ends now.
         let timer = eventLoop.assumeIsolated().scheduleTask(deadline: deadline) { [self] in resolveWaiter(.timedOut) }
         waiter = (promise, timer)
     }

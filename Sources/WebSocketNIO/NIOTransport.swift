@@ -4,9 +4,9 @@ public import NIOSSL
 public import Transport
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The runner's connection to a live server: TCP, or TLS over TCP. Writes go out as the runner makes
@@ -25,8 +25,10 @@ public final class NIOTransport: ByteTransport {
 
     /// Connects, and for `wss://` completes the TLS handshake, within `timeout`.
     /// - Parameter tls: the client context; required for a `wss://` URL.
-    public static func connect(to url: WebSocketURL, tls: NIOSSLContext?, timeout: Duration,
-                               group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async throws(ConnectError) -> NIOTransport {
+    public static func connect(
+        to url: WebSocketURL, tls: NIOSSLContext?, timeout: Duration,
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) async throws(ConnectError) -> NIOTransport {
         let loop = group.next()
         let tlsContext = url.secure ? tls : nil
         if url.secure && tls == nil { throw ConnectError(url: url, cause: .tls, detail: "no TLS settings for a wss:// URL") }
@@ -128,7 +130,7 @@ public final class NIOTransport: ByteTransport {
                 let queue = queue, instant = self.start + TimeAmount(deadline)
                 queue.eventLoop.execute { queue.value.whenWritable(before: instant, promise) }
                 guard (try? await promise.futureResult.get()) ?? true else {
-                    await abort()  // The peer read nothing until the deadline: it does not get to hold our memory longer.
+                    await abort() // The peer read nothing until the deadline: it does not get to hold our memory longer.
                     return false
                 }
             }

@@ -4,9 +4,9 @@ import Synchronization
 import WebSocketCore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Hosts one sans-IO `ServerSession` on a NIO channel: bytes in, actions out, timers on the event loop.
@@ -64,8 +64,9 @@ final class SessionChannelHandler: ChannelDuplexHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
-        let host = ChannelSessionHost(eventLoop: context.eventLoop, handler: self, maxQueuedOutput: limits.maxQueuedOutput,
-                                      messageMemory: messageMemory)
+        let host = ChannelSessionHost(
+            eventLoop: context.eventLoop, handler: self, maxQueuedOutput: limits.maxQueuedOutput,
+            messageMemory: messageMemory)
         self.host = host
         session.attach(host)
         if context.channel.isActive { startHandshakeDeadline(context) }
@@ -206,7 +207,7 @@ final class SessionChannelHandler: ChannelDuplexHandler {
                 cancelTimers()
                 context.close(mode: .output, promise: nil)
                 closeAfterLinger(context)
-                resumeHeldRead(context)  // What the client still sends is read and dropped until its FIN.
+                resumeHeldRead(context) // What the client still sends is read and dropped until its FIN.
                 context.eventLoop.assumeIsolated().execute { [self] in endSession() }
             case .resetTransport:
                 outputClosed = true

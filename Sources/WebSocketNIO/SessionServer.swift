@@ -29,11 +29,13 @@ public final class SessionServer: Sendable {
     }
 
     /// Starts listening. Port 0 picks a free port.
-    public static func start(host: String = "127.0.0.1", port: Int = 0, tls: NIOSSLContext? = nil,
-                             limits: ConnectionLimits = ConnectionLimits(),
-                             logger: Logger = Logger(label: "wsspec.server"),
-                             group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
-                             makeSession: @escaping @Sendable () -> any ServerSession) async throws -> SessionServer {
+    public static func start(
+        host: String = "127.0.0.1", port: Int = 0, tls: NIOSSLContext? = nil,
+        limits: ConnectionLimits = ConnectionLimits(),
+        logger: Logger = Logger(label: "wsspec.server"),
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        makeSession: @escaping @Sendable () -> any ServerSession
+    ) async throws -> SessionServer {
         let connections = ConnectionSet()
         let messageMemory = MessageMemoryBudget(limit: limits.maxMessageMemory)
         let bootstrap = ServerBootstrap(group: group)
@@ -55,7 +57,8 @@ public final class SessionServer: Sendable {
                     let operations = channel.pipeline.syncOperations
                     if let tls { try operations.addHandler(NIOSSLServerHandler(context: tls)) }
                     try operations.addHandler(SessionChannelHandler.idleStateHandler(limits))
-                    try operations.addHandler(SessionChannelHandler(session: makeSession(), limits: limits, messageMemory: messageMemory, logger: logger))
+                    try operations.addHandler(
+                        SessionChannelHandler(session: makeSession(), limits: limits, messageMemory: messageMemory, logger: logger))
                 }
             }
         let channel = try await bootstrap.bind(host: host, port: port).get()
@@ -124,5 +127,5 @@ private final class RefusalHandler: ChannelInboundHandler {
         context.fireChannelActive()
     }
 
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {}  // Whatever the client sends is dropped.
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {} // Whatever the client sends is dropped.
 }

@@ -42,8 +42,9 @@ public enum TLSSettings {
     public static func serverContext(certificateChain: String, privateKey: String) throws(TLSSetupError) -> NIOSSLContext {
         let chain = try load("certificate file", certificateChain) { try NIOSSLCertificate.fromPEMFile($0) }
         let key = try load("private key file", privateKey) { try NIOSSLPrivateKey(file: $0, format: .pem) }
-        var configuration = TLSConfiguration.makeServerConfiguration(certificateChain: chain.map { .certificate($0) },
-                                                                     privateKey: .privateKey(key))
+        var configuration = TLSConfiguration.makeServerConfiguration(
+            certificateChain: chain.map { .certificate($0) },
+            privateKey: .privateKey(key))
         configuration.minimumTLSVersion = minimumVersion
         configuration.shutdownTimeout = shutdownTimeout
         return try make(configuration)

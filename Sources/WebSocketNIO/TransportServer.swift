@@ -23,9 +23,11 @@ public final class TransportServer: Sendable {
     }
 
     /// Starts listening (port 0 picks a free port); `serve` runs once per connection.
-    public static func start(host: String = "127.0.0.1", port: Int = 0, limits: ConnectionLimits = ConnectionLimits(),
-                             group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
-                             serve: @escaping @Sendable (NIOTransport) async -> Void) async throws -> TransportServer {
+    public static func start(
+        host: String = "127.0.0.1", port: Int = 0, limits: ConnectionLimits = ConnectionLimits(),
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        serve: @escaping @Sendable (NIOTransport) async -> Void
+    ) async throws -> TransportServer {
         let connections = ConnectionSet()
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
@@ -47,8 +49,9 @@ public final class TransportServer: Sendable {
                 }
             }
         let channel = try await bootstrap.bind(host: host, port: port).get()
-        return TransportServer(channel: channel, connections: connections, host: host, port: channel.localAddress?.port ?? port,
-                               limits: limits)
+        return TransportServer(
+            channel: channel, connections: connections, host: host, port: channel.localAddress?.port ?? port,
+            limits: limits)
     }
 
     /// Stops accepting connections and closes the open ones.

@@ -1,4 +1,5 @@
 import Foundation
+
 /// A `ws://` or `wss://` URL, checked: where to connect and what to ask for.
 public struct WebSocketURL: Sendable, Hashable, CustomStringConvertible {
     public var secure: Bool

@@ -35,12 +35,13 @@ struct RoutePattern: Sendable, Hashable, CustomStringConvertible {
     }
 
     var description: String {
-        "/" + segments.map { segment in
-            switch segment {
-            case .literal(let literal): literal
-            case .parameter(let name): ":" + name
-            }
-        }.joined(separator: "/")
+        "/"
+            + segments.map { segment in
+                switch segment {
+                case .literal(let literal): literal
+                case .parameter(let name): ":" + name
+                }
+            }.joined(separator: "/")
     }
 
     private static func split(_ path: String) -> [String] { path.split(separator: "/").map(String.init) }

@@ -24,8 +24,11 @@ final class RouterSession: ServerSession, Sendable {
 
     init(router: WebSocketRouter) {
         self.router = router
-        state = LockedState(State(shell: ServerSessionShell(maxHeadSize: router.configuration.maxHeadSize,
-                                                            closeTimeout: router.configuration.closeTimeout)))
+        state = LockedState(
+            State(
+                shell: ServerSessionShell(
+                    maxHeadSize: router.configuration.maxHeadSize,
+                    closeTimeout: router.configuration.closeTimeout)))
     }
 
     // MARK: ServerSession
@@ -123,19 +126,24 @@ final class RouterSession: ServerSession, Sendable {
         var accepted: (route: Route, request: WebSocketRequest)?
         let hasHost = state.host != nil
         let router = router
-        let opening = state.shell.receive(bytes, configuration: router.configuration.connection.sharing(state.host?.messageMemory),
-                                          into: &actions) { request in
+        let opening = state.shell.receive(
+            bytes, configuration: router.configuration.connection.sharing(state.host?.messageMemory),
+            into: &actions
+        ) { request in
             let target = request.target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
             let path = String(target[0])
             guard let (route, parameters) = router.route(for: path) else {
                 return ServerHandshake.refusal(status: 404, reason: "no WebSocket route for \(path)")
             }
-            let decision = ServerHandshake(subprotocols: route.subprotocols,
-                                           permessageDeflate: router.configuration.permessageDeflate).respond(to: request)
+            let decision = ServerHandshake(
+                subprotocols: route.subprotocols,
+                permessageDeflate: router.configuration.permessageDeflate
+            ).respond(to: request)
             guard case .accept(_, let negotiated) = decision else { return decision }
-            var upgradeRequest = WebSocketRequest(path: path, query: target.count > 1 ? String(target[1]) : nil,
-                                                  headers: request.headers, parameters: parameters,
-                                                  subprotocol: negotiated.subprotocol)
+            var upgradeRequest = WebSocketRequest(
+                path: path, query: target.count > 1 ? String(target[1]) : nil,
+                headers: request.headers, parameters: parameters,
+                subprotocol: negotiated.subprotocol)
             do throws(UpgradeRefusal) {
                 for middleware in route.middleware { try middleware.prepare(&upgradeRequest) }
             } catch {
@@ -152,9 +160,10 @@ final class RouterSession: ServerSession, Sendable {
         state.route = route
         state.inbox = inbox
         state.shell.start(route.ping.map { Keepalive(interval: $0.interval, timeout: $0.timeout, closeCode: $0.closeCode) }, into: &actions)
-        let webSocket = WebSocketConnection(session: self, request: upgradeRequest, mode: route.mode,
-                                            messages: WebSocketMessages(base: messages, session: self),
-                                            handlerFailureReason: router.configuration.handlerFailureReason)
+        let webSocket = WebSocketConnection(
+            session: self, request: upgradeRequest, mode: route.mode,
+            messages: WebSocketMessages(base: messages, session: self),
+            handlerFailureReason: router.configuration.handlerFailureReason)
         host.startTask { await HandlerDriver.run(route, on: webSocket) }
     }
 
@@ -174,9 +183,9 @@ final class RouterSession: ServerSession, Sendable {
         case .binary(let bytes):
             deliver(.binary(bytes), &state, &actions)
         case .ping, .pong:
-            break  // Pings are answered by the connection's auto-pong; pongs are keepalive's, in the shell.
+            break // Pings are answered by the connection's auto-pong; pongs are keepalive's, in the shell.
         case .invalidCloseReceived:
-            break  // `failed` follows.
+            break // `failed` follows.
         case .closeReceived:
             // No data can follow the client's close frame.
             state.inbox?.finish()

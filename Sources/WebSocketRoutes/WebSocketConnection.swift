@@ -15,8 +15,10 @@ public final class WebSocketConnection: Sendable, Hashable, Identifiable {
     private let session: RouterSession
     private let handlerFailureReason: String
 
-    init(session: RouterSession, request: WebSocketRequest, mode: WebSocketMode,
-         messages: WebSocketMessages, handlerFailureReason: String) {
+    init(
+        session: RouterSession, request: WebSocketRequest, mode: WebSocketMode,
+        messages: WebSocketMessages, handlerFailureReason: String
+    ) {
         self.session = session
         self.request = request
         self.mode = mode

@@ -18,8 +18,10 @@ public struct WebSocketRequest: Sendable, Hashable {
     /// when it has none or several. `headers[name]` gives every value.
     public func header(_ name: String) -> String? { headers.single(name) }
 
-    public init(path: String, query: String? = nil, headers: HTTPHeaders = HTTPHeaders(),
-                parameters: [String: String] = [:], subprotocol: String? = nil, attributes: [String: String] = [:]) {
+    public init(
+        path: String, query: String? = nil, headers: HTTPHeaders = HTTPHeaders(),
+        parameters: [String: String] = [:], subprotocol: String? = nil, attributes: [String: String] = [:]
+    ) {
         self.path = path
         self.query = query
         self.headers = headers

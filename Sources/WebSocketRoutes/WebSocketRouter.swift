@@ -23,30 +23,39 @@ public struct WebSocketRouter: Sendable {
     ///   - runOnConnect: call `onMessage(nil, _)` once right after `onOpen` (always so for `.sendOnly`).
     ///   - ping: keepalive; nil for none.
     ///   - subprotocols: those the route speaks, most preferred first.
-    public mutating func ws(_ path: String, mode: WebSocketMode = .twoWay, runOnConnect: Bool = false,
-                            ping: PingPolicy? = nil, subprotocols: [String] = [], handler: some WebSocketHandler) {
+    public mutating func ws(
+        _ path: String, mode: WebSocketMode = .twoWay, runOnConnect: Bool = false,
+        ping: PingPolicy? = nil, subprotocols: [String] = [], handler: some WebSocketHandler
+    ) {
         add(path, mode: mode, runOnConnect: runOnConnect, ping: ping, subprotocols: subprotocols, body: .callbacks(handler))
     }
 
     /// A route answered message by message: the closure's result is sent back (nothing when nil). It is
     /// called with `nil` once at open on a run-on-connect or send-only route.
-    public mutating func ws(_ path: String, mode: WebSocketMode = .twoWay, runOnConnect: Bool = false,
-                            ping: PingPolicy? = nil, subprotocols: [String] = [],
-                            reply: @escaping @Sendable (WebSocketMessage?, WebSocketConnection) async throws -> WebSocketMessage?) {
-        add(path, mode: mode, runOnConnect: runOnConnect, ping: ping, subprotocols: subprotocols,
+    public mutating func ws(
+        _ path: String, mode: WebSocketMode = .twoWay, runOnConnect: Bool = false,
+        ping: PingPolicy? = nil, subprotocols: [String] = [],
+        reply: @escaping @Sendable (WebSocketMessage?, WebSocketConnection) async throws -> WebSocketMessage?
+    ) {
+        add(
+            path, mode: mode, runOnConnect: runOnConnect, ping: ping, subprotocols: subprotocols,
             body: .callbacks(ReplyHandler(reply: reply)))
     }
 
     /// A route whose function owns the connection: it reads `connection.messages` and sends as it likes;
     /// the connection closes normally when it returns, and with 1011 when it throws.
-    public mutating func ws(_ path: String, mode: WebSocketMode = .twoWay, ping: PingPolicy? = nil, subprotocols: [String] = [],
-                            stream: @escaping @Sendable (WebSocketConnection) async throws -> Void) {
+    public mutating func ws(
+        _ path: String, mode: WebSocketMode = .twoWay, ping: PingPolicy? = nil, subprotocols: [String] = [],
+        stream: @escaping @Sendable (WebSocketConnection) async throws -> Void
+    ) {
         add(path, mode: mode, runOnConnect: false, ping: ping, subprotocols: subprotocols, body: .stream(stream))
     }
 
     /// Routes under a common path prefix, behind the group's middleware (after any outer group's).
-    public mutating func group(_ prefix: String, middleware: [any WebSocketMiddleware] = [],
-                               _ build: (inout WebSocketRouter) -> Void) {
+    public mutating func group(
+        _ prefix: String, middleware: [any WebSocketMiddleware] = [],
+        _ build: (inout WebSocketRouter) -> Void
+    ) {
         var group = self
         group.routes = []
         group.prefix = RoutePattern(prefix).prefixed(by: self.prefix)
@@ -58,11 +67,15 @@ public struct WebSocketRouter: Sendable {
     /// A fresh server session for one connection, for any host (the simulated network, NIO).
     public func makeSession() -> any ServerSession { RouterSession(router: self) }
 
-    private mutating func add(_ path: String, mode: WebSocketMode, runOnConnect: Bool, ping: PingPolicy?,
-                              subprotocols: [String], body: RouteBody) {
-        routes.append(Route(pattern: RoutePattern(path).prefixed(by: prefix), mode: mode,
-                            runOnConnect: runOnConnect || mode == .sendOnly, ping: ping, subprotocols: subprotocols,
-                            middleware: middleware, body: body))
+    private mutating func add(
+        _ path: String, mode: WebSocketMode, runOnConnect: Bool, ping: PingPolicy?,
+        subprotocols: [String], body: RouteBody
+    ) {
+        routes.append(
+            Route(
+                pattern: RoutePattern(path).prefixed(by: prefix), mode: mode,
+                runOnConnect: runOnConnect || mode == .sendOnly, ping: ping, subprotocols: subprotocols,
+                middleware: middleware, body: body))
     }
 
     /// The first route whose pattern matches `path`, with the parameters' values.

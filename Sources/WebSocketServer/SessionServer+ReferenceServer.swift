@@ -5,9 +5,11 @@ public import WebSocketNIO
 
 extension SessionServer {
     /// The reference echo server with `configuration` over TCP (or TLS): what `wsspec serve` runs.
-    public static func referenceServer(_ configuration: EchoServerConfiguration, host: String = "127.0.0.1", port: Int = 0,
-                                       tls: NIOSSLContext? = nil, limits: ConnectionLimits = ConnectionLimits(),
-                                       logger: Logger = Logger(label: "wsspec.server")) async throws -> SessionServer {
+    public static func referenceServer(
+        _ configuration: EchoServerConfiguration, host: String = "127.0.0.1", port: Int = 0,
+        tls: NIOSSLContext? = nil, limits: ConnectionLimits = ConnectionLimits(),
+        logger: Logger = Logger(label: "wsspec.server")
+    ) async throws -> SessionServer {
         try await start(host: host, port: port, tls: tls, limits: limits, logger: logger) { EchoServer(configuration: configuration) }
     }
 }

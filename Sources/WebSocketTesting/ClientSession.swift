@@ -37,9 +37,11 @@ public final class ClientSession {
     }
 
     /// Performs the opening handshake over `transport`.
-    public static func connect(over transport: any ByteTransport, request: ClientHandshakeRequest,
-                               maskKeys: any MaskKeySource, respondsToPings: Bool = true,
-                               timeout: Duration = .seconds(10)) async throws(ClientSessionError) -> ClientSession {
+    public static func connect(
+        over transport: any ByteTransport, request: ClientHandshakeRequest,
+        maskKeys: any MaskKeySource, respondsToPings: Bool = true,
+        timeout: Duration = .seconds(10)
+    ) async throws(ClientSessionError) -> ClientSession {
         var configuration = Connection.Configuration()
         configuration.autoPong = respondsToPings
         switch await ClientOpening.open(request, over: transport, configuration: configuration, maskKeys: maskKeys, timeout: timeout) {
@@ -74,11 +76,17 @@ public final class ClientSession {
 
     // MARK: Sending
 
-    public func send(text: String) async throws(ClientSessionError) { try await command { (connection) throws(Connection.CommandError) in try connection.send(text: text) } }
-    public func send(binary: [UInt8]) async throws(ClientSessionError) { try await command { (connection) throws(Connection.CommandError) in try connection.send(binary: binary) } }
+    public func send(text: String) async throws(ClientSessionError) {
+        try await command { (connection) throws(Connection.CommandError) in try connection.send(text: text) }
+    }
+    public func send(binary: [UInt8]) async throws(ClientSessionError) {
+        try await command { (connection) throws(Connection.CommandError) in try connection.send(binary: binary) }
+    }
 
     /// Sends any frame as given, broken ones included (a missing mask key is filled in).
-    public func send(frame: Frame) async throws(ClientSessionError) { try await command { (connection) throws(Connection.CommandError) in try connection.send(frame) } }
+    public func send(frame: Frame) async throws(ClientSessionError) {
+        try await command { (connection) throws(Connection.CommandError) in try connection.send(frame) }
+    }
 
     /// Writes bytes as they are, bypassing the protocol.
     public func send(raw bytes: [UInt8]) async {
@@ -86,7 +94,9 @@ public final class ClientSession {
         await flush()
     }
 
-    public func ping(_ payload: [UInt8] = []) async throws(ClientSessionError) { try await command { (connection) throws(Connection.CommandError) in try connection.ping(payload) } }
+    public func ping(_ payload: [UInt8] = []) async throws(ClientSessionError) {
+        try await command { (connection) throws(Connection.CommandError) in try connection.ping(payload) }
+    }
 
     /// Sends a close frame; `receiveClosure` then waits for the server's answer.
     public func close(code: CloseCode? = .normalClosure, reason: String = "") async throws(ClientSessionError) {
@@ -178,7 +188,7 @@ public final class ClientSession {
             case .ping(let payload): pingsReceived.append(payload)
             case .pong(let payload): pongsReceived.append(payload)
             case .closeReceived(let payload): closeFrame = payload
-            case .invalidCloseReceived: break  // `failed` follows, with the violation.
+            case .invalidCloseReceived: break // `failed` follows, with the violation.
             case .failed(let violation): self.violation = violation
             case .closed(let closure): self.closure = closure
             }

@@ -75,8 +75,9 @@ public final class TestConnection: Sendable {
             if let message {
                 Issue.record("expected nothing for \(duration), received \(message)", sourceLocation: sourceLocation)
             } else if wasOpen, closure != nil || closeFrame != nil {
-                Issue.record("expected nothing for \(duration), the connection closed: \(ClientSessionError.closed(closeFrame: closeFrame, closure: closure))",
-                             sourceLocation: sourceLocation)
+                Issue.record(
+                    "expected nothing for \(duration), the connection closed: \(ClientSessionError.closed(closeFrame: closeFrame, closure: closure))",
+                    sourceLocation: sourceLocation)
             }
         } catch {
             Issue.record("expected nothing for \(duration): \(error)", sourceLocation: sourceLocation)
@@ -85,8 +86,10 @@ public final class TestConnection: Sendable {
 
     /// Starts the closing handshake and waits for it to finish; returns how the connection ended.
     @discardableResult
-    public func close(code: CloseCode = .normalClosure, reason: String = "", timeout: Duration = .seconds(10),
-                      sourceLocation: SourceLocation = #_sourceLocation) async throws -> ConnectionClosure {
+    public func close(
+        code: CloseCode = .normalClosure, reason: String = "", timeout: Duration = .seconds(10),
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws -> ConnectionClosure {
         try run("close the connection", timeout: timeout, sourceLocation) { client in
             try await client.close(code: code, reason: reason)
             guard let closure = await client.receiveClosure(timeout: timeout) else { throw ClientSessionError.timedOut(after: timeout) }
@@ -124,8 +127,10 @@ public final class TestConnection: Sendable {
 
     // MARK: Running
 
-    private func run<T: Sendable>(_ what: String, timeout: Duration = .seconds(10), _ location: SourceLocation,
-                                  _ operation: @escaping @Sendable (ClientSession) async throws -> T) throws -> T {
+    private func run<T: Sendable>(
+        _ what: String, timeout: Duration = .seconds(10), _ location: SourceLocation,
+        _ operation: @escaping @Sendable (ClientSession) async throws -> T
+    ) throws -> T {
         do {
             return try server.drive(timeout: timeout) { [client] in { @Sendable in try await operation(client.session) } }
         } catch {
@@ -138,8 +143,10 @@ public final class TestConnection: Sendable {
     /// message; this is what it expands to, with the message as the expression, so a reader sees the cause
     /// first and only once. A failed `#require`'s error is the one error Swift Testing does not report again.
     static func fail(_ message: String, _ location: SourceLocation) throws -> Never {
-        try Testing.__checkValue(false, expression: .__fromSyntaxNode(message), comments: [], isRequired: true,
-                                 sourceLocation: location).get()
+        try Testing.__checkValue(
+            false, expression: .__fromSyntaxNode(message), comments: [], isRequired: true,
+            sourceLocation: location
+        ).get()
         preconditionFailure("a failed check returns its error")
     }
 }

@@ -1,5 +1,5 @@
-import Transport
 import Synchronization
+import Transport
 public import WebSocketRoutes
 public import WireSim
 
@@ -28,8 +28,10 @@ public final class TestServer: @unchecked Sendable {
     ///   - seed: every random choice of the run (nonces, mask keys, the link's segmentation) comes from it.
     ///   - link: how the simulated network treats the bytes (ideal by default; `.choppy` splits and delays them,
     ///     `.everyByte` delivers one byte at a time).
-    public init(seed: UInt64 = 0, link: LinkOptions = .ideal, configuration: ServerConfiguration = ServerConfiguration(),
-                routes: (inout WebSocketRouter) -> Void) {
+    public init(
+        seed: UInt64 = 0, link: LinkOptions = .ideal, configuration: ServerConfiguration = ServerConfiguration(),
+        routes: (inout WebSocketRouter) -> Void
+    ) {
         var router = WebSocketRouter(configuration: configuration)
         routes(&router)
         self.router = router
@@ -58,9 +60,11 @@ public final class TestServer: @unchecked Sendable {
     /// `ClientSessionError.upgradeRefused` with the HTTP status.
     /// - Parameter respondsToPings: answer the server's pings (as every real client does); false to test a
     ///   ping timeout.
-    public func connect(_ path: String, headers: HTTPHeaders = HTTPHeaders(), subprotocols: [String] = [],
-                        extensions: [ExtensionOffer] = [], respondsToPings: Bool = true,
-                        timeout: Duration = .seconds(10)) async throws -> TestConnection {
+    public func connect(
+        _ path: String, headers: HTTPHeaders = HTTPHeaders(), subprotocols: [String] = [],
+        extensions: [ExtensionOffer] = [], respondsToPings: Bool = true,
+        timeout: Duration = .seconds(10)
+    ) async throws -> TestConnection {
         let client = try drive(timeout: timeout) { [self] in
             connectionCount += 1
             let link = SimulatedLink(simulation: simulation, name: "connection \(connectionCount)", options: linkOptions)
@@ -68,13 +72,16 @@ public final class TestServer: @unchecked Sendable {
             let transport = SimulatedTransport(link: link)
             let nonce = (0..<16).map { _ in UInt8.random(in: 0...255, using: &simulation.random) }
             let maskSeed = simulation.random.next()
-            let request = ClientHandshakeRequest(target: path, host: "127.0.0.1", nonce: nonce, subprotocols: subprotocols,
-                                                 extensions: extensions, extraHeaders: headers)
+            let request = ClientHandshakeRequest(
+                target: path, host: "127.0.0.1", nonce: nonce, subprotocols: subprotocols,
+                extensions: extensions, extraHeaders: headers)
             return { @Sendable [self] in
-                DrivenClient(session: try await ClientSession.connect(over: transport, request: request,
-                                                                      maskKeys: GeneratorMaskKeySource(SimulationRandom(seed: maskSeed)),
-                                                                      respondsToPings: respondsToPings, timeout: timeout),
-                             server: self)
+                DrivenClient(
+                    session: try await ClientSession.connect(
+                        over: transport, request: request,
+                        maskKeys: GeneratorMaskKeySource(SimulationRandom(seed: maskSeed)),
+                        respondsToPings: respondsToPings, timeout: timeout),
+                    server: self)
             }
         }
         return TestConnection(server: self, client: client)

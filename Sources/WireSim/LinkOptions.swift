@@ -37,8 +37,10 @@ public struct LinkOptions: Sendable, Hashable {
     /// The connection is lost (both ends see a reset) once this many bytes have crossed in this direction.
     public var lossAfterBytes: Int?
 
-    public init(segmentation: Segmentation = .whole, latency: Latency = .fixed(.zero), bytesPerSecond: Int? = nil,
-                stalls: Stalls? = nil, lossAfterBytes: Int? = nil) {
+    public init(
+        segmentation: Segmentation = .whole, latency: Latency = .fixed(.zero), bytesPerSecond: Int? = nil,
+        stalls: Stalls? = nil, lossAfterBytes: Int? = nil
+    ) {
         self.segmentation = segmentation
         self.latency = latency
         self.bytesPerSecond = bytesPerSecond
@@ -51,6 +53,7 @@ public struct LinkOptions: Sendable, Hashable {
     /// One byte per segment, 1 ms apart in latency.
     public static let everyByte = LinkOptions(segmentation: .everyByte, latency: .fixed(.milliseconds(1)))
     /// Random segment sizes and latencies, and an occasional stall.
-    public static let choppy = LinkOptions(segmentation: .random(1...64), latency: .random(.microseconds(50)...(.milliseconds(20))),
-                                           stalls: Stalls(probability: 0.02, duration: .milliseconds(10)...(.milliseconds(200))))
+    public static let choppy = LinkOptions(
+        segmentation: .random(1...64), latency: .random(.microseconds(50)...(.milliseconds(20))),
+        stalls: Stalls(probability: 0.02, duration: .milliseconds(10)...(.milliseconds(200))))
 }

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Seeds, replay and sweeps. A failing simulated run names its seed; `WSSPEC_SEED=<seed>` reruns exactly
@@ -92,6 +92,7 @@ public struct DeterminismFailure: Error, CustomStringConvertible {
         let index = a.indices.first { $0 >= b.count || a[$0] != b[$0] } ?? min(a.count, b.count)
         let left = index < a.count ? a[index] : "<end of trace>"
         let right = index < b.count ? b[index] : "<end of trace>"
-        return "NOT DETERMINISTIC: seed \(seed) gave two different traces; first difference at line \(index + 1):\n  run 1: \(left)\n  run 2: \(right)"
+        return
+            "NOT DETERMINISTIC: seed \(seed) gave two different traces; first difference at line \(index + 1):\n  run 1: \(left)\n  run 2: \(right)"
     }
 }

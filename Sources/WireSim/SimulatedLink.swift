@@ -43,8 +43,10 @@ public final class SimulatedLink {
 
     /// - Parameters:
     ///   - options: the a→b direction's behaviour; `reverse` the b→a one (the same when nil).
-    public init(simulation: Simulation, name: String = "link", names: (a: String, b: String) = ("client", "server"),
-                options: LinkOptions = .ideal, reverse: LinkOptions? = nil) {
+    public init(
+        simulation: Simulation, name: String = "link", names: (a: String, b: String) = ("client", "server"),
+        options: LinkOptions = .ideal, reverse: LinkOptions? = nil
+    ) {
         self.simulation = simulation
         self.name = name
         self.names = names
@@ -230,8 +232,9 @@ public final class SimulatedLink {
     }
 
     private func scheduleEndOfStream(on direction: Direction) {
-        let arrival = max(direction.lastArrival, direction.lastDepartureEnd.advanced(byNanoseconds: latency(direction.options)),
-                          simulation.now)
+        let arrival = max(
+            direction.lastArrival, direction.lastDepartureEnd.advanced(byNanoseconds: latency(direction.options)),
+            simulation.now)
         direction.lastArrival = arrival
         simulation.schedule(at: arrival) { [self] in
             guard !isReset else { return }

@@ -32,8 +32,10 @@ extension Simulation {
     /// Runs `operation` under the simulation until it finishes and returns its result, driving every
     /// event on the way. A task that can never finish, or does not within `timeout` of virtual time,
     /// throws instead of hanging.
-    public func runTask<T: Sendable>(timeout: Duration = .seconds(3600), maxEvents: Int = 50_000_000,
-                                     _ operation: sending @escaping () async throws -> T) throws -> T {
+    public func runTask<T: Sendable>(
+        timeout: Duration = .seconds(3600), maxEvents: Int = 50_000_000,
+        _ operation: sending @escaping () async throws -> T
+    ) throws -> T {
         let result = Mutex<Result<T, any Error>?>(nil)
         let task = spawn {
             do {
@@ -46,11 +48,12 @@ extension Simulation {
         let deadline = now.advanced(by: timeout)
         let outcome = run(until: deadline, maxEvents: maxEvents) { result.withLock { $0 != nil } }
         if let finished = result.withLock({ $0 }) { return try finished.get() }
-        let failure: SimulationError = switch outcome {
-        case .eventLimit: .eventLimit(at: now)
-        case .reachedDeadline: .timedOut(after: timeout, at: now)
-        case .quiescent, .stopped: .stalled(at: now)
-        }
+        let failure: SimulationError =
+            switch outcome {
+            case .eventLimit: .eventLimit(at: now)
+            case .reachedDeadline: .timedOut(after: timeout, at: now)
+            case .quiescent, .stopped: .stalled(at: now)
+            }
         // Do not abandon the task (it would stay suspended, and leak): cancel it and let it unwind. A virtual
         // sleep throws when cancelled and a cancelled stream iteration ends; the clock does not move.
         task.cancel()

@@ -1,8 +1,9 @@
 import Synchronization
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A single-threaded discrete-event simulation: a virtual clock, a queue of events ordered by
@@ -85,7 +86,7 @@ public final class Simulation: @unchecked Sendable {
     }
 
     var isOnDrivingThread: Bool {
-        guard let driver else { return true }  // Not running: setting up on the caller's thread.
+        guard let driver else { return true } // Not running: setting up on the caller's thread.
         return pthread_equal(driver, pthread_self()) != 0
     }
 
@@ -114,8 +115,10 @@ public final class Simulation: @unchecked Sendable {
     /// Runs events in order until the condition holds, nothing is left, the deadline passes or the event
     /// budget is spent. Time jumps from event to event; nothing waits for real time.
     @discardableResult
-    public func run(until deadline: VirtualInstant? = nil, maxEvents: Int = 50_000_000,
-                    stopWhen condition: () -> Bool = { false }) -> RunOutcome {
+    public func run(
+        until deadline: VirtualInstant? = nil, maxEvents: Int = 50_000_000,
+        stopWhen condition: () -> Bool = { false }
+    ) -> RunOutcome {
         let outer = driver
         driver = pthread_self()
         defer { driver = outer }

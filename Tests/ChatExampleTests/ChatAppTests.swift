@@ -20,7 +20,7 @@ struct ChatAppTests {
 
         try await bob.send(text: "hi ann")
         #expect(try await ann.receive() == .text("bob: hi ann"))
-        await bob.expectNothing(for: .seconds(1))  // No echo to the sender.
+        await bob.expectNothing(for: .seconds(1)) // No echo to the sender.
 
         try await bob.close()
         #expect(try await ann.receive() == .text("bob left"))
@@ -54,7 +54,7 @@ struct ChatAppTests {
     @Test func aSilentClientIsDroppedAfterThePingTimeout() async throws {
         let ann = try await server.connect("/chat/lobby", headers: ["X-User": "ann"], respondsToPings: false)
         _ = try await ann.receive()
-        await ann.expectNothing(for: .seconds(39))  // Pinged at 30 s; 10 s to answer.
+        await ann.expectNothing(for: .seconds(39)) // Pinged at 30 s; 10 s to answer.
         await ann.advanceTime(by: .seconds(2))
         #expect(try await ann.closeFrame()?.code == .goingAway)
     }

@@ -1,9 +1,10 @@
-@testable import ConformanceReport
 import ConformanceSuite
 import Foundation
 import Scenario
 import Testing
 import WSSpecCommand
+
+@testable import ConformanceReport
 
 @Suite("CI output: baselines, the Markdown summary, shards merged")
 struct CIOutputTests {
@@ -38,7 +39,8 @@ struct CIOutputTests {
     }
 
     @Test func aVerdictAloneAcceptsAnyCloseVerdict() throws {
-        let baseline = try Baseline.parse("""
+        let baseline = try Baseline.parse(
+            """
             # comments and blank lines are fine
 
             7.1.5: failed  # we answer 1002 mid-fragment, tracked in #123
@@ -65,7 +67,7 @@ struct CIOutputTests {
         ("7.1.5: BROKEN  # bad verdict", "b:1: expected a verdict"),
         ("7.1.5: FAILED/SORT OF  # bad close", "b:1: unknown close verdict"),
         ("7.1.5: FAILED", "b:1: say why 7.1.5 is accepted"),
-        ("7.1.5: FAILED  # a\n7.1.5: OK  # b", "b:2: 7.1.5 is already listed on line 1"),
+        ("7.1.5: FAILED  # a\n7.1.5: OK  # b", "b:2: 7.1.5 is already listed on line 1")
     ])
     func malformedBaselinesNameTheLine(_ text: String, _ message: String) {
         #expect {
@@ -93,7 +95,8 @@ struct CIOutputTests {
     /// as cmark-gfm does (tables first, then spans of matching backtick runs), and then finding nothing of the peer's
     /// outside them. A backslash before `@` once let mentions through (GitHub unescapes before it links mentions).
     @Test func theMarkdownSummaryKeepsPeerTextInCodeSpans() async throws {
-        let hostile = "*bold* [link](http://127.0.0.1/) <script>alert(1)</script> | cell\nnext `code` @someone #123 GH-9 "
+        let hostile =
+            "*bold* [link](http://127.0.0.1/) <script>alert(1)</script> | cell\nnext `code` @someone #123 GH-9 "
             + "owner/repo#4 a1b2c3d4e5f6 www.example.com x@y.example ``` |\u{301} `\u{301}"
         var run = await SampleRuns.run(agent: "no-pongs @team #7 <b>", pongs: false)
         run.target = "ws://127.0.0.1:9/ @target"
@@ -124,7 +127,7 @@ struct CIOutputTests {
 
     @Test(arguments: [
         ("", "*(empty)*"), ("   ", "*(3 spaces)*"), ("a", "` a `"), ("`", "`` ` ``"), ("a``b", "``` a``b ```"),
-        ("x\ny", "` x\\u{A}y `"),
+        ("x\ny", "` x\\u{A}y `")
     ])
     func codeSpansFitTheirText(_ text: String, _ span: String) {
         #expect(MarkdownSummary.code(text) == span)
@@ -144,8 +147,10 @@ struct CIOutputTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         try ReportWriter.write(run, formats: [.html], to: directory)
         let html = try String(contentsOf: directory.appendingPathComponent("index.html"), encoding: .utf8)
-        #expect(html.contains("<strong>\(failures.count) cases fail the run</strong>: \(byBehaviour) with FAILED behaviour, "
-                              + "\(failures.count - byBehaviour) with only a failed closing handshake"))
+        #expect(
+            html.contains(
+                "<strong>\(failures.count) cases fail the run</strong>: \(byBehaviour) with FAILED behaviour, "
+                    + "\(failures.count - byBehaviour) with only a failed closing handshake"))
         // The filter selects exactly those rows.
         #expect(html.components(separatedBy: " data-fails=\"0\"").count - 1 == failures.count)
     }
@@ -158,11 +163,17 @@ struct CIOutputTests {
         let selection = ["--sim", "--seed", "5", "--cases", "1.*,2.*,5.*,6.2.*,7.1.*,10.*", "--format", "json"]
         #expect(await WSSpec.runAsMain(["run"] + selection + ["--report-dir", root.appendingPathComponent("whole").path]) == 0)
         for index in 1...3 {
-            #expect(await WSSpec.runAsMain(["run"] + selection + ["--shard", "\(index)/3",
-                                                                  "--report-dir", root.appendingPathComponent("shard-\(index)").path]) == 0)
+            #expect(
+                await WSSpec.runAsMain(
+                    ["run"] + selection + [
+                        "--shard", "\(index)/3",
+                        "--report-dir", root.appendingPathComponent("shard-\(index)").path
+                    ]) == 0)
         }
-        #expect(await WSSpec.runAsMain(["report", "--format", "json", "--report-dir", root.appendingPathComponent("merged").path]
-                                       + (1...3).map { root.appendingPathComponent("shard-\($0)").path }) == 0)
+        #expect(
+            await WSSpec.runAsMain(
+                ["report", "--format", "json", "--report-dir", root.appendingPathComponent("merged").path]
+                    + (1...3).map { root.appendingPathComponent("shard-\($0)").path }) == 0)
         let whole = try ReportWriter.load(root.appendingPathComponent("whole"))
         let merged = try ReportWriter.load(root.appendingPathComponent("merged"))
         let shard = try ReportWriter.load(root.appendingPathComponent("shard-2"))
@@ -219,8 +230,10 @@ struct CIOutputTests {
         try "case 300.1 \"an echo that does not match\"\n  send text \"a\"\n  expect text \"b\"\nend\n"
             .write(to: cases, atomically: true, encoding: .utf8)
         let baseline = root.appendingPathComponent("expect.txt")
-        let arguments = ["run", "--sim", "--scenarios", cases.path, "--with-catalog", "--cases", "1.1.1,300.1", "--format", "",
-                         "--report-dir", root.appendingPathComponent("reports").path]
+        let arguments = [
+            "run", "--sim", "--scenarios", cases.path, "--with-catalog", "--cases", "1.1.1,300.1", "--format", "",
+            "--report-dir", root.appendingPathComponent("reports").path
+        ]
         #expect(await WSSpec.runAsMain(arguments) == 1)
         try "# accepted\n300.1: FAILED  # a case of our own that fails on purpose\n".write(to: baseline, atomically: true, encoding: .utf8)
         #expect(await WSSpec.runAsMain(arguments + ["--expect", baseline.path]) == 0)
@@ -273,7 +286,10 @@ enum GFM {
         var runIndex = 0
         while runIndex < runs.count {
             let opener = runs[runIndex]
-            guard let closer = runs[(runIndex + 1)...].firstIndex(where: { $0.length == opener.length }) else { runIndex += 1; continue }
+            guard let closer = runs[(runIndex + 1)...].firstIndex(where: { $0.length == opener.length }) else {
+                runIndex += 1
+                continue
+            }
             outside.append(contentsOf: scalars[position..<opener.start])
             position = runs[closer].start + runs[closer].length
             runIndex = closer + 1

@@ -21,8 +21,9 @@ enum SampleRuns {
             suite.parameters.serverCloseTimeout = nil
         }
         let results = await suite.run(cases, jobs: 2)
-        return ConformanceRun(agent: agent, target: "in-process", startedAt: Date(timeIntervalSince1970: 1_800_000_000),
-                              duration: .seconds(2), seed: 0, strict: false, results: results)
+        return ConformanceRun(
+            agent: agent, target: "in-process", startedAt: Date(timeIntervalSince1970: 1_800_000_000),
+            duration: .seconds(2), seed: 0, strict: false, results: results)
     }
 
     static func directory() -> URL {
@@ -46,8 +47,10 @@ struct ReportTests {
         try ReportWriter.write(broken, formats: [.junit], to: directory)
         let xmllint = Process()
         xmllint.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        xmllint.arguments = ["xmllint", "--noout", "--schema", SampleRuns.fixtures.appendingPathComponent("junit/junit.xsd").path,
-                             directory.appendingPathComponent("junit.xml").path]
+        xmllint.arguments = [
+            "xmllint", "--noout", "--schema", SampleRuns.fixtures.appendingPathComponent("junit/junit.xsd").path,
+            directory.appendingPathComponent("junit.xml").path
+        ]
         try xmllint.run()
         xmllint.waitUntilExit()
         #expect(xmllint.terminationStatus == 0, "junit.xml does not validate (is xmllint installed?)")
@@ -102,7 +105,7 @@ struct ReportTests {
         try ReportWriter.write(await SampleRuns.run(agent: "server", pongs: false), formats: [.json], to: worse)
         #expect(await WSSpec.runAsMain(["diff", golden.path, golden.path]) == 0)
         #expect(await WSSpec.runAsMain(["diff", golden.path, worse.path]) == 1)
-        #expect(await WSSpec.runAsMain(["diff", worse.path, golden.path]) == 0)  // Only improvements.
+        #expect(await WSSpec.runAsMain(["diff", worse.path, golden.path]) == 0) // Only improvements.
         #expect(await WSSpec.runAsMain(["diff", golden.path, "/nonexistent/report"]) == 2)
 
         // An Autobahn-style index.json alone is enough.
@@ -121,8 +124,9 @@ struct ReportTests {
             record.id = CaseID(parsing: "\(100 + index / 100).\(index % 100 + 1)")!
             records.append(record)
         }
-        let big = ConformanceRun(agent: "reference", target: "in-process", startedAt: run.startedAt, duration: run.duration,
-                                 seed: 0, strict: false, records: records)
+        let big = ConformanceRun(
+            agent: "reference", target: "in-process", startedAt: run.startedAt, duration: run.duration,
+            seed: 0, strict: false, records: records)
         let directory = SampleRuns.directory()
         defer { try? FileManager.default.removeItem(at: directory) }
         try ReportWriter.write(big, formats: [.html], to: directory)

@@ -16,8 +16,9 @@ struct RunExitTests {
     }
 
     static func run(_ agent: String, _ records: [CaseRecord], strict: Bool = false) -> ConformanceRun {
-        ConformanceRun(agent: agent, target: "test", startedAt: Date(timeIntervalSince1970: 0), duration: .seconds(1), seed: 0,
-                       strict: strict, records: records)
+        ConformanceRun(
+            agent: agent, target: "test", startedAt: Date(timeIntervalSince1970: 0), duration: .seconds(1), seed: 0,
+            strict: strict, records: records)
     }
 
     static let allOK = run("a", ids.map { record($0, .ok) })

@@ -1,8 +1,9 @@
-@testable import ConformanceReport
 import Foundation
 import Scenario
 import Testing
 import WSSpecCommand
+
+@testable import ConformanceReport
 
 @Suite("Saved runs read from files are input: errors that name the file and field, never a trap")
 struct SavedRunInputTests {
@@ -39,35 +40,38 @@ struct SavedRunInputTests {
         ("shard count negative", "shard 1/-3 is not K/N"),
         ("shard count 10^15", "shard 1/1000000000000000 is not K/N"),
         ("wire lengths of Int.max", "results[0] (case 1.1.1).wire[0].length: the lengths add up to more than 1 TiB"),
-        ("a date past any year", "json: startedAt: not a date"),
+        ("a date past any year", "json: startedAt: not a date")
     ])
     func craftedRunsAreRefusedWithTheField(_ damage: String, _ message: String) async throws {
         let directory = try await crafted { run in
             switch damage {
             case "negative run duration": run["duration"] = [-5, 0]
             case "huge case duration": Self.firstResult(&run) { $0["duration"] = [Int64.max, 0] }
-            case "negative wire length": Self.firstResult(&run) { result in
-                var wire = result["wire"] as! [[String: Any]]
-                wire[0]["length"] = -1
-                wire[0]["hex"] = ""
-                result["wire"] = wire
-            }
-            case "status past HTTP": Self.firstResult(&run) { result in
-                var handshake = result["handshake"] as! [String: Any]
-                handshake["status"] = 123_456
-                result["handshake"] = handshake
-            }
+            case "negative wire length":
+                Self.firstResult(&run) { result in
+                    var wire = result["wire"] as! [[String: Any]]
+                    wire[0]["length"] = -1
+                    wire[0]["hex"] = ""
+                    result["wire"] = wire
+                }
+            case "status past HTTP":
+                Self.firstResult(&run) { result in
+                    var handshake = result["handshake"] as! [String: Any]
+                    handshake["status"] = 123_456
+                    result["handshake"] = handshake
+                }
             case "seconds past Int64": Self.firstResult(&run) { $0["duration"] = [987_654_321_987, 0] }
             case "a figure past Int64": Self.firstResult(&run) { $0["measurements"] = [["name": "mean round trip", "value": 1e300, "unit": "ms"]] }
             case "shard count zero": run["shard"] = ["index": 0, "count": 0]
             case "shard count negative": run["shard"] = ["index": 1, "count": -3]
             case "shard count 10^15": run["shard"] = ["index": 1, "count": 1_000_000_000_000_000]
-            case "wire lengths of Int.max": Self.firstResult(&run) { result in
-                var wire = result["wire"] as! [[String: Any]]
-                wire[0]["length"] = Int.max
-                wire[1]["length"] = Int.max
-                result["wire"] = wire
-            }
+            case "wire lengths of Int.max":
+                Self.firstResult(&run) { result in
+                    var wire = result["wire"] as! [[String: Any]]
+                    wire[0]["length"] = Int.max
+                    wire[1]["length"] = Int.max
+                    result["wire"] = wire
+                }
             case "a date past any year": run["startedAt"] = 1e300
             default: Self.firstResult(&run) { $0["verdict"] = nil }
             }
@@ -93,7 +97,7 @@ struct SavedRunInputTests {
         // Every file name is distinct even ignoring case, so no agent's page overwrites another's.
         let lowered = files.map { $0.path.lowercased() }
         #expect(Set(lowered).count == files.count)
-        #expect(files.count == 3 + 2 * names.count * runs[0].results.count)  // The run, index.json, index.html, and per case.
+        #expect(files.count == 3 + 2 * names.count * runs[0].results.count) // The run, index.json, index.html, and per case.
     }
 
     /// File names are one to one with (agent, case), whatever either holds: checked over names built to collide.

@@ -17,9 +17,11 @@ struct ReportCorpusReplayTests {
 
     /// Seeds the readers must take, by target; every other seed is crafted and must be refused.
     static let wellFormed: [ReportFuzzTarget: Set<String>] = [
-        .savedRun: ["seed-one-run", "seed-two-agents", "seed-shards-merged", "seed-shard-missing", "seed-empty", "seed-no-results",
-                    "seed-unicode-agent"],
-        .baseline: ["seed-simple", "seed-crlf", "seed-cr-only", "seed-blank-and-comments", "seed-unicode", "seed-long-id"],
+        .savedRun: [
+            "seed-one-run", "seed-two-agents", "seed-shards-merged", "seed-shard-missing", "seed-empty", "seed-no-results",
+            "seed-unicode-agent"
+        ],
+        .baseline: ["seed-simple", "seed-crlf", "seed-cr-only", "seed-blank-and-comments", "seed-unicode", "seed-long-id"]
     ]
 
     @Test("every seed is read or refused as it should be, without trapping", arguments: ReportFuzzTarget.allCases)
@@ -45,7 +47,7 @@ struct ReportCorpusReplayTests {
                     default: bytes.insert(contentsOf: Array("9999999999999999999,-1,\"".utf8).shuffled(using: &generator).prefix(3), at: index)
                     }
                 }
-                target.check(Data(bytes))  // Returning at all is the invariant.
+                target.check(Data(bytes)) // Returning at all is the invariant.
             }
         }
     }

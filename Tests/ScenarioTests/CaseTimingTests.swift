@@ -18,7 +18,7 @@ struct CaseTimingTests {
     }
 
     @Test func keepaliveCasesWaitOnTheServersClockOnlyWhenTheRunGivesIt() throws {
-        #expect(try timing("11.2.1").waiting == .zero)  // UNIMPLEMENTED at once without an interval.
+        #expect(try timing("11.2.1").waiting == .zero) // UNIMPLEMENTED at once without an interval.
         var parameters = RunParameters()
         parameters.serverPingInterval = .seconds(4)
         // The ping comes after the server's interval; the slack is the grader's, not the server's.
@@ -27,9 +27,9 @@ struct CaseTimingTests {
     }
 
     @Test func promptAnswersAndSegmentPausesCountAsTheyShould() throws {
-        #expect(try timing("1.1.1").waiting == .zero)  // An echo within a deadline is not a wait.
+        #expect(try timing("1.1.1").waiting == .zero) // An echo within a deadline is not a wait.
         #expect(try timing("11.1.1").waiting == .zero)
-        #expect(try timing("5.4").waiting == .milliseconds(100))  // Two frames, one write each, 100 ms apart.
+        #expect(try timing("5.4").waiting == .milliseconds(100)) // Two frames, one write each, 100 ms apart.
         #expect(try timing("1.1.1").summary == "-")
     }
 
@@ -46,8 +46,10 @@ struct CaseTimingTests {
     @Test func theLongestCasesStartFirstAndResultsKeepTheCasesOrder() async {
         let cases = Catalog.cases(CaseSelection(cases: "1.1.1,5.4,11.5.1,1.1.2"))
         let starts = Mutex<[CaseID]>([])
-        let results = await ParallelCases.run(cases, jobs: 1, estimate: { $0.timing(RunParameters()).estimate() },
-                                              started: { scenario in starts.withLock { $0.append(scenario.id) } }) { scenario in
+        let results = await ParallelCases.run(
+            cases, jobs: 1, estimate: { $0.timing(RunParameters()).estimate() },
+            started: { scenario in starts.withLock { $0.append(scenario.id) } }
+        ) { scenario in
             CaseResult.notRun(scenario, reason: "not run", seed: nil)
         }
         #expect(starts.withLock { $0 } == ["11.5.1", "5.4", "1.1.1", "1.1.2"])

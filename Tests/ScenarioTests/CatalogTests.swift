@@ -19,7 +19,8 @@ struct CatalogTests {
         let golden = try String(contentsOf: url, encoding: .utf8)
         let goldenLines = golden.split(separator: "\n"), renderedLines = Self.renderedList.split(separator: "\n")
         for (index, (expected, actual)) in zip(goldenLines, renderedLines).enumerated() where expected != actual {
-            let message = "line \(index + 1) of Fixtures/catalog.txt: \(expected.debugDescription) != \(actual.debugDescription) "
+            let message =
+                "line \(index + 1) of Fixtures/catalog.txt: \(expected.debugDescription) != \(actual.debugDescription) "
                 + "(rerun with WSSPEC_RECORD_GOLDEN=1 if the change is meant)"
             Issue.record(Comment(rawValue: message))
             break
@@ -40,10 +41,12 @@ struct CatalogTests {
         }
     }
 
-    @Test("each section has its cases", arguments: [
-        ("0", 30), ("1", 16), ("2", 11), ("3", 7), ("4", 10), ("5", 20), ("6", 140), ("7", 38), ("9", 54), ("10", 1), ("11", 8),
-        ("12", 90), ("13", 126),
-    ])
+    @Test(
+        "each section has its cases",
+        arguments: [
+            ("0", 30), ("1", 16), ("2", 11), ("3", 7), ("4", 10), ("5", 20), ("6", 140), ("7", 38), ("9", 54), ("10", 1), ("11", 8),
+            ("12", 90), ("13", 126)
+        ])
     func sectionSizes(section: String, atLeast minimum: Int) {
         let count = Catalog.all.filter { $0.id.components.first == Int(section) }.count
         #expect(count >= minimum, "section \(section) has \(count) cases")
@@ -67,8 +70,10 @@ struct CatalogTests {
             if let hex = vector["hex"] as? String, let expect = vector["expect"] as? String { oracle[hex] = expect == "valid" }
         }
         var compared = 0
-        for scenario in Catalog.all where scenario.id.components.count == 3 && scenario.id.components[0] == 6
-            && scenario.id.components[1] >= 5 {
+        for scenario in Catalog.all
+        where scenario.id.components.count == 3 && scenario.id.components[0] == 6
+            && scenario.id.components[1] >= 5
+        {
             let hex = String(scenario.title.split(separator: "0x").last ?? "")
             guard let valid = oracle[hex] else { continue }
             compared += 1

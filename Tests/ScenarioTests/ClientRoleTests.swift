@@ -28,8 +28,9 @@ struct ClientRoleTests {
         let results = await InProcessClientSuite(runClient: Self.echoClient).run(Self.cases, jobs: 2)
         for result in results {
             let acceptable: Set<Verdict> = result.requirement == .may ? [.ok, .informational] : [.ok]
-            #expect(acceptable.contains(result.verdict) && [.ok, .informational].contains(result.closeVerdict),
-                    "\(result.id): \(result.verdict)/\(result.closeVerdict): \(result.reasons.joined(separator: "; "))")
+            #expect(
+                acceptable.contains(result.verdict) && [.ok, .informational].contains(result.closeVerdict),
+                "\(result.id): \(result.verdict)/\(result.closeVerdict): \(result.reasons.joined(separator: "; "))")
             if result.id.section >= 12 { #expect(result.permessageDeflate != nil, "\(result.id) ran without compression") }
         }
     }
@@ -52,6 +53,7 @@ struct ClientRoleTests {
         let some = Array(Self.cases.filter { $0.id.section != 9 }.prefix(60))
         let suite = InProcessClientSuite(runClient: Self.echoClient)
         let first = await suite.run(some, seed: 5), second = await suite.run(some, seed: 5)
-        #expect(first.map { "\($0.verdict)/\($0.closeVerdict)/\($0.wire.count)" } == second.map { "\($0.verdict)/\($0.closeVerdict)/\($0.wire.count)" })
+        #expect(
+            first.map { "\($0.verdict)/\($0.closeVerdict)/\($0.wire.count)" } == second.map { "\($0.verdict)/\($0.closeVerdict)/\($0.wire.count)" })
     }
 }

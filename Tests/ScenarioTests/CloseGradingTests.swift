@@ -1,6 +1,7 @@
-@testable import Scenario
 import Testing
 import WebSocketCore
+
+@testable import Scenario
 
 /// The close verdict keeps Autobahn|Testsuite's meaning, rule by rule (`CloseGrading`).
 @Suite("The close verdict")
@@ -13,11 +14,14 @@ struct CloseGradingTests {
     }
 
     /// A clean end: the client's close answered with `answer`, then the server closed TCP.
-    static func facts(client: UInt16? = 1000, server answer: CloseFrameRecord? = close(1000), startedBy: ClosingRecord.Side? = .client,
-                      droppedBy: ClosingRecord.Side? = .server, failure: ProtocolViolation? = nil,
-                      closedAtCaseEnd: Bool = false) -> ClosingFacts {
-        ClosingFacts(ourFailure: failure, sentByUs: client.map(close), sentByPeer: answer,
-                     initiatedBy: startedBy, droppedBy: droppedBy, weClosedAtCaseEnd: closedAtCaseEnd)
+    static func facts(
+        client: UInt16? = 1000, server answer: CloseFrameRecord? = close(1000), startedBy: ClosingRecord.Side? = .client,
+        droppedBy: ClosingRecord.Side? = .server, failure: ProtocolViolation? = nil,
+        closedAtCaseEnd: Bool = false
+    ) -> ClosingFacts {
+        ClosingFacts(
+            ourFailure: failure, sentByUs: client.map(close), sentByPeer: answer,
+            initiatedBy: startedBy, droppedBy: droppedBy, weClosedAtCaseEnd: closedAtCaseEnd)
     }
 
     @Test func aCleanClosingHandshakeIsOK() {
@@ -30,8 +34,9 @@ struct CloseGradingTests {
     }
 
     @Test func whereTheClientClosesTheHandshakeMustComplete() {
-        let unanswered = ClosingFacts(ourFailure: nil, sentByUs: Self.close(1000), sentByPeer: nil,
-                                      initiatedBy: .client, droppedBy: .server, weClosedAtCaseEnd: false)
+        let unanswered = ClosingFacts(
+            ourFailure: nil, sentByUs: Self.close(1000), sentByPeer: nil,
+            initiatedBy: .client, droppedBy: .server, weClosedAtCaseEnd: false)
         #expect(CloseGrading.grade(Self.closes, unanswered).verdict == .unclean)
         // The peer answered but never closed TCP: the client had to.
         #expect(CloseGrading.grade(Self.closes, Self.facts(droppedBy: .client)).verdict == .unclean)
@@ -40,21 +45,25 @@ struct CloseGradingTests {
     }
 
     @Test func failingTheConnectionByDroppingTCPIsOKWithAnAdvisory() {
-        let dropped = ClosingFacts(ourFailure: nil, sentByUs: nil, sentByPeer: nil, initiatedBy: nil,
-                                   droppedBy: .server, weClosedAtCaseEnd: false)
+        let dropped = ClosingFacts(
+            ourFailure: nil, sentByUs: nil, sentByPeer: nil, initiatedBy: nil,
+            droppedBy: .server, weClosedAtCaseEnd: false)
         let outcome = CloseGrading.grade(Self.fails, dropped)
         #expect(outcome.verdict == .ok)
         #expect(outcome.advisories == [.droppedWithoutCloseFrame])
     }
 
     @Test func failingTheConnectionWithACloseFrame() {
-        #expect(CloseGrading.grade(Self.fails, Self.facts(client: 1002, server: Self.close(1002), startedBy: .server)) == .init(verdict: .ok, reason: nil))
+        #expect(
+            CloseGrading.grade(Self.fails, Self.facts(client: 1002, server: Self.close(1002), startedBy: .server)) == .init(verdict: .ok, reason: nil)
+        )
         let noCode = CloseGrading.grade(Self.fails, Self.facts(client: 1005, server: Self.close(nil), startedBy: .server))
         #expect(noCode.verdict == .ok && noCode.advisories == [.failedWithoutCode])
         #expect(CloseGrading.grade(Self.fails, Self.facts(client: 1000, server: Self.close(1000), startedBy: .server)).verdict == .wrongCode)
         // The peer sent its close frame but left TCP open: the client had to close it.
-        #expect(CloseGrading.grade(Self.fails, Self.facts(client: 1002, server: Self.close(1002), startedBy: .server, droppedBy: .client))
-            .verdict == .failedByClient)
+        #expect(
+            CloseGrading.grade(Self.fails, Self.facts(client: 1002, server: Self.close(1002), startedBy: .server, droppedBy: .client))
+                .verdict == .failedByClient)
     }
 
     @Test func aPeerThatNeverFailsTheConnectionIsTheWrongEndpoint() {
@@ -70,7 +79,8 @@ struct CloseGradingTests {
     }
 
     @Test func anInformationalEndingIsNeverJudged() {
-        #expect(CloseGrading.grade(.informational, Self.facts(server: Self.close(4999), droppedBy: .client, failure: .invalidCloseCode(5000)))
-            == .init(verdict: .informational, reason: nil))
+        #expect(
+            CloseGrading.grade(.informational, Self.facts(server: Self.close(4999), droppedBy: .client, failure: .invalidCloseCode(5000)))
+                == .init(verdict: .informational, reason: nil))
     }
 }

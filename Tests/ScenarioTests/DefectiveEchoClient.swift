@@ -91,7 +91,11 @@ private struct EchoState {
         }
     }
 
-    private enum Step { case none, write([UInt8]), finish([UInt8]) }
+    private enum Step {
+        case none
+        case write([UInt8])
+        case finish([UInt8])
+    }
 
     private mutating func handle(_ event: FrameParser.Event) -> Step {
         switch event {

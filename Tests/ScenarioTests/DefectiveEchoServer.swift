@@ -53,7 +53,7 @@ final class DefectiveEchoServer: ServerSession {
                 guard let event = try parser.nextEvent() else { break }
                 actions += handle(event)
             } catch {
-                actions += fail(error.closeCode)  // Only an announced length over the limit stops diagnostic parsing.
+                actions += fail(error.closeCode) // Only an announced length over the limit stops diagnostic parsing.
             }
         }
         if let answer = pendingCloseAnswer, !finished {
@@ -111,10 +111,12 @@ final class DefectiveEchoServer: ServerSession {
         case .payload(let chunk):
             frame?.payload += chunk
             guard let current = frame, !current.header.opcode.isControl, !current.header.opcode.isReserved,
-                  message != nil else { return [] }
+                message != nil
+            else { return [] }
             message!.payload += chunk
             if message!.opcode == .text && defect != .noUTF8Check && defect != .noFailFast
-                && !message!.validator.feed(chunk) {
+                && !message!.validator.feed(chunk)
+            {
                 return fail(.invalidFramePayloadData)
             }
             return []
@@ -127,7 +129,8 @@ final class DefectiveEchoServer: ServerSession {
             guard header.fin, let finished = message else { return [] }
             message = nil
             if finished.opcode == .text && defect != .noUTF8Check
-                && UTF8Validator.validate(finished.payload) != .valid {
+                && UTF8Validator.validate(finished.payload) != .valid
+            {
                 return fail(.invalidFramePayloadData)
             }
             let echo = try! FrameSerializer.serialize(Frame(opcode: finished.opcode, payload: finished.payload))

@@ -60,8 +60,9 @@ struct DefectiveServerTests {
 
     static func baseline() async -> Baseline {
         let results = await suite(nil).run(Catalog.protocolCases, jobs: 2)
-        return Baseline(upgrading: Set(results.filter { $0.handshake?.status == 101 }.map(\.id)),
-                        echoing: Set(results.filter { $0.observed.contains(where: \.event.isMessage) }.map(\.id)))
+        return Baseline(
+            upgrading: Set(results.filter { $0.handshake?.status == 101 }.map(\.id)),
+            echoing: Set(results.filter { $0.observed.contains(where: \.event.isMessage) }.map(\.id)))
     }
 
     static func suite(_ defect: Defect?) -> InProcessSuite {

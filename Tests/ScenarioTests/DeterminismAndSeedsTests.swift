@@ -59,7 +59,7 @@ final class SegmentSensitiveServer: ServerSession {
     private var upgraded = false
 
     func receive(_ bytes: [UInt8]) -> [ServerAction] {
-        if upgraded && bytes.count < 4 { return [] }  // Drops short reads instead of buffering them.
+        if upgraded && bytes.count < 4 { return [] } // Drops short reads instead of buffering them.
         let actions = inner.receive(bytes)
         if actions.contains(where: { if case .write = $0 { true } else { false } }) { upgraded = true }
         return actions

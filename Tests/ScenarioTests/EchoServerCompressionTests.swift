@@ -1,5 +1,5 @@
-import Testing
 import ReferenceServer
+import Testing
 import WebSocketCore
 
 @Suite("The reference server and permessage-deflate")

@@ -32,16 +32,18 @@ struct HarnessMemoryTests {
     @Test func inflatedBytesCountTowardTheCasesBudget() async throws {
         // Each message is a megabyte of zeros, about a kilobyte on the wire: without counting what it inflates to,
         // the client holds gigabytes before the wire budget notices.
-        let results = await HostilePeerTests.run("12.1.1", Self.upgradingThen(deflate: true) { connection in
-            guard let connection else { return [] }
-            for _ in 0..<8 { try? connection.send(binary: [UInt8](repeating: 0, count: 1 << 20)) }
-            return connection.takeOutbound()
-        })
+        let results = await HostilePeerTests.run(
+            "12.1.1",
+            Self.upgradingThen(deflate: true) { connection in
+                guard let connection else { return [] }
+                for _ in 0..<8 { try? connection.send(binary: [UInt8](repeating: 0, count: 1 << 20)) }
+                return connection.takeOutbound()
+            })
         let result = try #require(results.first)
         #expect(result.verdict == .failed)
         #expect(result.reasons.contains { $0.contains("once inflated") }, "\(result.reasons)")
         let wire = result.wire.filter { $0.direction == .received }.reduce(0) { $0 + $1.length }
-        #expect(wire < RunParameters().maxReceivedBytes / 8)  // Stopped by what the bytes inflated to, not by the wire.
+        #expect(wire < RunParameters().maxReceivedBytes / 8) // Stopped by what the bytes inflated to, not by the wire.
     }
 
     @Test func aMessageLargerThanTheCatalogNeedsIsRefusedBeforeItArrives() async throws {
@@ -74,7 +76,7 @@ struct HarnessMemoryTests {
             return
         }
         #expect(prefix.count == Observation.keptPayload && length == 100_000)
-        #expect(kept[0].event.description == log[0].event.description)  // A reader sees the same line.
+        #expect(kept[0].event.description == log[0].event.description) // A reader sees the same line.
     }
 
     @Test func aRunKeepsLessOnceItsResultsHoldTheirBudget() {
@@ -92,8 +94,8 @@ struct HarnessMemoryTests {
         let events = kept.reduce(0) { $0 + $1.observed.count }
         #expect(wire <= RunRetention.wireBudget)
         #expect(events <= RunRetention.eventBudget + 20 * 26)
-        #expect(kept.last?.wire.first?.length == 1 << 20)  // Lengths stay when the bytes go.
-        #expect(kept.last?.observed.count == 26)           // 20 first, the count left out, 5 last.
+        #expect(kept.last?.wire.first?.length == 1 << 20) // Lengths stay when the bytes go.
+        #expect(kept.last?.observed.count == 26) // 20 first, the count left out, 5 last.
         #expect(kept.first?.observed.count == 2_000)
     }
 }

@@ -27,7 +27,7 @@ struct HostilePeerTests {
             #expect(result.reasons.contains { $0.contains("no HTTP response within 5s") }, "\(result.summary)")
         }
         #expect(results.filter { $0.verdict == .failed }.map(\.id.rawValue) == ["0.1.1", "1.1.1", "6.4.1"])
-        #expect(results.first { $0.id == "0.3.1" }?.verdict == .nonStrict)  // refused, but without an HTTP answer
+        #expect(results.first { $0.id == "0.3.1" }?.verdict == .nonStrict) // refused, but without an HTTP answer
     }
 
     @Test func aServerThatAnswersGarbageFailsTheHandshake() async {
@@ -37,40 +37,46 @@ struct HostilePeerTests {
     }
 
     @Test func garbageFramesAfterTheUpgradeAreFailedByTheClient() async {
-        let results = await Self.run("1.1.2", {
-            ScriptedServer { server, bytes in
-                guard server.state == 0 else { return [] }
-                server.state = 1
-                let decision = ServerHandshake().respond(toRequestBytes: bytes)
-                return [.write(decision.bytes + [0xFF, 0x00, 0xFF, 0x00])]  // RSV bits, reserved opcode 0xF
-            }
-        })
+        let results = await Self.run(
+            "1.1.2",
+            {
+                ScriptedServer { server, bytes in
+                    guard server.state == 0 else { return [] }
+                    server.state = 1
+                    let decision = ServerHandshake().respond(toRequestBytes: bytes)
+                    return [.write(decision.bytes + [0xFF, 0x00, 0xFF, 0x00])] // RSV bits, reserved opcode 0xF
+                }
+            })
         #expect(results[0].verdict == .failed)
         #expect(results[0].closeVerdict == .failedByClient)
         #expect(results[0].closing.sentByClient?.code == 1002)
     }
 
     @Test func aServerThatDropsMidCaseGivesAnUncleanClose() async {
-        let results = await Self.run("2.2", {
-            ScriptedServer { server, bytes in
-                guard server.state == 0 else { return [.closeTransport] }
-                server.state = 1
-                return [.write(ServerHandshake().respond(toRequestBytes: bytes).bytes)]
-            }
-        })
+        let results = await Self.run(
+            "2.2",
+            {
+                ScriptedServer { server, bytes in
+                    guard server.state == 0 else { return [.closeTransport] }
+                    server.state = 1
+                    return [.write(ServerHandshake().respond(toRequestBytes: bytes).bytes)]
+                }
+            })
         #expect(results[0].verdict == .failed)
         #expect(results[0].closeVerdict == .unclean)
         #expect(results[0].closing.droppedBy == .server)
     }
 
     @Test func anUnansweredExpectationFailsAtItsDeadlineInVirtualTime() async {
-        let results = await Self.run("2.1", {
-            ScriptedServer { server, bytes in
-                guard server.state == 0 else { return [] }  // Upgrades, then ignores everything.
-                server.state = 1
-                return [.write(ServerHandshake().respond(toRequestBytes: bytes).bytes)]
-            }
-        })
+        let results = await Self.run(
+            "2.1",
+            {
+                ScriptedServer { server, bytes in
+                    guard server.state == 0 else { return [] } // Upgrades, then ignores everything.
+                    server.state = 1
+                    return [.write(ServerHandshake().respond(toRequestBytes: bytes).bytes)]
+                }
+            })
         #expect(results[0].verdict == .failed)
         #expect(results[0].reasons.first == "no pong arrived within 2s")
         #expect(results[0].closeVerdict == .unclean)

@@ -1,9 +1,9 @@
 import ConformanceSuite
+import Foundation
 import ReferenceServer
 import Scenario
 import Testing
 import WebSocketCore
-import Foundation
 
 /// The load sections (9.x limits, 12.x/13.x permessage-deflate) against the reference server under simulation.
 /// The repeated sweeps leave these out (`Catalog.protocolCases`); here they run once, with a small round-trip
@@ -104,15 +104,19 @@ final class WindowOverreachingServer: ServerSession {
 
     func receive(_ bytes: [UInt8]) -> [ServerAction] {
         guard !upgraded else { return inner.receive(bytes) }
-        upgraded = true  // Under seed 0 the opening request arrives in one read.
+        upgraded = true // Under seed 0 the opening request arrives in one read.
         let request = String(decoding: bytes, as: UTF8.self)
         guard let asked = request.firstMatch(of: /; server_max_window_bits=(\d+)/) else { return inner.receive(bytes) }
         let actions = inner.receive(Array(request.replacingOccurrences(of: String(asked.0), with: "").utf8))
         return actions.map { action in
             guard case .write(let head) = action else { return action }
             let text = String(decoding: head, as: UTF8.self)
-            return .write(Array(text.replacingOccurrences(of: "Sec-WebSocket-Extensions: permessage-deflate",
-                                                          with: "Sec-WebSocket-Extensions: permessage-deflate" + asked.0).utf8))
+            return .write(
+                Array(
+                    text.replacingOccurrences(
+                        of: "Sec-WebSocket-Extensions: permessage-deflate",
+                        with: "Sec-WebSocket-Extensions: permessage-deflate" + asked.0
+                    ).utf8))
         }
     }
 

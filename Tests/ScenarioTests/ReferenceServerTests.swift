@@ -1,8 +1,9 @@
 import ConformanceSuite
-@testable import Scenario
 import ReferenceServer
-import WebSocketCore
 import Testing
+import WebSocketCore
+
+@testable import Scenario
 
 @Suite("The catalog against the reference echo server")
 struct ReferenceServerTests {
@@ -43,7 +44,9 @@ struct EchoServerOrderingTests {
         var payload: [UInt8] = []
         while let event = try parser.nextEvent() {
             switch event {
-            case .header(let next, _): header = next; payload = []
+            case .header(let next, _):
+                header = next
+                payload = []
             case .payload(let chunk): payload += chunk
             case .frameEnd: frames.append(Frame(fin: header!.fin, opcode: header!.opcode, payload: payload))
             }

@@ -32,7 +32,7 @@ struct ScenarioFileTests {
             Issue.record("step 2 is not a send")
             return
         }
-        #expect(spec.frame.payload == [0xCE, 0xBA, 0xED, 0xA0, 0x80])  // \x escapes give exact bytes
+        #expect(spec.frame.payload == [0xCE, 0xBA, 0xED, 0xA0, 0x80]) // \x escapes give exact bytes
     }
 
     @Test func openAndRoundTripLinesCarryTheirOptions() throws {
@@ -57,24 +57,38 @@ struct ScenarioFileTests {
         #expect(results.map(\.verdict) == [.unimplemented, .unimplemented, .ok])
     }
 
-    @Test("errors name the file, line and column", arguments: [
-        ("case 1.1 \"x\"\n  send text \"a\"\n", "t.wsspec:1:1: case 1.1 is never ended ('end')"),
-        ("case 1.1 \"x\"\n  wait soon\nend\n", "t.wsspec:2:8: expected a duration such as 500ms or 2s, found 'soon'"),
-        ("case one \"x\"\nend\n", "t.wsspec:1:6: 'one' is not a case id (dotted numbers, e.g. 100.1)"),
-        ("case 1.1 \"x\"\n  send text \"unterminated\nend\n", "t.wsspec:2:13: unterminated string"),
-        ("  send text \"a\"\n", "t.wsspec:1:3: 'send' outside a case (start one with: case ID \"title\")"),
-        ("case 1.1 \"x\"\n  expect close 1000 within\nend\n", "t.wsspec:2:21: 'within' needs a duration"),
-        ("case 1.1 \"x\"\n  send frame opcode=99\nend\n", "t.wsspec:2:14: opcode is 0…15"),
-        ("case 1.1 \"x\"\n  one-of\n  option great \"?\"\n", "t.wsspec:3:10: unknown verdict 'great' (ok, non-strict, informational, unimplemented, failed)"),
-        ("case 1.1 \"x\"\nend\n", "t.wsspec:2:1: case 1.1 has no steps"),
-        ("case 1.1 \"x\"\n send text \"a\"\nend\ncase 1.1 \"y\"\n", "t.wsspec:4:6: case 1.1 is defined twice"),
-        ("case 1.1 \"x\"\n  open extension \"permessage-deflate;;\"\nend\n", "t.wsspec:2:18: 'permessage-deflate;;' is not an extension offer (e.g. \"permessage-deflate; client_max_window_bits\")"),
-        ("case 1.1 \"x\"\n  open host \"h\"\nend\n", "t.wsspec:2:8: unknown open field 'host' (subprotocol, extension, origin)"),
-        ("case 1.1 \"x\"\n  round-trips text \"κ\" 10 5\nend\n", "t.wsspec:2:20: a text payload for round trips must be ASCII (messages are slices of it)"),
-        ("case 1.1 \"x\"\n  round-trips binary 0x01 0 5\nend\n", "t.wsspec:2:27: SIZE is a whole number from 1 to 67108864"),
-        ("case 1.1 \"x\"\n  round-trips binary 0x01 8 5 zipped\nend\n", "t.wsspec:2:31: unknown round-trips option 'zipped' (fragment, compressed, timeout)"),
-        ("case 1.1 \"x\"\n  checks utf8 invalid-utf-8\nend\n", "t.wsspec:2:15: unknown check 'invalid-utf-8' (known: \(Check.knownNames))"),
-    ])
+    @Test(
+        "errors name the file, line and column",
+        arguments: [
+            ("case 1.1 \"x\"\n  send text \"a\"\n", "t.wsspec:1:1: case 1.1 is never ended ('end')"),
+            ("case 1.1 \"x\"\n  wait soon\nend\n", "t.wsspec:2:8: expected a duration such as 500ms or 2s, found 'soon'"),
+            ("case one \"x\"\nend\n", "t.wsspec:1:6: 'one' is not a case id (dotted numbers, e.g. 100.1)"),
+            ("case 1.1 \"x\"\n  send text \"unterminated\nend\n", "t.wsspec:2:13: unterminated string"),
+            ("  send text \"a\"\n", "t.wsspec:1:3: 'send' outside a case (start one with: case ID \"title\")"),
+            ("case 1.1 \"x\"\n  expect close 1000 within\nend\n", "t.wsspec:2:21: 'within' needs a duration"),
+            ("case 1.1 \"x\"\n  send frame opcode=99\nend\n", "t.wsspec:2:14: opcode is 0…15"),
+            (
+                "case 1.1 \"x\"\n  one-of\n  option great \"?\"\n",
+                "t.wsspec:3:10: unknown verdict 'great' (ok, non-strict, informational, unimplemented, failed)"
+            ),
+            ("case 1.1 \"x\"\nend\n", "t.wsspec:2:1: case 1.1 has no steps"),
+            ("case 1.1 \"x\"\n send text \"a\"\nend\ncase 1.1 \"y\"\n", "t.wsspec:4:6: case 1.1 is defined twice"),
+            (
+                "case 1.1 \"x\"\n  open extension \"permessage-deflate;;\"\nend\n",
+                "t.wsspec:2:18: 'permessage-deflate;;' is not an extension offer (e.g. \"permessage-deflate; client_max_window_bits\")"
+            ),
+            ("case 1.1 \"x\"\n  open host \"h\"\nend\n", "t.wsspec:2:8: unknown open field 'host' (subprotocol, extension, origin)"),
+            (
+                "case 1.1 \"x\"\n  round-trips text \"κ\" 10 5\nend\n",
+                "t.wsspec:2:20: a text payload for round trips must be ASCII (messages are slices of it)"
+            ),
+            ("case 1.1 \"x\"\n  round-trips binary 0x01 0 5\nend\n", "t.wsspec:2:27: SIZE is a whole number from 1 to 67108864"),
+            (
+                "case 1.1 \"x\"\n  round-trips binary 0x01 8 5 zipped\nend\n",
+                "t.wsspec:2:31: unknown round-trips option 'zipped' (fragment, compressed, timeout)"
+            ),
+            ("case 1.1 \"x\"\n  checks utf8 invalid-utf-8\nend\n", "t.wsspec:2:15: unknown check 'invalid-utf-8' (known: \(Check.knownNames))")
+        ])
     func errorsArePrecise(source: String, message: String) {
         #expect(throws: ScenarioFileError.self) { try ScenarioFileParser.parse(source, file: "t.wsspec") }
         do {

@@ -79,10 +79,20 @@ struct ConnectionTests {
         #expect(pair.clientOrders == [.startCloseTimer])
         // The server drops TCP first; both ends then report a clean close.
         // Each side's closure carries the peer's close frame as its code and reason, and its own as `sent`.
-        #expect(pair.server.transportClosed() == [.closed(ConnectionClosure(wasClean: true, code: .goingAway, reason: "done", initiatedBy: .client,
-                                                                            sent: ClosePayload(code: .goingAway)))])
-        #expect(pair.client.transportClosed() == [.closed(ConnectionClosure(wasClean: true, code: .goingAway, initiatedBy: .client,
-                                                                            sent: ClosePayload(code: .goingAway, reason: "done")))])
+        #expect(
+            pair.server.transportClosed() == [
+                .closed(
+                    ConnectionClosure(
+                        wasClean: true, code: .goingAway, reason: "done", initiatedBy: .client,
+                        sent: ClosePayload(code: .goingAway)))
+            ])
+        #expect(
+            pair.client.transportClosed() == [
+                .closed(
+                    ConnectionClosure(
+                        wasClean: true, code: .goingAway, initiatedBy: .client,
+                        sent: ClosePayload(code: .goingAway, reason: "done")))
+            ])
     }
 
     @Test func closeStartedByTheServer() throws {
@@ -94,8 +104,13 @@ struct ConnectionTests {
         #expect(pair.clientOrders == [.startCloseTimer])
         #expect(pair.serverEvents == [.closeReceived(ClosePayload(code: 4001))])
         #expect(pair.serverOrders == [.closeTransport])
-        #expect(pair.server.transportClosed() == [.closed(ConnectionClosure(wasClean: true, code: 4001, initiatedBy: .server,
-                                                                            sent: ClosePayload(code: 4001, reason: "bye")))])
+        #expect(
+            pair.server.transportClosed() == [
+                .closed(
+                    ConnectionClosure(
+                        wasClean: true, code: 4001, initiatedBy: .server,
+                        sent: ClosePayload(code: 4001, reason: "bye")))
+            ])
     }
 
     @Test func emptyCloseIsAnsweredWithAnEmptyClose() throws {
@@ -103,16 +118,26 @@ struct ConnectionTests {
         try pair.client.close(code: nil)
         pair.pump()
         #expect(pair.serverEvents.first == .closeReceived(ClosePayload(code: nil)))
-        #expect(pair.client.transportClosed() == [.closed(ConnectionClosure(wasClean: true, code: .noStatusReceived, initiatedBy: .client,
-                                                                            sent: ClosePayload(code: nil)))])
+        #expect(
+            pair.client.transportClosed() == [
+                .closed(
+                    ConnectionClosure(
+                        wasClean: true, code: .noStatusReceived, initiatedBy: .client,
+                        sent: ClosePayload(code: nil)))
+            ])
     }
 
     @Test func closeTimerEndsAnUnansweredClose() throws {
         let client = Connection(role: .client, maskKeys: SeededMaskKeySource(seed: 3))
         try client.close()
         #expect(client.takeOrders() == [.startCloseTimer])
-        #expect(client.closeTimerExpired() == [.closed(ConnectionClosure(wasClean: false, code: .abnormalClosure, initiatedBy: .client,
-                                                                         sent: ClosePayload(code: .normalClosure)))])
+        #expect(
+            client.closeTimerExpired() == [
+                .closed(
+                    ConnectionClosure(
+                        wasClean: false, code: .abnormalClosure, initiatedBy: .client,
+                        sent: ClosePayload(code: .normalClosure)))
+            ])
         #expect(client.takeOrders() == [.closeTransport])
         #expect(client.state == .closed)
     }
@@ -122,7 +147,10 @@ struct ConnectionTests {
         #expect(throws: Connection.CommandError.invalidCloseCode(1006)) { try pair.client.close(code: .abnormalClosure) }
         try pair.client.close(code: .normalClosure, reason: String(repeating: "€", count: 100))
         pair.pump()
-        guard case .closeReceived(let close) = pair.serverEvents.first else { Issue.record("no close"); return }
+        guard case .closeReceived(let close) = pair.serverEvents.first else {
+            Issue.record("no close")
+            return
+        }
         #expect(close.reason.utf8.count == 123)
     }
 
@@ -150,13 +178,13 @@ struct ConnectionTests {
 
     @Test func protocolErrorsFailWith1002() throws {
         let server = Connection(role: .server)
-        let events = server.receive([0x81, 0x01, 0x41])  // unmasked client frame
+        let events = server.receive([0x81, 0x01, 0x41]) // unmasked client frame
         #expect(events == [.failed(.unmaskedClientFrame)])
         #expect(server.takeOrders() == [.closeTransport])
         var reader = FrameParser(.init(senderRole: .server))
         reader.append(server.takeOutbound())
         #expect(try ClosePayload.parse(try #require(try reader.nextFrame()).frame.payload).code == .protocolError)
-        #expect(server.receive([0x81, 0x01, 0x41]).isEmpty)  // nothing more is read after failing
+        #expect(server.receive([0x81, 0x01, 0x41]).isEmpty) // nothing more is read after failing
     }
 
     @Test func oversizedMessagesFailWith1009BeforeThePayloadArrives() throws {
@@ -175,9 +203,11 @@ struct ConnectionTests {
     }
 
     @Test func invalidClosePayloadsFailTheConnection() throws {
-        for (payload, violation) in [([UInt8]([0x03]), ProtocolViolation.closePayloadTooShort),
-                                     ([0x03, 0xEE], .invalidCloseCode(1006)),
-                                     ([0x03, 0xE8, 0xC0, 0xAF], .invalidUTF8(offset: 2))] {
+        for (payload, violation) in [
+            ([UInt8]([0x03]), ProtocolViolation.closePayloadTooShort),
+            ([0x03, 0xEE], .invalidCloseCode(1006)),
+            ([0x03, 0xE8, 0xC0, 0xAF], .invalidUTF8(offset: 2))
+        ] {
             let server = Connection(role: .server)
             let client = Connection(role: .client, maskKeys: SeededMaskKeySource(seed: 5))
             try client.send(Frame(opcode: .close, payload: payload))
@@ -198,11 +228,11 @@ struct ConnectionTests {
         try server.close(code: .normalClosure)
         #expect(client.receive(server.takeOutbound()) == [.ping(Array("hi".utf8)), .closeReceived(ClosePayload(code: .normalClosure))])
         #expect(client.takeOrders() == [.startCloseTimer])
-        #expect(!client.hasOutbound)  // no pong, no close answer
+        #expect(!client.hasOutbound) // no pong, no close answer
         let silent = Connection(role: .client, configuration: configuration)
         #expect(silent.receive([0x89, 0x7E, 0x00, 0x7E]) == [.failed(.controlFrameTooLong(length: 126))])
         #expect(silent.takeOrders() == [.closeTransport])
-        #expect(!silent.hasOutbound)  // failed, and no close frame of its own
+        #expect(!silent.hasOutbound) // failed, and no close frame of its own
     }
 
     @Test func aMessageCanEndWithAnEmptyFinalFragment() throws {

@@ -15,7 +15,10 @@ enum Fixtures {
         return object
     }
 
-    enum FixtureError: Error { case notAnObject(String), badHex(String) }
+    enum FixtureError: Error {
+        case notAnObject(String)
+        case badHex(String)
+    }
 }
 
 func bytes(hex: String) throws -> [UInt8] {

@@ -17,17 +17,20 @@ struct RFCFrameVectorTests {
             var wire = try bytes(hex: entry["hex"] as! String)
             if let pattern = entry["payloadPattern"] as? Int { wire += patternPayload(pattern) }
             let frames = try (entry["frames"] as! [[String: Any]]).map { f -> Frame in
-                let payload = (f["payloadText"] as? String).map { Array($0.utf8) }
+                let payload =
+                    (f["payloadText"] as? String).map { Array($0.utf8) }
                     ?? patternPayload(f["payloadPattern"] as! Int)
                 let mask = try (f["mask"] as? String).map { hex -> MaskKey in
                     let k = try bytes(hex: hex)
                     return MaskKey(k[0], k[1], k[2], k[3])
                 }
-                return Frame(fin: f["fin"] as! Bool, opcode: Opcode(rawValue: UInt8(f["opcode"] as! Int)),
-                             maskKey: mask, payload: payload)
+                return Frame(
+                    fin: f["fin"] as! Bool, opcode: Opcode(rawValue: UInt8(f["opcode"] as! Int)),
+                    maskKey: mask, payload: payload)
             }
-            return Vector(name: entry["name"] as! String, sender: entry["sender"] as! String == "client" ? .client : .server,
-                          wire: wire, frames: frames)
+            return Vector(
+                name: entry["name"] as! String, sender: entry["sender"] as! String == "client" ? .client : .server,
+                wire: wire, frames: frames)
         }
     }
 
@@ -56,8 +59,9 @@ struct BrokenFrameTests {
     @Test func serializerWritesNonMinimalLengths() throws {
         let frame = Frame(opcode: .text, payload: Array("Hi".utf8))
         #expect(try FrameSerializer.serialize(frame, lengthEncoding: .sixteenBit) == [0x81, 126, 0, 2, 0x48, 0x69])
-        #expect(try FrameSerializer.serialize(frame, lengthEncoding: .sixtyFourBit)
-            == [0x81, 127, 0, 0, 0, 0, 0, 0, 0, 2, 0x48, 0x69])
+        #expect(
+            try FrameSerializer.serialize(frame, lengthEncoding: .sixtyFourBit)
+                == [0x81, 127, 0, 0, 0, 0, 0, 0, 0, 2, 0x48, 0x69])
         #expect(throws: FrameSerializer.Error.lengthDoesNotFit(length: 200, encoding: .sevenBit)) {
             try FrameSerializer.serialize(Frame(opcode: .binary, payload: .init(repeating: 0, count: 200)), lengthEncoding: .sevenBit)
         }
@@ -74,9 +78,11 @@ struct BrokenFrameTests {
 
     @Test func headerCanAnnounceALengthItNeverSends() {
         var out: [UInt8] = []
-        FrameSerializer.appendHeader(FrameHeader(fin: true, rsv1: false, rsv2: false, rsv3: false, opcode: .binary,
-                                                 maskKey: nil, payloadLength: UInt64(Int64.max),
-                                                 lengthEncoding: .sixtyFourBit), to: &out)
+        FrameSerializer.appendHeader(
+            FrameHeader(
+                fin: true, rsv1: false, rsv2: false, rsv3: false, opcode: .binary,
+                maskKey: nil, payloadLength: UInt64(Int64.max),
+                lengthEncoding: .sixtyFourBit), to: &out)
         #expect(out == [0x82, 127, 0x7F, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF])
     }
 
@@ -91,24 +97,33 @@ struct BrokenFrameTests {
 
     static let key = MaskKey(1, 2, 3, 4)
     static let strictCases: [StrictCase] = [
-        .init(name: "RSV1 without extension", frame: Frame(rsv1: true, opcode: .text, maskKey: key), sender: .client,
-              encoding: nil, expected: .reservedBitsSet(rsv1: true, rsv2: false, rsv3: false)),
-        .init(name: "reserved data opcode", frame: Frame(opcode: Opcode(rawValue: 3), maskKey: key), sender: .client,
-              encoding: nil, expected: .reservedOpcode(Opcode(rawValue: 3))),
-        .init(name: "reserved control opcode", frame: Frame(opcode: Opcode(rawValue: 0xF), maskKey: key), sender: .client,
-              encoding: nil, expected: .reservedOpcode(Opcode(rawValue: 0xF))),
-        .init(name: "unmasked client frame", frame: Frame(opcode: .text, payload: [0x41]), sender: .client,
-              encoding: nil, expected: .unmaskedClientFrame),
-        .init(name: "masked server frame", frame: Frame(opcode: .text, maskKey: key, payload: [0x41]), sender: .server,
-              encoding: nil, expected: .maskedServerFrame),
-        .init(name: "ping of 126 bytes", frame: Frame(opcode: .ping, maskKey: key, payload: .init(repeating: 0, count: 126)),
-              sender: .client, encoding: nil, expected: .controlFrameTooLong(length: 126)),
-        .init(name: "fragmented ping", frame: Frame(fin: false, opcode: .ping, maskKey: key), sender: .client,
-              encoding: nil, expected: .fragmentedControlFrame(.ping)),
-        .init(name: "non-minimal 16-bit length", frame: Frame(opcode: .text, maskKey: key, payload: [0x41]), sender: .client,
-              encoding: .sixteenBit, expected: .nonMinimalLength(length: 1, encoding: .sixteenBit)),
-        .init(name: "continuation without start", frame: Frame(opcode: .continuation, maskKey: key), sender: .client,
-              encoding: nil, expected: .unexpectedContinuation),
+        .init(
+            name: "RSV1 without extension", frame: Frame(rsv1: true, opcode: .text, maskKey: key), sender: .client,
+            encoding: nil, expected: .reservedBitsSet(rsv1: true, rsv2: false, rsv3: false)),
+        .init(
+            name: "reserved data opcode", frame: Frame(opcode: Opcode(rawValue: 3), maskKey: key), sender: .client,
+            encoding: nil, expected: .reservedOpcode(Opcode(rawValue: 3))),
+        .init(
+            name: "reserved control opcode", frame: Frame(opcode: Opcode(rawValue: 0xF), maskKey: key), sender: .client,
+            encoding: nil, expected: .reservedOpcode(Opcode(rawValue: 0xF))),
+        .init(
+            name: "unmasked client frame", frame: Frame(opcode: .text, payload: [0x41]), sender: .client,
+            encoding: nil, expected: .unmaskedClientFrame),
+        .init(
+            name: "masked server frame", frame: Frame(opcode: .text, maskKey: key, payload: [0x41]), sender: .server,
+            encoding: nil, expected: .maskedServerFrame),
+        .init(
+            name: "ping of 126 bytes", frame: Frame(opcode: .ping, maskKey: key, payload: .init(repeating: 0, count: 126)),
+            sender: .client, encoding: nil, expected: .controlFrameTooLong(length: 126)),
+        .init(
+            name: "fragmented ping", frame: Frame(fin: false, opcode: .ping, maskKey: key), sender: .client,
+            encoding: nil, expected: .fragmentedControlFrame(.ping)),
+        .init(
+            name: "non-minimal 16-bit length", frame: Frame(opcode: .text, maskKey: key, payload: [0x41]), sender: .client,
+            encoding: .sixteenBit, expected: .nonMinimalLength(length: 1, encoding: .sixteenBit)),
+        .init(
+            name: "continuation without start", frame: Frame(opcode: .continuation, maskKey: key), sender: .client,
+            encoding: nil, expected: .unexpectedContinuation)
     ]
 
     @Test("strict mode names the rule and the close code", arguments: strictCases)
@@ -134,8 +149,11 @@ struct BrokenFrameTests {
         wire += try FrameSerializer.serialize(Frame(opcode: .text, payload: [0x41]), lengthEncoding: .sixtyFourBit)
         let frames = try parseFrames([wire], .init(senderRole: .client, mode: .diagnostic))
         #expect(frames.count == 2)
-        #expect(frames[0].violations == [.reservedBitsSet(rsv1: false, rsv2: false, rsv3: true), .unmaskedClientFrame,
-                                        .controlFrameTooLong(length: 130), .fragmentedControlFrame(.ping)])
+        #expect(
+            frames[0].violations == [
+                .reservedBitsSet(rsv1: false, rsv2: false, rsv3: true), .unmaskedClientFrame,
+                .controlFrameTooLong(length: 130), .fragmentedControlFrame(.ping)
+            ])
         #expect(frames[0].frame.payload.count == 130)
         #expect(frames[1].violations == [.unmaskedClientFrame, .nonMinimalLength(length: 1, encoding: .sixtyFourBit)])
         #expect(frames[1].frame.payload == [0x41])
@@ -144,9 +162,11 @@ struct BrokenFrameTests {
     @Test("an announced 2^63-1 bytes is an error, not an allocation", arguments: [FrameParser.Mode.strict, .diagnostic])
     func hugeAnnouncedLength(mode: FrameParser.Mode) {
         var wire: [UInt8] = []
-        FrameSerializer.appendHeader(FrameHeader(fin: true, rsv1: false, rsv2: false, rsv3: false, opcode: .binary,
-                                                 maskKey: nil, payloadLength: UInt64(Int64.max),
-                                                 lengthEncoding: .sixtyFourBit), to: &wire)
+        FrameSerializer.appendHeader(
+            FrameHeader(
+                fin: true, rsv1: false, rsv2: false, rsv3: false, opcode: .binary,
+                maskKey: nil, payloadLength: UInt64(Int64.max),
+                lengthEncoding: .sixtyFourBit), to: &wire)
         var parser = FrameParser(.init(senderRole: .server, mode: mode, maxFramePayloadLength: 1 << 20))
         parser.append(wire)
         #expect(throws: ProtocolViolation.frameTooLarge(announced: UInt64(Int64.max), limit: 1 << 20)) {
@@ -185,7 +205,7 @@ struct IncrementalParsingTests {
             Frame(opcode: .binary, maskKey: keys.nextMaskKey(), payload: []),
             Frame(opcode: .pong, maskKey: keys.nextMaskKey(), payload: [1, 2, 3]),
             Frame(opcode: .binary, maskKey: keys.nextMaskKey(), payload: patternPayload(70_000)),
-            Frame(opcode: .close, maskKey: keys.nextMaskKey(), payload: [0x03, 0xE8] + Array("bye".utf8)),
+            Frame(opcode: .close, maskKey: keys.nextMaskKey(), payload: [0x03, 0xE8] + Array("bye".utf8))
         ]
         var wire: [UInt8] = []
         for frame in frames { try FrameSerializer.append(frame, to: &wire) }
@@ -223,8 +243,11 @@ struct IncrementalParsingTests {
     @Test func payloadStreamsBeforeTheFrameIsComplete() throws {
         let wire = try FrameSerializer.serialize(Frame(opcode: .text, maskKey: MaskKey(9, 8, 7, 6), payload: Array("abcdefgh".utf8)))
         var parser = FrameParser(.init(senderRole: .client))
-        parser.append(Array(wire.prefix(6 + 3)))  // header + 3 payload bytes
-        guard case .header(let header, _) = try parser.nextEvent() else { Issue.record("no header"); return }
+        parser.append(Array(wire.prefix(6 + 3))) // header + 3 payload bytes
+        guard case .header(let header, _) = try parser.nextEvent() else {
+            Issue.record("no header")
+            return
+        }
         #expect(header.payloadLength == 8)
         #expect(try parser.nextEvent() == .payload(Array("abc".utf8)))
         #expect(try parser.nextEvent() == nil)

@@ -14,27 +14,31 @@ struct HandshakeTests {
     }
 
     @Test func requestBuilderWritesTheStandardRequest() {
-        let request = ClientHandshakeRequest(target: "/chat", host: "127.0.0.1:9001", nonce: Self.sampleNonce,
-                                             subprotocols: ["chat", "superchat"])
+        let request = ClientHandshakeRequest(
+            target: "/chat", host: "127.0.0.1:9001", nonce: Self.sampleNonce,
+            subprotocols: ["chat", "superchat"])
         let text = String(decoding: request.serialize(), as: UTF8.self)
-        #expect(text == """
-            GET /chat HTTP/1.1\r
-            Host: 127.0.0.1:9001\r
-            Upgrade: websocket\r
-            Connection: Upgrade\r
-            Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r
-            Sec-WebSocket-Version: 13\r
-            Sec-WebSocket-Protocol: chat, superchat\r
-            \r
+        #expect(
+            text == """
+                GET /chat HTTP/1.1\r
+                Host: 127.0.0.1:9001\r
+                Upgrade: websocket\r
+                Connection: Upgrade\r
+                Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r
+                Sec-WebSocket-Version: 13\r
+                Sec-WebSocket-Protocol: chat, superchat\r
+                \r
 
-            """)
+                """)
     }
 
     @Test func requestBuilderOmitsDuplicatesAndOverrides() {
         let request = ClientHandshakeRequest(
             target: "/", host: "127.0.0.1", nonce: Self.sampleNonce,
-            overrides: [.omit("Sec-WebSocket-Key"), .set("sec-websocket-version", "8"), .duplicate("Host"),
-                        .add("X-Probe", "<script>")])
+            overrides: [
+                .omit("Sec-WebSocket-Key"), .set("sec-websocket-version", "8"), .duplicate("Host"),
+                .add("X-Probe", "<script>")
+            ])
         let headers = request.headers
         #expect(headers["Sec-WebSocket-Key"].isEmpty)
         #expect(headers["Sec-WebSocket-Version"] == ["8"])
@@ -58,8 +62,9 @@ struct HandshakeTests {
     static func requestCases() throws -> [RequestCase] {
         let fixture = try Fixtures.json("handshake/requests.json")
         return (fixture["cases"] as! [[String: Any]]).map {
-            RequestCase(name: $0["name"] as! String, request: Array(($0["request"] as! String).utf8),
-                        status: $0["status"] as! Int, versionHeader: $0["versionHeader"] as? String)
+            RequestCase(
+                name: $0["name"] as! String, request: Array(($0["request"] as! String).utf8),
+                status: $0["status"] as! Int, versionHeader: $0["versionHeader"] as? String)
         }
     }
 
@@ -76,7 +81,10 @@ struct HandshakeTests {
         if testCase.status == 101 {
             #expect(decision.response.headers.single("Sec-WebSocket-Accept") == "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=")
         } else {
-            guard case .reject(_, let reason) = decision else { Issue.record("not rejected"); return }
+            guard case .reject(_, let reason) = decision else {
+                Issue.record("not rejected")
+                return
+            }
             #expect(!reason.isEmpty)
         }
     }
@@ -102,17 +110,22 @@ struct HandshakeTests {
     }
 
     @Test func serverChoosesItsPreferredOfferedSubprotocol() throws {
-        let request = ClientHandshakeRequest(target: "/", host: "127.0.0.1", nonce: Self.sampleNonce,
-                                             subprotocols: ["v1.chat", "v2.chat"])
+        let request = ClientHandshakeRequest(
+            target: "/", host: "127.0.0.1", nonce: Self.sampleNonce,
+            subprotocols: ["v1.chat", "v2.chat"])
         let decision = ServerHandshake(subprotocols: ["v2.chat", "v1.chat"]).respond(to: request.head)
-        guard case .accept(let response, let negotiated) = decision else { Issue.record("rejected"); return }
+        guard case .accept(let response, let negotiated) = decision else {
+            Issue.record("rejected")
+            return
+        }
         #expect(negotiated.subprotocol == "v2.chat")
         #expect(try ClientHandshakeValidator.validate(response, for: request).subprotocol == "v2.chat")
     }
 
     @Test func clientRefusesBadResponses() throws {
-        let request = ClientHandshakeRequest(target: "/", host: "127.0.0.1", nonce: Self.sampleNonce,
-                                             subprotocols: ["chat"])
+        let request = ClientHandshakeRequest(
+            target: "/", host: "127.0.0.1", nonce: Self.sampleNonce,
+            subprotocols: ["chat"])
         func response(_ fields: [(String, String)], status: Int = 101) -> HTTPResponseHead {
             HTTPResponseHead(status: status, reasonPhrase: "x", headers: HTTPHeaders(fields))
         }
@@ -140,8 +153,10 @@ struct HandshakeTests {
     }
 
     @Test func malformedResponsesAreErrorValues() {
-        let garbage: [[UInt8]] = [Array("HTTP/1.1 abc Switching\r\n\r\n".utf8), Array("SSH-2.0-OpenSSH\r\n\r\n".utf8),
-                                  [0xFF, 0xFE, 0x0D, 0x0A, 0x0D, 0x0A], Array("HTTP/1.1 101 OK\r\nNoColon\r\n\r\n".utf8)]
+        let garbage: [[UInt8]] = [
+            Array("HTTP/1.1 abc Switching\r\n\r\n".utf8), Array("SSH-2.0-OpenSSH\r\n\r\n".utf8),
+            [0xFF, 0xFE, 0x0D, 0x0A, 0x0D, 0x0A], Array("HTTP/1.1 101 OK\r\nNoColon\r\n\r\n".utf8)
+        ]
         for bytes in garbage {
             #expect(throws: HTTPParseError.self) { _ = try HTTPHeadParser.parseResponse(bytes) }
         }

@@ -16,8 +16,9 @@ struct MaskingTests {
         for offset in 0..<9 {
             for length in 0..<(source.count - offset) where length < 40 || length % 17 == 0 {
                 let input = Array(source[offset..<(offset + length)])
-                #expect(Masking.applied(key, phase: phase, to: input) == Self.naive(key, phase: phase, input),
-                        "offset \(offset) length \(length)")
+                #expect(
+                    Masking.applied(key, phase: phase, to: input) == Self.naive(key, phase: phase, input),
+                    "offset \(offset) length \(length)")
             }
         }
     }

@@ -58,12 +58,14 @@ struct PerMessageDeflateCodecTests {
         #expect(DeflateCompressor(DeflateSettings()).compress([]) == [0x00])
     }
 
-    @Test("messages round-trip for every window size, with and without context takeover",
-          arguments: [8, 9, 12, 15], [false, true])
+    @Test(
+        "messages round-trip for every window size, with and without context takeover",
+        arguments: [8, 9, 12, 15], [false, true])
     func roundTrips(windowBits: Int, noContextTakeover: Bool) throws {
         let takeover = noContextTakeover ? "; server_no_context_takeover; client_no_context_takeover" : ""
-        var pair = deflatePair(try agreement(
-            "permessage-deflate; server_max_window_bits=\(windowBits); client_max_window_bits=\(windowBits)\(takeover)"))
+        var pair = deflatePair(
+            try agreement(
+                "permessage-deflate; server_max_window_bits=\(windowBits); client_max_window_bits=\(windowBits)\(takeover)"))
         let messages = (0..<6).map { sampleText([0, 1, 300, 5_000, 70_000, 300_000][$0], seed: UInt64($0)) }
         for message in messages {
             try pair.client.send(.text, payload: message, fragmentSize: 4_096)
@@ -116,15 +118,20 @@ struct PerMessageDeflateCodecTests {
             return
         }
         #expect(violation.closeCode == .messageTooBig)
-        #expect(pair.clientEvents.contains(.closeReceived(ClosePayload(code: .messageTooBig, reason: violation.description)
-            .truncatingReason)))
+        #expect(
+            pair.clientEvents.contains(
+                .closeReceived(
+                    ClosePayload(code: .messageTooBig, reason: violation.description)
+                        .truncatingReason)))
     }
 
-    @Test("RSV1 where RFC 7692 forbids it, and undecodable data, fail the connection", arguments: [
-        (Frame(rsv1: true, opcode: .ping, payload: []), CloseCode.protocolError),
-        (Frame(fin: false, opcode: .text, payload: Array("He".utf8)), .protocolError),  // then an RSV1 continuation
-        (Frame(rsv1: true, opcode: .binary, payload: [0xFF, 0xFF, 0xFF]), .invalidFramePayloadData),
-    ])
+    @Test(
+        "RSV1 where RFC 7692 forbids it, and undecodable data, fail the connection",
+        arguments: [
+            (Frame(rsv1: true, opcode: .ping, payload: []), CloseCode.protocolError),
+            (Frame(fin: false, opcode: .text, payload: Array("He".utf8)), .protocolError), // then an RSV1 continuation
+            (Frame(rsv1: true, opcode: .binary, payload: [0xFF, 0xFF, 0xFF]), .invalidFramePayloadData)
+        ])
     func misplacedOrBrokenCompression(frame: Frame, code: CloseCode) throws {
         var pair = deflatePair(try agreement())
         try pair.client.send(frame)
@@ -174,8 +181,9 @@ struct PerMessageDeflateCodecTests {
         return bytes
     }
 
-    @Test("a sender reaching past the agreed window gets the same verdict however its bytes were split",
-          arguments: [1, 7, 300, 1023, 1024, 4096])
+    @Test(
+        "a sender reaching past the agreed window gets the same verdict however its bytes were split",
+        arguments: [1, 7, 300, 1023, 1024, 4096])
     func overreachIsIndependentOfSegmentation(pieceSize: Int) throws {
         // zlib checks distances against the window only across calls: fed as it arrived, the verdict would
         // depend on where the network cut the message.

@@ -11,27 +11,35 @@ struct PerMessageDeflateNegotiationTests {
     @Test("valid offers are read parameter by parameter")
     func readsOffers() throws {
         let full = try PerMessageDeflateParameters(
-            element("permessage-deflate; server_no_context_takeover; client_no_context_takeover; "
+            element(
+                "permessage-deflate; server_no_context_takeover; client_no_context_takeover; "
                     + "server_max_window_bits=10; client_max_window_bits"), as: .offer)
-        #expect(full == PerMessageDeflateParameters(serverNoContextTakeover: true, clientNoContextTakeover: true,
-                                                    serverMaxWindowBits: 10, clientMaxWindowBitsAccepted: true))
+        #expect(
+            full
+                == PerMessageDeflateParameters(
+                    serverNoContextTakeover: true, clientNoContextTakeover: true,
+                    serverMaxWindowBits: 10, clientMaxWindowBitsAccepted: true))
         let quoted = try PerMessageDeflateParameters(element("Permessage-Deflate; CLIENT_MAX_WINDOW_BITS=\"9\""), as: .offer)
         #expect(quoted.clientMaxWindowBits == 9)
         #expect(try PerMessageDeflateParameters(element("permessage-deflate"), as: .offer) == PerMessageDeflateParameters())
     }
 
-    @Test("malformed offers are refused with the reason", arguments: [
-        ("permessage-deflate; foo", PerMessageDeflateError.unknownParameter("foo")),
-        ("permessage-deflate; server_no_context_takeover; server_no_context_takeover",
-         .duplicateParameter("server_no_context_takeover")),
-        ("permessage-deflate; client_no_context_takeover=1", .unexpectedValue(parameter: "client_no_context_takeover", value: "1")),
-        ("permessage-deflate; server_max_window_bits", .missingValue(parameter: "server_max_window_bits")),
-        ("permessage-deflate; server_max_window_bits=7", .invalidValue(parameter: "server_max_window_bits", value: "7")),
-        ("permessage-deflate; server_max_window_bits=16", .invalidValue(parameter: "server_max_window_bits", value: "16")),
-        ("permessage-deflate; client_max_window_bits=09", .invalidValue(parameter: "client_max_window_bits", value: "09")),
-        ("permessage-deflate; client_max_window_bits=+9", .invalidValue(parameter: "client_max_window_bits", value: "+9")),
-        ("permessage-deflate; client_max_window_bits=ten", .invalidValue(parameter: "client_max_window_bits", value: "ten")),
-    ])
+    @Test(
+        "malformed offers are refused with the reason",
+        arguments: [
+            ("permessage-deflate; foo", PerMessageDeflateError.unknownParameter("foo")),
+            (
+                "permessage-deflate; server_no_context_takeover; server_no_context_takeover",
+                .duplicateParameter("server_no_context_takeover")
+            ),
+            ("permessage-deflate; client_no_context_takeover=1", .unexpectedValue(parameter: "client_no_context_takeover", value: "1")),
+            ("permessage-deflate; server_max_window_bits", .missingValue(parameter: "server_max_window_bits")),
+            ("permessage-deflate; server_max_window_bits=7", .invalidValue(parameter: "server_max_window_bits", value: "7")),
+            ("permessage-deflate; server_max_window_bits=16", .invalidValue(parameter: "server_max_window_bits", value: "16")),
+            ("permessage-deflate; client_max_window_bits=09", .invalidValue(parameter: "client_max_window_bits", value: "09")),
+            ("permessage-deflate; client_max_window_bits=+9", .invalidValue(parameter: "client_max_window_bits", value: "+9")),
+            ("permessage-deflate; client_max_window_bits=ten", .invalidValue(parameter: "client_max_window_bits", value: "ten"))
+        ])
     func refusesMalformedOffers(header: String, expected: PerMessageDeflateError) throws {
         let offer = try element(header)
         #expect(throws: expected) { try PerMessageDeflateParameters(offer, as: .offer) }
@@ -47,9 +55,10 @@ struct PerMessageDeflateNegotiationTests {
 
     @Test("the server declines malformed offers and accepts the first valid one")
     func serverSkipsInvalidOffers() throws {
-        let offers = try #require(ExtensionOffer.parse([
-            "x-other, permessage-deflate; server_max_window_bits=99, permessage-deflate; client_max_window_bits, permessage-deflate",
-        ]))
+        let offers = try #require(
+            ExtensionOffer.parse([
+                "x-other, permessage-deflate; server_max_window_bits=99, permessage-deflate; client_max_window_bits, permessage-deflate"
+            ]))
         let (response, agreement) = try #require(PerMessageDeflateAgreement.accept(offers))
         #expect(response.element.description == "permessage-deflate")
         #expect(agreement == PerMessageDeflateAgreement(response: PerMessageDeflateParameters()))
@@ -60,7 +69,8 @@ struct PerMessageDeflateNegotiationTests {
     func serverEchoesAndImposes() throws {
         let offer = try element("permessage-deflate; server_max_window_bits=12; client_max_window_bits=10; server_no_context_takeover")
         let (response, agreement) = try #require(PerMessageDeflateAgreement.accept([offer]))
-        #expect(response.element.description
+        #expect(
+            response.element.description
                 == "permessage-deflate; server_no_context_takeover; server_max_window_bits=12; client_max_window_bits=10")
         #expect(agreement.sending(as: .server) == DeflateSettings(windowBits: 12, noContextTakeover: true))
         #expect(agreement.receiving(as: .server) == DeflateSettings(windowBits: 10, noContextTakeover: false))
@@ -72,13 +82,15 @@ struct PerMessageDeflateNegotiationTests {
         #expect(imposed.element.description == "permessage-deflate; client_no_context_takeover; server_max_window_bits=9")
     }
 
-    @Test("the client fails responses that grant more than was offered", arguments: [
-        ("permessage-deflate; server_max_window_bits=10", "permessage-deflate; server_max_window_bits=12"),
-        ("permessage-deflate; server_max_window_bits=10", "permessage-deflate"),
-        ("permessage-deflate; server_no_context_takeover", "permessage-deflate"),
-        ("permessage-deflate", "permessage-deflate; client_max_window_bits=10"),
-        ("permessage-deflate; client_max_window_bits=9", "permessage-deflate; client_max_window_bits=10"),
-    ])
+    @Test(
+        "the client fails responses that grant more than was offered",
+        arguments: [
+            ("permessage-deflate; server_max_window_bits=10", "permessage-deflate; server_max_window_bits=12"),
+            ("permessage-deflate; server_max_window_bits=10", "permessage-deflate"),
+            ("permessage-deflate; server_no_context_takeover", "permessage-deflate"),
+            ("permessage-deflate", "permessage-deflate; client_max_window_bits=10"),
+            ("permessage-deflate; client_max_window_bits=9", "permessage-deflate; client_max_window_bits=10")
+        ])
     func clientRejectsOverreach(offer: String, response: String) throws {
         let offered = try PerMessageDeflateParameters(element(offer), as: .offer)
         let answer = try element(response)

@@ -7,8 +7,10 @@ import WebSocketCore
 @Suite("Receive work is linear in what arrives")
 struct ReceiveWorkTests {
     /// The bytes of one message of `size` bytes cut into `fragment`-byte frames, as `role` sends them.
-    static func fragmented(_ opcode: Opcode = .binary, size: Int, fragment: Int, from role: Role,
-                           deflate: PerMessageDeflateAgreement? = nil) throws -> (payload: [UInt8], wire: [UInt8]) {
+    static func fragmented(
+        _ opcode: Opcode = .binary, size: Int, fragment: Int, from role: Role,
+        deflate: PerMessageDeflateAgreement? = nil
+    ) throws -> (payload: [UInt8], wire: [UInt8]) {
         var configuration = Connection.Configuration()
         configuration.permessageDeflate = deflate
         let sender = Connection(role: role, configuration: configuration, maskKeys: SeededMaskKeySource(seed: 5))
@@ -19,8 +21,10 @@ struct ReceiveWorkTests {
     }
 
     /// Feeds `wire` in `chunk`-byte reads to a connection of `role` and returns it with its events.
-    static func receive(_ wire: [UInt8], as role: Role, chunk: Int, deflate: PerMessageDeflateAgreement? = nil,
-                        limit: UInt64 = 16 << 20) -> (Connection, [ConnectionEvent]) {
+    static func receive(
+        _ wire: [UInt8], as role: Role, chunk: Int, deflate: PerMessageDeflateAgreement? = nil,
+        limit: UInt64 = 16 << 20
+    ) -> (Connection, [ConnectionEvent]) {
         var configuration = Connection.Configuration()
         configuration.permessageDeflate = deflate
         configuration.maxMessageLength = limit
@@ -38,8 +42,9 @@ struct ReceiveWorkTests {
     /// Geometric growth: the message's bytes moved about once in all, in a few dozen reallocations at most; the
     /// parser's input moved no more than arrived.
     static func expectLinear(_ work: ReceiveWork, size: Int, wire: Int, sourceLocation: SourceLocation = #_sourceLocation) {
-        #expect(work.messageBytesMoved <= 2 * size, "\(work.messageBytesMoved) bytes moved for a message of \(size)",
-                sourceLocation: sourceLocation)
+        #expect(
+            work.messageBytesMoved <= 2 * size, "\(work.messageBytesMoved) bytes moved for a message of \(size)",
+            sourceLocation: sourceLocation)
         #expect(work.messageReallocations <= 40, "\(work.messageReallocations) reallocations of one message", sourceLocation: sourceLocation)
         #expect(work.inputBytesMoved <= wire, "\(work.inputBytesMoved) input bytes moved for \(wire) received", sourceLocation: sourceLocation)
     }
@@ -69,8 +74,10 @@ struct ReceiveWorkTests {
         let size = 1 << 20, fragment = 128
         let payload = [UInt8](repeating: 0x42, count: size)
         for start in stride(from: 0, to: size, by: fragment) {
-            try client.send(Frame(fin: start + fragment >= size, opcode: start == 0 ? .binary : .continuation,
-                                  payload: Array(payload[start..<start + fragment])))
+            try client.send(
+                Frame(
+                    fin: start + fragment >= size, opcode: start == 0 ? .binary : .continuation,
+                    payload: Array(payload[start..<start + fragment])))
             try client.ping([1, 2, 3, 4])
         }
         let wire = client.takeOutbound()

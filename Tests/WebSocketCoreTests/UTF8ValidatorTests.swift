@@ -15,13 +15,15 @@ struct UTF8ValidatorTests {
         let root = try Fixtures.json("utf8/kuhn-stress-test.json")
         return try (root["vectors"] as! [[String: Any]]).map { entry in
             let offset = entry["offset"] as? Int ?? -1
-            let expected: UTF8Validator.Outcome = switch entry["expect"] as! String {
-            case "valid": .valid
-            case "incomplete": .incomplete(sequenceStart: offset)
-            default: .invalid(offset: offset)
-            }
-            return Vector(id: entry["id"] as! String, description: entry["description"] as! String,
-                          bytes: try bytes(hex: entry["hex"] as! String), expected: expected)
+            let expected: UTF8Validator.Outcome =
+                switch entry["expect"] as! String {
+                case "valid": .valid
+                case "incomplete": .incomplete(sequenceStart: offset)
+                default: .invalid(offset: offset)
+                }
+            return Vector(
+                id: entry["id"] as! String, description: entry["description"] as! String,
+                bytes: try bytes(hex: entry["hex"] as! String), expected: expected)
         }
     }
 
@@ -83,12 +85,12 @@ struct UTF8ValidatorTests {
         var validator = UTF8Validator()
         let text = Array("κόσμε".utf8)
         let afterText = validator.feed(text)
-        let afterLead = validator.feed([0xED])  // could still be U+D000..U+D7FF
-        let afterSurrogate = validator.feed([0xA0, 0x80, 0x41])  // A0 makes it a surrogate
+        let afterLead = validator.feed([0xED]) // could still be U+D000..U+D7FF
+        let afterSurrogate = validator.feed([0xA0, 0x80, 0x41]) // A0 makes it a surrogate
         #expect(afterText && afterLead && !afterSurrogate)
         #expect(validator.invalidOffset == text.count + 1)
         let afterMore = validator.feed(Array("more".utf8))
-        #expect(!afterMore)  // stays invalid
+        #expect(!afterMore) // stays invalid
         #expect(validator.finish() == .invalid(offset: text.count + 1))
     }
 

@@ -19,7 +19,8 @@ struct UpgradeAndKeepaliveTests {
             Issue.record("a partial head upgraded")
             return
         }
-        guard case .upgraded(let response, let connection, _) = upgrade.receive(Array(bytes.dropFirst(20)), configuration: .init(), decide: decide) else {
+        guard case .upgraded(let response, let connection, _) = upgrade.receive(Array(bytes.dropFirst(20)), configuration: .init(), decide: decide)
+        else {
             Issue.record("a valid request was not upgraded")
             return
         }
@@ -29,20 +30,27 @@ struct UpgradeAndKeepaliveTests {
 
     @Test func aServerUpgradeRefusesWhatItCannotRead() {
         var tooLarge = ServerUpgrade(maxHeadSize: 64)
-        guard case .refused(let response) = tooLarge.receive(Self.request.serialize(), configuration: .init(), decide: ServerHandshake().respond(to:)) else {
+        guard case .refused(let response) = tooLarge.receive(Self.request.serialize(), configuration: .init(), decide: ServerHandshake().respond(to:))
+        else {
             Issue.record("an oversized head was not refused")
             return
         }
         #expect(String(decoding: response, as: UTF8.self).hasPrefix("HTTP/1.1 431 "))
         var garbage = ServerUpgrade(maxHeadSize: 1024)
-        guard case .refused(let notHTTP) = garbage.receive(Array("\u{1}\u{2}\r\n\r\n".utf8), configuration: .init(), decide: ServerHandshake().respond(to:)) else {
+        guard
+            case .refused(let notHTTP) = garbage.receive(
+                Array("\u{1}\u{2}\r\n\r\n".utf8), configuration: .init(), decide: ServerHandshake().respond(to:))
+        else {
             Issue.record("garbage was not refused")
             return
         }
         #expect(String(decoding: notHTTP, as: UTF8.self).hasPrefix("HTTP/1.1 400 "))
         var guarded = ServerUpgrade(maxHeadSize: 1024)
-        guard case .refused(let forbidden) = guarded.receive(Self.request.serialize(), configuration: .init(),
-                                                             decide: { _ in ServerHandshake.refusal(status: 403, reason: "no") }) else {
+        guard
+            case .refused(let forbidden) = guarded.receive(
+                Self.request.serialize(), configuration: .init(),
+                decide: { _ in ServerHandshake.refusal(status: 403, reason: "no") })
+        else {
             Issue.record("the caller's refusal was not kept")
             return
         }
@@ -56,8 +64,11 @@ struct UpgradeAndKeepaliveTests {
         }
         let echo = try! FrameSerializer.serialize(Frame(opcode: .text, payload: Array("first".utf8)))
         var upgrade = ClientUpgrade(request: Self.request)
-        guard case .upgraded(_, _, let connection) = upgrade.receive(HTTPSerializer.serialize(response) + echo,
-                                                                      configuration: .init(), maskKeys: FixedMaskKeySource(.zero)) else {
+        guard
+            case .upgraded(_, _, let connection) = upgrade.receive(
+                HTTPSerializer.serialize(response) + echo,
+                configuration: .init(), maskKeys: FixedMaskKeySource(.zero))
+        else {
             Issue.record("a valid 101 did not open the connection")
             return
         }
@@ -66,22 +77,31 @@ struct UpgradeAndKeepaliveTests {
         var forged = response
         forged.headers.replaceOrAdd(name: "Sec-WebSocket-Accept", value: "AAAAAAAAAAAAAAAAAAAAAAAAAAA=")
         var wrongKey = ClientUpgrade(request: Self.request)
-        guard case .invalidUpgrade(_, .wrongAccept) = wrongKey.receive(HTTPSerializer.serialize(forged), configuration: .init(),
-                                                                         maskKeys: FixedMaskKeySource(.zero)) else {
+        guard
+            case .invalidUpgrade(_, .wrongAccept) = wrongKey.receive(
+                HTTPSerializer.serialize(forged), configuration: .init(),
+                maskKeys: FixedMaskKeySource(.zero))
+        else {
             Issue.record("a wrong Sec-WebSocket-Accept was taken")
             return
         }
         var refused = ClientUpgrade(request: Self.request)
-        guard case .refused(let answer) = refused.receive(Array("HTTP/1.1 426 Upgrade Required\r\nContent-Length: 2\r\n\r\nno".utf8),
-                                                           configuration: .init(), maskKeys: FixedMaskKeySource(.zero)) else {
+        guard
+            case .refused(let answer) = refused.receive(
+                Array("HTTP/1.1 426 Upgrade Required\r\nContent-Length: 2\r\n\r\nno".utf8),
+                configuration: .init(), maskKeys: FixedMaskKeySource(.zero))
+        else {
             Issue.record("a refusal was not reported as one")
             return
         }
         #expect(answer.response.status == 426 && answer.rest == Array("no".utf8))
         #expect(answer.head == Array("HTTP/1.1 426 Upgrade Required\r\nContent-Length: 2\r\n\r\n".utf8))
         var garbage = ClientUpgrade(request: Self.request)
-        guard case .notHTTP(_, let head) = garbage.receive(Array("\u{1}\u{2}garbage\r\n\r\n".utf8), configuration: .init(),
-                                                          maskKeys: FixedMaskKeySource(.zero)) else {
+        guard
+            case .notHTTP(_, let head) = garbage.receive(
+                Array("\u{1}\u{2}garbage\r\n\r\n".utf8), configuration: .init(),
+                maskKeys: FixedMaskKeySource(.zero))
+        else {
             Issue.record("garbage was taken for a response")
             return
         }
@@ -99,7 +119,7 @@ struct UpgradeAndKeepaliveTests {
         // Bytes from a busy peer push the pong deadline back.
         #expect(keepalive.peerIsAlive() == [.startTimer(Keepalive.pongTimer, after: .seconds(2))])
         #expect(keepalive.pongReceived() == [.cancelTimer(Keepalive.pongTimer)])
-        #expect(keepalive.fired(Keepalive.pongTimer)?.command == nil)  // late: the pong came
+        #expect(keepalive.fired(Keepalive.pongTimer)?.command == nil) // late: the pong came
         _ = keepalive.fired(Keepalive.pingTimer)
         let silence = keepalive.fired(Keepalive.pongTimer)
         let giveUp = try #require(silence)

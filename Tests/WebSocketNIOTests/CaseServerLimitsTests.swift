@@ -1,4 +1,3 @@
-@testable import ConformanceReport
 import ConformanceSuite
 import Foundation
 import NIOCore
@@ -8,9 +7,12 @@ import Synchronization
 import Testing
 import WebSocketCore
 import WebSocketNIO
+
+@testable import ConformanceReport
 @testable import WSSpecCommand
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 extension LiveTests {
@@ -41,8 +43,9 @@ extension LiveTests {
             let largest = Catalog.clientRole.first { $0.id == "9.1.6" }!
             #expect(CaseAdmission.room(for: largest, parameters) == 4 * (16 << 20))
             #expect(CaseAdmission.room(for: Catalog.clientRole.first { $0.id == "1.1.1" }!, parameters) == 0)
-            #expect(ConnectionLimits.caseServer.maxMessageMemory >= 2 * CaseAdmission.room(for: largest, parameters),
-                    "two clients at a time (the client matrix) both fit")
+            #expect(
+                ConnectionLimits.caseServer.maxMessageMemory >= 2 * CaseAdmission.room(for: largest, parameters),
+                "two clients at a time (the client matrix) both fit")
         }
 
         @Test func madeUpAgentsReplaceEachOtherNotAnHonestOne() async throws {
@@ -65,14 +68,22 @@ extension LiveTests {
             defer { try? FileManager.default.removeItem(at: directory) }
             let gone = Set(changes.removed.prefix(2))
             var runs = await results.runs()
-            for agent in gone { runs.append(ConformanceRun(agent: agent, target: "t", startedAt: Date(), duration: .zero, seed: 0, strict: false,
-                                                           results: [.notRun(scenario, reason: "x", seed: nil)])) }
+            for agent in gone {
+                runs.append(
+                    ConformanceRun(
+                        agent: agent, target: "t", startedAt: Date(), duration: .zero, seed: 0, strict: false,
+                        results: [.notRun(scenario, reason: "x", seed: nil)]))
+            }
             try ReportWriter.write(runs, formats: [.json, .html], to: directory)
             ReportWriter.removeCaseFiles(of: gone, cases: [scenario.id], in: directory)
             for agent in gone {
-                #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent(HTMLReport.casePagePath(agent: agent, id: scenario.id)).path))
+                #expect(
+                    !FileManager.default.fileExists(
+                        atPath: directory.appendingPathComponent(HTMLReport.casePagePath(agent: agent, id: scenario.id)).path))
             }
-            #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent(HTMLReport.casePagePath(agent: "honest", id: scenario.id)).path))
+            #expect(
+                FileManager.default.fileExists(
+                    atPath: directory.appendingPathComponent(HTMLReport.casePagePath(agent: "honest", id: scenario.id)).path))
             // An agent that is running a case is never the one replaced; with every agent running, a new one waits.
             let busy = CaseServerResults(maxAgents: 1)
             #expect(await busy.began(agent: "a", id: scenario.id))
@@ -82,10 +93,12 @@ extension LiveTests {
         @Test func reportRequestsThatArriveDuringAWriteShareTheNextOne() async throws {
             let writes = Mutex(0)
             let gate = Mutex(true)
-            let updater = ReportUpdater(snapshot: { ReportChanges(runs: [], changed: [:], removed: []) }, write: { _ in
-                writes.withLock { $0 += 1 }
-                while gate.withLock({ $0 }) { usleep(1000) }  // The first write lasts until the requests are in.
-            })
+            let updater = ReportUpdater(
+                snapshot: { ReportChanges(runs: [], changed: [:], removed: []) },
+                write: { _ in
+                    writes.withLock { $0 += 1 }
+                    while gate.withLock({ $0 }) { usleep(1000) } // The first write lasts until the requests are in.
+                })
             async let first: Void = updater.update()
             while writes.withLock({ $0 }) == 0 { try await Task.sleep(for: .milliseconds(5)) }
             await withTaskGroup(of: Void.self) { group in

@@ -1,8 +1,10 @@
 import Foundation
 import Testing
+
 @testable import WSSpecCommand
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 extension LiveTests {
@@ -38,14 +40,17 @@ extension LiveTests {
             defer { try? FileManager.default.removeItem(at: directory) }
             let file = directory.appendingPathComponent("pid")
             // The client becomes `sleep` (exec keeps its descriptors), and the test lists them while it sleeps.
-            async let status = Self.run(["run-client", "--exec", "echo $$ > \(file.path); exec sleep 3", "--cases", "1.1.1",
-                                         "--case-timeout", "2s", "--report-dir", directory.path])
+            async let status = Self.run([
+                "run-client", "--exec", "echo $$ > \(file.path); exec sleep 3", "--cases", "1.1.1",
+                "--case-timeout", "2s", "--report-dir", directory.path
+            ])
             var descriptors: [Int] = []
             let end = ContinuousClock.now + .seconds(10)
             while descriptors.isEmpty && ContinuousClock.now < end {
                 try? await Task.sleep(for: .milliseconds(20))
                 if let pid = Self.pid(in: file), let listed = try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd"),
-                   (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8))?.hasPrefix("sleep") == true {
+                    (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8))?.hasPrefix("sleep") == true
+                {
                     descriptors = listed.compactMap { Int($0) }
                 }
             }
@@ -57,8 +62,10 @@ extension LiveTests {
             let directory = temporaryDirectory()
             defer { try? FileManager.default.removeItem(at: directory) }
             let file = directory.appendingPathComponent("background")
-            let status = await Self.run(["run-client", "--exec", "sleep 60 & echo $! > \(file.path); exit 1", "--cases", "1.1.1",
-                                         "--report-dir", directory.path])
+            let status = await Self.run([
+                "run-client", "--exec", "sleep 60 & echo $! > \(file.path); exit 1", "--cases", "1.1.1",
+                "--report-dir", directory.path
+            ])
             #expect(status == 2)
             let background = try #require(Self.pid(in: file))
             #expect(await Self.waitUntilGone(background), "the client's background process outlived its case")
@@ -83,8 +90,10 @@ extension LiveTests {
         @Test func theCommandLineStaysOutOfTheReports() async throws {
             let directory = temporaryDirectory()
             defer { try? FileManager.default.removeItem(at: directory) }
-            _ = await Self.run(["run-client", "--exec", "true --token=s3cr3t-value {url}", "--cases", "1.1.1", "--report-dir", directory.path,
-                                "--format", "json,html,junit,markdown"])
+            _ = await Self.run([
+                "run-client", "--exec", "true --token=s3cr3t-value {url}", "--cases", "1.1.1", "--report-dir", directory.path,
+                "--format", "json,html,junit,markdown"
+            ])
             let files = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: nil)?.compactMap { $0 as? URL } ?? []
             for file in files where !file.hasDirectoryPath && file.pathExtension != "log" {
                 let text = (try? String(contentsOf: file, encoding: .utf8)) ?? ""
@@ -105,8 +114,10 @@ extension LiveTests {
             let file = directory.appendingPathComponent("client")
             let process = Process()
             process.executableURL = binary
-            process.arguments = ["run-client", "--exec", "sleep 60 & echo $$ $! > \(file.path); wait", "--cases", "1.1.1",
-                                 "--report-dir", directory.path]
+            process.arguments = [
+                "run-client", "--exec", "sleep 60 & echo $$ $! > \(file.path); wait", "--cases", "1.1.1",
+                "--report-dir", directory.path
+            ]
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try process.run()

@@ -2,8 +2,9 @@ import Foundation
 import ReferenceServer
 import Testing
 import WebSocketNIO
-@testable import WSSpecCommand
 import WebSocketServer
+
+@testable import WSSpecCommand
 
 extension LiveTests {
     @Suite("The wsspec command: exit codes and reports")
@@ -15,7 +16,9 @@ extension LiveTests {
             defer { try? FileManager.default.removeItem(at: directory) }
             let status = await Self.run(["run", "--cases", "1.1.*,2.1,7.1.1", "--report-dir", directory.path, "--seed", "7"])
             #expect(status == 0)
-            let index = try JSONSerialization.jsonObject(with: Data(contentsOf: directory.appendingPathComponent("index.json"))) as? [String: [String: [String: Any]]]
+            let index =
+                try JSONSerialization.jsonObject(with: Data(contentsOf: directory.appendingPathComponent("index.json")))
+                as? [String: [String: [String: Any]]]
             let cases = try #require(index?["wsspec-reference"])
             #expect(cases.count == 10)
             #expect(cases["2.1"]?["behavior"] as? String == "OK")
@@ -29,7 +32,7 @@ extension LiveTests {
 
         @Test func aFailingServerExitsWithOne() async throws {
             var configuration = EchoServerConfiguration()
-            configuration.connection.autoPong = false  // Pings go unanswered: 2.x FAILS.
+            configuration.connection.autoPong = false // Pings go unanswered: 2.x FAILS.
             let directory = temporaryDirectory()
             defer { try? FileManager.default.removeItem(at: directory) }
             let status = try await withServer({ try await SessionServer.referenceServer(configuration) }) { server in
@@ -64,10 +67,14 @@ extension LiveTests {
         @Test func theBuiltInClientRunsInProcess() async throws {
             let directory = temporaryDirectory()
             defer { try? FileManager.default.removeItem(at: directory) }
-            let status = await Self.run(["run-client", "--sim", "--cases", "0.9.*,1.1.*,13.2.1", "--agent", "built-in",
-                                         "--report-dir", directory.path, "--format", "json"])
+            let status = await Self.run([
+                "run-client", "--sim", "--cases", "0.9.*,1.1.*,13.2.1", "--agent", "built-in",
+                "--report-dir", directory.path, "--format", "json"
+            ])
             #expect(status == 0)
-            let index = try JSONSerialization.jsonObject(with: Data(contentsOf: directory.appendingPathComponent("index.json"))) as? [String: [String: [String: Any]]]
+            let index =
+                try JSONSerialization.jsonObject(with: Data(contentsOf: directory.appendingPathComponent("index.json")))
+                as? [String: [String: [String: Any]]]
             let cases = try #require(index?["built-in"])
             #expect(cases.count == 6 + 8 + 1)
             #expect(cases["13.2.1"]?["behavior"] as? String == "OK")
@@ -78,19 +85,24 @@ extension LiveTests {
         @Test func aClientCommandThatNeverConnectsExitsWithTwo() async throws {
             let directory = temporaryDirectory()
             defer { try? FileManager.default.removeItem(at: directory) }
-            let status = await Self.run(["run-client", "--exec", #"echo "{url} $WSSPEC_URL $WSSPEC_CASE"; exit 3"#, "--cases", "1.1.1",
-                                         "--report-dir", directory.path])
+            let status = await Self.run([
+                "run-client", "--exec", #"echo "{url} $WSSPEC_URL $WSSPEC_CASE"; exit 3"#, "--cases", "1.1.1",
+                "--report-dir", directory.path
+            ])
             #expect(status == 2)
             let log = try String(contentsOf: directory.appendingPathComponent("client-logs/1.1.1.log"), encoding: .utf8)
             let words = log.split(separator: " ").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
-            #expect(words.count == 3 && words[0] == words[1] && words[0].hasPrefix("ws://127.0.0.1:") && words[0].contains("/runCase/1.1.1/client/"),
-                    "\(log)")
+            #expect(
+                words.count == 3 && words[0] == words[1] && words[0].hasPrefix("ws://127.0.0.1:") && words[0].contains("/runCase/1.1.1/client/"),
+                "\(log)")
             #expect(words.last == "1.1.1")
 
             let clock = ContinuousClock()
             let began = clock.now
-            let stuck = await Self.run(["run-client", "--exec", "sleep 30 & sleep 30", "--cases", "1.1.1", "--case-timeout", "1s",
-                                        "--report-dir", directory.path])
+            let stuck = await Self.run([
+                "run-client", "--exec", "sleep 30 & sleep 30", "--cases", "1.1.1", "--case-timeout", "1s",
+                "--report-dir", directory.path
+            ])
             #expect(stuck == 2)
             #expect(clock.now - began < .seconds(10), "the stuck client was not stopped at its deadline")
         }
@@ -129,7 +141,7 @@ extension LiveTests {
             ["run-client", "--exec", "true", "--agent", "a b"],
             ["run-client", "--exec", "true", "--cases", "99.*"],
             ["run-client", "--exec", "true", "--jobs", "0"],
-            ["run-client", "--exec", "true", "--sim"],
+            ["run-client", "--exec", "true", "--sim"]
         ])
         func usageErrorsExitWithTwo(arguments: [String]) async {
             #expect(await Self.run(arguments) == 2)
@@ -144,17 +156,21 @@ extension LiveTests {
             defer { try? FileManager.default.removeItem(at: directory) }
             let files = ["--scenarios", Fixtures.path("scenarios/echo-basics.wsspec"), "--scenarios", Fixtures.path("scenarios/fail-fast.wsspec")]
             #expect(await Self.run(["run"] + files + ["--cases", "100.*,101.1,1.1.1", "--report-dir", directory.path, "--format", "json"]) == 0)
-            let index = try JSONSerialization.jsonObject(with: Data(contentsOf: directory.appendingPathComponent("index.json"))) as? [String: [String: [String: Any]]]
+            let index =
+                try JSONSerialization.jsonObject(with: Data(contentsOf: directory.appendingPathComponent("index.json")))
+                as? [String: [String: [String: Any]]]
             // Only the files' cases: 1.1.1 is the catalog's, which --scenarios leaves out unless --with-catalog.
             #expect(index?["wsspec-reference"].map { Set($0.keys) } == ["100.1", "100.2", "100.3", "101.1"])
             #expect(await Self.run(["list"] + files + ["--with-catalog", "--cases", "1.1.1,100.1"]) == 0)
         }
 
-        @Test("a scenario file that is malformed or redefines a catalog case is a usage error", arguments: [
-            "case 1.1.1 \"mine\"\n  send text \"a\"\n  expect text \"a\"\nend\n",
-            "case 200.1 \"x\"\n  wait soon\nend\n",
-            "# no cases\n",
-        ])
+        @Test(
+            "a scenario file that is malformed or redefines a catalog case is a usage error",
+            arguments: [
+                "case 1.1.1 \"mine\"\n  send text \"a\"\n  expect text \"a\"\nend\n",
+                "case 200.1 \"x\"\n  wait soon\nend\n",
+                "# no cases\n"
+            ])
         func badScenarioFilesExitWithTwo(source: String) async throws {
             let directory = temporaryDirectory()
             defer { try? FileManager.default.removeItem(at: directory) }
@@ -170,12 +186,16 @@ extension LiveTests {
         }
 
         @Test func runsOverTLSWithTheTestCA() async throws {
-            let tls = try TLSSettings.serverContext(certificateChain: Fixtures.path("tls/server.pem"),
-                                                    privateKey: Fixtures.path("tls/server-key.pem"))
-            let (trusted, untrusted) = try await withServer({ try await SessionServer.referenceServer(EchoServerConfiguration(), tls: tls) }) { server in
+            let tls = try TLSSettings.serverContext(
+                certificateChain: Fixtures.path("tls/server.pem"),
+                privateKey: Fixtures.path("tls/server-key.pem"))
+            let (trusted, untrusted) = try await withServer({ try await SessionServer.referenceServer(EchoServerConfiguration(), tls: tls) }) {
+                server in
                 let url = server.url(secure: true).description
-                return (await Self.run(["run", url, "--cases", "1.1.1", "--ca-file", Fixtures.path("tls/ca.pem"), "--format", ""]),
-                        await Self.run(["run", url, "--cases", "1.1.1", "--format", ""]))
+                return (
+                    await Self.run(["run", url, "--cases", "1.1.1", "--ca-file", Fixtures.path("tls/ca.pem"), "--format", ""]),
+                    await Self.run(["run", url, "--cases", "1.1.1", "--format", ""])
+                )
             }
             #expect(trusted == 0)
             #expect(untrusted == 2)
@@ -200,7 +220,7 @@ struct InertConsoleTextTests {
     /// input is one the runner does take as a command when printed as it is.
     @Test(arguments: [
         "::error::all passed",
-        "\u{A0}::error::no-break space first",          // a reason phrase with a bare LF and a no-break space once got through
+        "\u{A0}::error::no-break space first", // a reason phrase with a bare LF and a no-break space once got through
         "reason\n\u{A0}::add-mask::PASS",
         "\u{2003}\u{3000}\u{202F}\u{205F}\u{1680}::warning::wide spaces",
         "\u{2028}::error::line separator",
@@ -211,7 +231,7 @@ struct InertConsoleTextTests {
         "HTTP/1.1 400 ##[error]anywhere on the line",
         "close reason ###[warning]x",
         "##[add-matcher]x.json",
-        "::stop-commands::token",
+        "::stop-commands::token"
     ])
     func noPrintedLineIsAWorkflowCommand(_ peerText: String) {
         #expect(!GitHubActionsRunner.commandLines(peerText).isEmpty, "the runner takes this as a command when printed as it is")
@@ -230,7 +250,10 @@ enum GitHubActionsRunner {
         var current = String.UnicodeScalarView()
         var afterCR = false
         for scalar in output.unicodeScalars {
-            if scalar == "\n" && afterCR { afterCR = false; continue }
+            if scalar == "\n" && afterCR {
+                afterCR = false
+                continue
+            }
             afterCR = scalar == "\r"
             if scalar == "\n" || scalar == "\r" {
                 lines.append(String(current))

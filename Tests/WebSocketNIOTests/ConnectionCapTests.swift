@@ -6,7 +6,8 @@ import WebSocketServer
 extension LiveTests {
     @Suite("A connection cap: idle clients cannot take the server")
     struct ConnectionCapTests {
-        private static let upgrade = "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        private static let upgrade =
+            "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
             + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
 
         /// The first answer to an opening request on a new connection, or nil when none comes.

@@ -10,14 +10,18 @@ extension LiveTests {
     /// The example application's handlers, unchanged, on the SwiftNIO server over loopback TCP and real time.
     @Suite("Handlers over TCP")
     struct HandlersOverTCPTests {
-        static func connect(_ server: SessionServer, _ path: String, headers: HTTPHeaders = HTTPHeaders(),
-                            respondsToPings: Bool = true) async throws -> (ClientSession, NIOTransport) {
+        static func connect(
+            _ server: SessionServer, _ path: String, headers: HTTPHeaders = HTTPHeaders(),
+            respondsToPings: Bool = true
+        ) async throws -> (ClientSession, NIOTransport) {
             let transport = try await NIOTransport.connect(to: server.url(), tls: nil, timeout: .seconds(5))
-            let request = ClientHandshakeRequest(target: path, host: "127.0.0.1:\(server.port)",
-                                                 nonce: Array(0..<16), subprotocols: ["chat.v1"], extraHeaders: headers)
+            let request = ClientHandshakeRequest(
+                target: path, host: "127.0.0.1:\(server.port)",
+                nonce: Array(0..<16), subprotocols: ["chat.v1"], extraHeaders: headers)
             do {
-                let session = try await ClientSession.connect(over: transport, request: request, maskKeys: SeededMaskKeySource(seed: 1),
-                                                              respondsToPings: respondsToPings, timeout: .seconds(5))
+                let session = try await ClientSession.connect(
+                    over: transport, request: request, maskKeys: SeededMaskKeySource(seed: 1),
+                    respondsToPings: respondsToPings, timeout: .seconds(5))
                 return (session, transport)
             } catch {
                 await transport.finish()

@@ -6,8 +6,9 @@ import WebSocketCore
 import WebSocketNIO
 import WebSocketServer
 import WebSocketTesting
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 extension LiveTests {
@@ -53,8 +54,10 @@ extension LiveTests {
             guard let transport = try? await NIOTransport.connect(to: server.url(), tls: nil, timeout: .seconds(2)) else { return nil }
             let request = ClientHandshakeRequest(target: "/", host: "127.0.0.1:\(server.port)", nonce: Array(0..<16))
             var echoed = false
-            if let client = try? await ClientSession.connect(over: transport, request: request, maskKeys: SeededMaskKeySource(seed: 1),
-                                                             timeout: limit) {
+            if let client = try? await ClientSession.connect(
+                over: transport, request: request, maskKeys: SeededMaskKeySource(seed: 1),
+                timeout: limit)
+            {
                 try? await client.send(text: "probe")
                 echoed = (try? await client.receive(timeout: limit)) == .text("probe")
                 try? await client.close()
@@ -114,7 +117,9 @@ extension LiveTests {
                     }
                 }
                 let took = clock.now - began
-                #expect(String(decoding: answer ?? [], as: UTF8.self).hasPrefix("HTTP/1.1 408 "), "\(kind): \(answer.map { String(decoding: $0, as: UTF8.self) } ?? "still open")")
+                #expect(
+                    String(decoding: answer ?? [], as: UTF8.self).hasPrefix("HTTP/1.1 408 "),
+                    "\(kind): \(answer.map { String(decoding: $0, as: UTF8.self) } ?? "still open")")
                 #expect(took < .seconds(3), "\(kind): closed after \(took)")
                 #expect(await Self.probe(server) != nil, "\(kind): a well-behaved client was not served")
             }
@@ -182,10 +187,12 @@ extension LiveTests {
         func aDeflateBombStopsAtTheMessageLimit(server kind: Server) async throws {
             try await withServer({ try await Self.start(kind) }) { server in
                 let transport = try await NIOTransport.connect(to: server.url(), tls: nil, timeout: .seconds(2))
-                let request = ClientHandshakeRequest(target: "/", host: "127.0.0.1:\(server.port)", nonce: Array(0..<16),
-                                                     extensions: [ExtensionOffer(name: "permessage-deflate")])
-                let client = try await ClientSession.connect(over: transport, request: request, maskKeys: SeededMaskKeySource(seed: 1),
-                                                             timeout: .seconds(2))
+                let request = ClientHandshakeRequest(
+                    target: "/", host: "127.0.0.1:\(server.port)", nonce: Array(0..<16),
+                    extensions: [ExtensionOffer(name: "permessage-deflate")])
+                let client = try await ClientSession.connect(
+                    over: transport, request: request, maskKeys: SeededMaskKeySource(seed: 1),
+                    timeout: .seconds(2))
                 #expect(client.negotiated.permessageDeflate != nil)
                 // 64 MiB of zeros deflate to about 64 KiB; the server stops inflating at its 16 MiB message limit.
                 try await client.send(binary: [UInt8](repeating: 0, count: 64 << 20))
@@ -208,15 +215,18 @@ extension LiveTests {
                 var held: [(client: ClientSession, transport: NIOTransport)] = []
                 for seed in 0..<8 {
                     let transport = try await NIOTransport.connect(to: server.url(), tls: nil, timeout: .seconds(2))
-                    let request = ClientHandshakeRequest(target: "/", host: "127.0.0.1:\(server.port)", nonce: Array(0..<16),
-                                                         extensions: [ExtensionOffer(name: "permessage-deflate")])
-                    let client = try await ClientSession.connect(over: transport, request: request,
-                                                                 maskKeys: SeededMaskKeySource(seed: UInt64(seed)), timeout: .seconds(2))
+                    let request = ClientHandshakeRequest(
+                        target: "/", host: "127.0.0.1:\(server.port)", nonce: Array(0..<16),
+                        extensions: [ExtensionOffer(name: "permessage-deflate")])
+                    let client = try await ClientSession.connect(
+                        over: transport, request: request,
+                        maskKeys: SeededMaskKeySource(seed: UInt64(seed)), timeout: .seconds(2))
                     var configuration = Connection.Configuration()
                     configuration.permessageDeflate = client.negotiated.permessageDeflate
                     let encoder = Connection(role: .client, configuration: configuration, maskKeys: SeededMaskKeySource(seed: UInt64(seed)))
-                    try encoder.send(.binary, payload: [UInt8](repeating: 0, count: 3 << 20), fragmentSize: 512, compress: true,
-                                     emptyFinalFragment: true)
+                    try encoder.send(
+                        .binary, payload: [UInt8](repeating: 0, count: 3 << 20), fragmentSize: 512, compress: true,
+                        emptyFinalFragment: true)
                     // All but the empty final fragment (6 bytes, masked): the message stays in progress.
                     await client.send(raw: Array(encoder.takeOutbound().dropLast(6)))
                     held.append((client, transport))
@@ -267,8 +277,9 @@ extension LiveTests {
             try await withServer({ try await Self.start(kind) }) { server in
                 let transport = try await NIOTransport.connect(to: server.url(), tls: nil, timeout: .seconds(2))
                 let request = ClientHandshakeRequest(target: "/", host: "127.0.0.1:\(server.port)", nonce: Array(0..<16))
-                let client = try await ClientSession.connect(over: transport, request: request, maskKeys: SeededMaskKeySource(seed: 1),
-                                                             timeout: .seconds(2))
+                let client = try await ClientSession.connect(
+                    over: transport, request: request, maskKeys: SeededMaskKeySource(seed: 1),
+                    timeout: .seconds(2))
                 let closure = await client.receiveClosure(timeout: .seconds(4))
                 #expect(closure?.wasClean == true, "\(kind): \(String(describing: closure))")
                 #expect(client.closeFrame == ClosePayload(code: .goingAway, reason: "idle"), "\(kind): \(String(describing: client.closeFrame))")
@@ -321,8 +332,9 @@ extension LiveTests {
                 for seed in 0..<2 {
                     let transport = try await NIOTransport.connect(to: server.url(), tls: nil, timeout: .seconds(2))
                     let request = ClientHandshakeRequest(target: "/unread", host: "127.0.0.1:\(server.port)", nonce: Array(0..<16))
-                    let client = try await ClientSession.connect(over: transport, request: request,
-                                                                 maskKeys: SeededMaskKeySource(seed: UInt64(seed)), timeout: .seconds(2))
+                    let client = try await ClientSession.connect(
+                        over: transport, request: request,
+                        maskKeys: SeededMaskKeySource(seed: UInt64(seed)), timeout: .seconds(2))
                     for _ in 0..<3 { try? await client.send(binary: [UInt8](repeating: 1, count: 1 << 20)) }
                     _ = await client.receiveClosure(timeout: .milliseconds(500))
                     closes.append(client.closeFrame?.code)

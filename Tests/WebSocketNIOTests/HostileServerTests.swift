@@ -1,11 +1,11 @@
 import ConformanceReport
 import ConformanceSuite
 import Foundation
+import LiveRun
 import NIOPosix
 import Scenario
 import Testing
 import WebSocketNIO
-import LiveRun
 
 extension LiveTests {
     @Suite("Hostile servers: every case still ends with a verdict, in time, in bounded memory")
@@ -87,8 +87,9 @@ extension LiveTests {
             let results = try await Self.run(.injectsMarkup)
             #expect(results.contains { $0.handshake?.response?.contains("<script>") == true })
             #expect(results.contains { $0.closing.sentByServer?.reason.isEmpty == false })
-            let run = ConformanceRun(agent: "<b>agent</b>", target: "ws://127.0.0.1/\"><script>", startedAt: Date(),
-                                     duration: .seconds(1), seed: 1, strict: false, results: results)
+            let run = ConformanceRun(
+                agent: "<b>agent</b>", target: "ws://127.0.0.1/\"><script>", startedAt: Date(),
+                duration: .seconds(1), seed: 1, strict: false, results: results)
             let keep = ProcessInfo.processInfo.environment["WSSPEC_HOSTILE_REPORT_DIR"]
             let directory = keep.map { URL(fileURLWithPath: $0) } ?? temporaryDirectory()
             defer { if keep == nil { try? FileManager.default.removeItem(at: directory) } }

@@ -21,7 +21,8 @@ enum HostileBehaviour: String, CaseIterable, Sendable, CustomStringConvertible {
 
 /// Markup a report must escape wherever the peer's words appear. Run as script, it would leave
 /// `data-pwned="1"` on the page, which the headless-browser check looks for.
-let hostileMarkup = "<script>document.documentElement.setAttribute('data-pwned','1')</script>"
+let hostileMarkup =
+    "<script>document.documentElement.setAttribute('data-pwned','1')</script>"
     + "<img src=x onerror=\"document.documentElement.setAttribute('data-pwned','1')\">\"onmouseover=\"alert(2)</textarea>"
 
 /// A close reason that is markup and fits a control frame (123 bytes at most).
@@ -70,7 +71,9 @@ final class HostileSession: ServerSession {
                 return [.write(Array("\u{0}\u{FF}garbage, not HTTP\r\n\r\n".utf8)), .closeTransport]
             case .announcesAnExabyteFrame:
                 // A binary frame announcing 2^63 - 1 bytes, and a few of them.
-                return [.write(upgrade(request.head) + [0x82, 0x7F, 0x7F, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF] + Array(repeating: 0x41, count: 1024))]
+                return [
+                    .write(upgrade(request.head) + [0x82, 0x7F, 0x7F, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF] + Array(repeating: 0x41, count: 1024))
+                ]
             case .dripsOneBytePerSecond:
                 return [.startTimer(Self.tick, after: .seconds(1))]
             case .closesMidHandshake:

@@ -1,10 +1,10 @@
 import ConformanceSuite
+import LiveRun
 import ReferenceServer
 import Scenario
 import Testing
 import WebSocketNIO
 import WebSocketServer
-import LiveRun
 
 extension LiveTests {
     @Suite("The catalog over real TCP on loopback")
@@ -57,8 +57,9 @@ extension LiveTests {
         /// The same cases over TLS: trusted through the test CA, or with verification off.
         @Test(arguments: [ClientTrust.caFile(Fixtures.path("tls/ca.pem")), .insecure])
         func runsOverTLS(trust: ClientTrust) async throws {
-            let tls = try TLSSettings.serverContext(certificateChain: Fixtures.path("tls/server.pem"),
-                                                    privateKey: Fixtures.path("tls/server-key.pem"))
+            let tls = try TLSSettings.serverContext(
+                certificateChain: Fixtures.path("tls/server.pem"),
+                privateKey: Fixtures.path("tls/server-key.pem"))
             let cases = Catalog.cases(CaseSelection(cases: "1.1.*,2.*,5.1*,7.1.*"))
             let results = try await withServer({ try await SessionServer.referenceServer(Self.configuration, tls: tls) }) { server in
                 let suite = try LiveSuite(url: server.url(secure: true), parameters: RunParameters(describing: Self.configuration), trust: trust)
@@ -71,8 +72,9 @@ extension LiveTests {
 
         /// Without the test CA the certificate is not trusted: the probe names TLS as the cause.
         @Test func untrustedCertificateIsATLSError() async throws {
-            let tls = try TLSSettings.serverContext(certificateChain: Fixtures.path("tls/server.pem"),
-                                                    privateKey: Fixtures.path("tls/server-key.pem"))
+            let tls = try TLSSettings.serverContext(
+                certificateChain: Fixtures.path("tls/server.pem"),
+                privateKey: Fixtures.path("tls/server-key.pem"))
             let error = try await withServer({ try await SessionServer.referenceServer(Self.configuration, tls: tls) }) { server in
                 let suite = try LiveSuite(url: server.url(secure: true), trust: .system)
                 return await #expect(throws: ConnectError.self) { try await suite.probe() }

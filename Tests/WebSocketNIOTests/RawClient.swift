@@ -1,7 +1,8 @@
 import Foundation
 import WebSocketCore
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A client on a bare socket, for what a well-behaved transport cannot do: never read, write a byte at a time,
@@ -60,8 +61,9 @@ final class RawClient {
 
     /// The upgrade request for `path`, optionally offering permessage-deflate.
     static func upgradeRequest(path: String = "/", port: Int, extraHeaders: String = "") -> [UInt8] {
-        Array(("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-            + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\(extraHeaders)\r\n").utf8)
+        Array(
+            ("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\(extraHeaders)\r\n").utf8)
     }
 
     /// Sends the upgrade request and reads the response head; the head's text, or nil when none came in `timeout`.
@@ -137,7 +139,9 @@ final class RawClient {
         switch payload.count {
         case ..<126: bytes.append(0x80 | UInt8(payload.count))
         case ..<65_536: bytes += [0x80 | 126, UInt8(payload.count >> 8), UInt8(payload.count & 0xFF)]
-        default: bytes.append(0x80 | 127); bytes += (0..<8).reversed().map { UInt8(truncatingIfNeeded: UInt64(payload.count) >> ($0 * 8)) }
+        default:
+            bytes.append(0x80 | 127)
+            bytes += (0..<8).reversed().map { UInt8(truncatingIfNeeded: UInt64(payload.count) >> ($0 * 8)) }
         }
         return bytes + [0, 0, 0, 0] + payload
     }
@@ -159,7 +163,8 @@ private extension Array where Element == UInt8 {
 /// The process's resident set size, from /proc (0 where there is none).
 func residentBytes() -> Int {
     guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-          let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
-          let kilobytes = Int(line.split(separator: " ").dropFirst().first ?? "") else { return 0 }
+        let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+        let kilobytes = Int(line.split(separator: " ").dropFirst().first ?? "")
+    else { return 0 }
     return kilobytes * 1024
 }

@@ -7,6 +7,7 @@ import Testing
 import WebSocketCore
 import WebSocketNIO
 import WebSocketTesting
+
 @testable import WSSpecCommand
 
 extension LiveTests {
@@ -22,8 +23,11 @@ extension LiveTests {
             let transport = try await NIOTransport.connect(to: url, tls: nil, timeout: .seconds(2))
             let request = ClientHandshakeRequest(target: path, host: "127.0.0.1:\(port)", nonce: Array(0..<16), origin: origin)
             do {
-                return (try await ClientSession.connect(over: transport, request: request, maskKeys: SeededMaskKeySource(seed: 1),
-                                                        timeout: .seconds(5)), transport)
+                return (
+                    try await ClientSession.connect(
+                        over: transport, request: request, maskKeys: SeededMaskKeySource(seed: 1),
+                        timeout: .seconds(5)), transport
+                )
             } catch {
                 await transport.finish()
                 throw error
@@ -42,16 +46,19 @@ extension LiveTests {
         /// The echo loop of a driver: every message back until the server closes (the built-in `EchoClient`).
         static func runCase(_ port: Int, _ path: String) async {
             guard let url = try? WebSocketURL(parsing: "ws://127.0.0.1:\(port)/"),
-                  let transport = try? await NIOTransport.connect(to: url, tls: nil, timeout: .seconds(2)) else { return }
+                let transport = try? await NIOTransport.connect(to: url, tls: nil, timeout: .seconds(2))
+            else { return }
             await EchoClient(target: path, host: "127.0.0.1:\(port)", compression: false, seed: 1, idleTimeout: .seconds(30)).run(over: transport)
             await transport.finish()
         }
 
         @Test func aDriverLoopRunsEveryCaseAndGetsItsReports() async throws {
             let directory = temporaryDirectory()
-            let api = CaseServerAPI(cases: Self.cases, parameters: RunParameters(), writeReports: { changes in
-                _ = try ReportWriter.write(changes.runs, formats: [.json, .markdown], to: directory)
-            })
+            let api = CaseServerAPI(
+                cases: Self.cases, parameters: RunParameters(),
+                writeReports: { changes in
+                    _ = try ReportWriter.write(changes.runs, formats: [.json, .markdown], to: directory)
+                })
             let server = try await TransportServer.start { transport in await api.serve(transport) }
             let count = try await Self.text(server.port, "/getCaseCount")
             #expect(Int(count) == Self.cases.count)
@@ -79,11 +86,14 @@ extension LiveTests {
         /// `run-client`'s API: a connection without the run's token, or for another agent, is refused and records
         /// nothing, so a stray connection cannot make a failing client pass (it once took the first agent in sort order).
         @Test func runClientAcceptsOnlyItsOwnAgentWithTheToken() async throws {
-            let api = CaseServerAPI(cases: Self.cases, parameters: RunParameters(), access: .runClient(agent: "client", token: "t0k3n"),
-                                    writeReports: { _ in })
+            let api = CaseServerAPI(
+                cases: Self.cases, parameters: RunParameters(), access: .runClient(agent: "client", token: "t0k3n"),
+                writeReports: { _ in })
             let server = try await TransportServer.start { transport in await api.serve(transport) }
-            for path in ["/runCase/1.1.1/a", "/runCase/1.1.1/client", "/runCase/1.1.1/client/wrong", "/runCase/1.1.1/a/t0k3n",
-                         "/runCase?casetuple=1.1.1&agent=client", "/getCaseCount", "/updateReports?agent=client"] {
+            for path in [
+                "/runCase/1.1.1/a", "/runCase/1.1.1/client", "/runCase/1.1.1/client/wrong", "/runCase/1.1.1/a/t0k3n",
+                "/runCase?casetuple=1.1.1&agent=client", "/getCaseCount", "/updateReports?agent=client"
+            ] {
                 await #expect(throws: ClientSessionError.self, "\(path)") { _ = try await Self.open(server.port, path) }
             }
             #expect(await api.results.runs().isEmpty)
@@ -99,8 +109,9 @@ extension LiveTests {
         /// `--exit-after-agents`; an agent that ran some cases gets the rest as FAILED.
         @Test func anAgentWithoutResultsIsNoAgentAndSkippedCasesFail() async throws {
             let updated = Mutex<[String]>([])
-            let api = CaseServerAPI(cases: Self.cases, parameters: RunParameters(), writeReports: { _ in },
-                                    reportsUpdated: { agent in updated.withLock { $0.append(agent) } })
+            let api = CaseServerAPI(
+                cases: Self.cases, parameters: RunParameters(), writeReports: { _ in },
+                reportsUpdated: { agent in updated.withLock { $0.append(agent) } })
             let server = try await TransportServer.start { transport in await api.serve(transport) }
             for path in ["/updateReports?agent=bare", "/runCase?casetuple=1.1.1&agent=some", "/updateReports?agent=some"] {
                 if path.hasPrefix("/runCase") {
@@ -125,8 +136,9 @@ extension LiveTests {
 
         /// A page in a local browser may not drive the suite: only no Origin, a loopback one, or one allowed by name.
         @Test func aForeignOriginIsRefused() async throws {
-            let api = CaseServerAPI(cases: Self.cases, parameters: RunParameters(), origins: OriginPolicy(allowed: ["https://ci.example"]),
-                                    writeReports: { _ in })
+            let api = CaseServerAPI(
+                cases: Self.cases, parameters: RunParameters(), origins: OriginPolicy(allowed: ["https://ci.example"]),
+                writeReports: { _ in })
             let server = try await TransportServer.start { transport in await api.serve(transport) }
             for origin in ["https://evil.example", "null", "http://127.0.0.1.evil.example", "http://localhost@evil.example"] {
                 await #expect(throws: ClientSessionError.self, "\(origin)") { _ = try await Self.open(server.port, "/getCaseCount", origin: origin) }

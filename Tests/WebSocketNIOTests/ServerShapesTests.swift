@@ -4,6 +4,7 @@ import Synchronization
 import Testing
 import WebSocketNIO
 import WebSocketServer
+
 @testable import WSSpecCommand
 
 extension LiveTests {
@@ -17,9 +18,14 @@ extension LiveTests {
         /// An echo route that refuses any request that does not offer its subprotocol.
         static func subprotocolRequired() -> WebSocketRouter {
             var router = WebSocketRouter()
-            router.group("/", middleware: [UpgradeGuard { request in
-                guard request.subprotocol == "chat.v2" else { throw UpgradeRefusal(status: 400, reason: "offer chat.v2") }
-            }]) { group in
+            router.group(
+                "/",
+                middleware: [
+                    UpgradeGuard { request in
+                        guard request.subprotocol == "chat.v2" else { throw UpgradeRefusal(status: 400, reason: "offer chat.v2") }
+                    }
+                ]
+            ) { group in
                 group.ws("/", subprotocols: ["chat.v2"]) { message, _ in message }
             }
             return router
@@ -30,10 +36,14 @@ extension LiveTests {
             defer { try? FileManager.default.removeItem(at: directory) }
             let (without, with) = try await withServer({ try await SessionServer.start(router: Self.subprotocolRequired()) }) { server in
                 let url = server.url().description
-                let without = await WSSpec.runAsMain(["run", url, "--cases", "1.1.1", "--no-probe", "--format", "",
-                                                      "--report-dir", directory.path])
-                let with = await WSSpec.runAsMain(["run", url, "--cases", Self.sections + ",0.6.*", "--offer-subprotocol", "chat.v2",
-                                                   "--jobs", "8", "--format", "json", "--report-dir", directory.path])
+                let without = await WSSpec.runAsMain([
+                    "run", url, "--cases", "1.1.1", "--no-probe", "--format", "",
+                    "--report-dir", directory.path
+                ])
+                let with = await WSSpec.runAsMain([
+                    "run", url, "--cases", Self.sections + ",0.6.*", "--offer-subprotocol", "chat.v2",
+                    "--jobs", "8", "--format", "json", "--report-dir", directory.path
+                ])
                 return (without, with)
             }
             #expect(without == 1, "without the offer, every case is refused")
@@ -63,8 +73,10 @@ extension LiveTests {
             let directory = temporaryDirectory()
             defer { try? FileManager.default.removeItem(at: directory) }
             let status = try await withServer({ try await SessionServer.start(router: Self.broadcasting()) }) { server in
-                await WSSpec.runAsMain(["run", server.url().description, "--cases", "1.1.*,1.2.*,2.*,5.1,5.2", "--jobs", "8",
-                                        "--format", "json,markdown,html", "--report-dir", directory.path])
+                await WSSpec.runAsMain([
+                    "run", server.url().description, "--cases", "1.1.*,1.2.*,2.*,5.1,5.2", "--jobs", "8",
+                    "--format", "json,markdown,html", "--report-dir", directory.path
+                ])
             }
             #expect(status == 1)
             let run = try #require(try ReportWriter.load(directory).first)
@@ -80,8 +92,10 @@ extension LiveTests {
             let alone = temporaryDirectory()
             defer { try? FileManager.default.removeItem(at: alone) }
             let single = try await withServer({ try await SessionServer.start(router: Self.broadcasting()) }) { server in
-                await WSSpec.runAsMain(["run", server.url().description, "--cases", "1.1.*,1.2.*,2.*,5.1,5.2", "--jobs", "1",
-                                        "--format", "json", "--report-dir", alone.path])
+                await WSSpec.runAsMain([
+                    "run", server.url().description, "--cases", "1.1.*,1.2.*,2.*,5.1,5.2", "--jobs", "1",
+                    "--format", "json", "--report-dir", alone.path
+                ])
             }
             #expect(single == 0)
             #expect(try ReportWriter.load(alone).first?.results.allSatisfy { $0.crossTalkFrom.isEmpty } == true)

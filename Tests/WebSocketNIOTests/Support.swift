@@ -1,7 +1,7 @@
 import Foundation
-import Testing
 import ReferenceServer
 import Scenario
+import Testing
 import WebSocketNIO
 
 /// The package's top-level `Fixtures/` folder.

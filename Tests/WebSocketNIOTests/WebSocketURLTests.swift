@@ -40,7 +40,7 @@ extension LiveTests {
             ("ws://user@127.0.0.1/", "user information"),
             ("ws://127.0.0.1/a b", "space"),
             ("ws://127.0.0.1/#top", "fragment"),
-            ("ws://exa mple/", "cannot have"),
+            ("ws://exa mple/", "cannot have")
         ])
         func refusesWithAReason(text: String, reason: String) {
             #expect {

@@ -21,13 +21,18 @@ struct CloseAndKeepaliveTests {
     }
 
     @Test func aLongReasonIsCutToFitTheCloseFrameOnACharacterBoundary() async throws {
-        let reason = String(repeating: "é", count: 100)  // 200 bytes of two-byte characters.
-        let server = TestServer { $0.ws("/ws") { _, connection in try connection.close(code: .policyViolation, reason: reason); return nil } }
+        let reason = String(repeating: "é", count: 100) // 200 bytes of two-byte characters.
+        let server = TestServer {
+            $0.ws("/ws") { _, connection in
+                try connection.close(code: .policyViolation, reason: reason)
+                return nil
+            }
+        }
         let client = try await server.connect("/ws")
         try await client.send(text: "x")
         let frame = try #require(try await client.closeFrame())
         #expect(frame.code == .policyViolation)
-        #expect(frame.reason == String(repeating: "é", count: 61))  // 122 bytes: the 123rd would split a character.
+        #expect(frame.reason == String(repeating: "é", count: 61)) // 122 bytes: the 123rd would split a character.
     }
 
     @Test func anUnansweredPingClosesWithGoingAwayAfterTheTimeout() async throws {
@@ -52,10 +57,12 @@ struct CloseAndKeepaliveTests {
     }
 
     @Test func aHandlerSleepingOnTheServerClockWakesWithVirtualTime() async throws {
-        let server = TestServer { $0.ws("/later") { message, connection in
-            try await connection.sleep(for: .seconds(3600))
-            return message
-        } }
+        let server = TestServer {
+            $0.ws("/later") { message, connection in
+                try await connection.sleep(for: .seconds(3600))
+                return message
+            }
+        }
         let client = try await server.connect("/later")
         try await client.send(text: "in an hour")
         await client.expectNothing(for: .seconds(3599))
@@ -64,10 +71,12 @@ struct CloseAndKeepaliveTests {
     }
 
     @Test func advanceTimeWakesASleepingHandler() async throws {
-        let server = TestServer { $0.ws("/later") { message, connection in
-            try await connection.sleep(for: .seconds(60))
-            return message
-        } }
+        let server = TestServer {
+            $0.ws("/later") { message, connection in
+                try await connection.sleep(for: .seconds(60))
+                return message
+            }
+        }
         let client = try await server.connect("/later")
         try await client.send(text: "in a minute")
         await server.advanceTime(by: .seconds(60))
@@ -83,7 +92,7 @@ struct CloseAndKeepaliveTests {
         let client = try await server.connect("/echo", respondsToPings: false)
         try await client.send(text: "hi")
         #expect(try await client.receive() == .text("hi"))
-        await client.advanceTime(by: .seconds(41))                      // 41 virtual seconds, no real wait
-        #expect(try await client.closeFrame()?.code == .goingAway)      // 1001: no pong within 10 s
+        await client.advanceTime(by: .seconds(41)) // 41 virtual seconds, no real wait
+        #expect(try await client.closeFrame()?.code == .goingAway) // 1001: no pong within 10 s
     }
 }

@@ -14,7 +14,7 @@ struct LifecycleTests {
         #expect(try await client.receive() == .binary([1, 2, 3]))
         let closure = try await client.close(code: .normalClosure, reason: "done")
         #expect(closure.wasClean && closure.code == .normalClosure)
-        await server.advanceTime(by: .zero)  // The server's side finishes at the same instant.
+        await server.advanceTime(by: .zero) // The server's side finishes at the same instant.
         #expect(recorder.all == ["open /ws", "message text \"one\"", "message binary (3 bytes)", "close 1000 clean=true"])
     }
 
@@ -35,7 +35,7 @@ struct LifecycleTests {
         try await client.send(text: "fail")
         let frame = try await client.closeFrame()
         #expect(frame?.code == .internalServerError)
-        #expect(frame?.reason == "internal error")  // The error's own text stays on the server.
+        #expect(frame?.reason == "internal error") // The error's own text stays on the server.
         await server.advanceTime(by: .zero)
         #expect(recorder.all == ["open /ws", "message text \"fail\"", "error handler failure", "close 1011 clean=true"])
     }
@@ -44,7 +44,7 @@ struct LifecycleTests {
         let recorder = Recorder()
         let server = TestServer { $0.ws("/ws", handler: RecordingHandler(recorder: recorder)) }
         let client = try await server.connect("/ws")
-        try await client.send(frame: Frame(opcode: .text, payload: [0xCE, 0xBA, 0xE1, 0xBD]))  // Cut-off UTF-8.
+        try await client.send(frame: Frame(opcode: .text, payload: [0xCE, 0xBA, 0xE1, 0xBD])) // Cut-off UTF-8.
         #expect(try await client.closeFrame()?.code == .invalidFramePayloadData)
         await server.advanceTime(by: .zero)
         try #require(recorder.all.count == 3)

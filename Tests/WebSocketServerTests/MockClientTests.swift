@@ -41,7 +41,7 @@ struct MockClientTests {
         let second = try await Self.chatter(seed: 7)
         #expect(first == second)
         #expect(first.count > 1000)
-        #expect(try await Self.chatter(seed: 8) != first)  // The seed does reach the link and the masks.
+        #expect(try await Self.chatter(seed: 8) != first) // The seed does reach the link and the masks.
     }
 
     @Test func aFailedReceivePointsAtTheTestsLine() async throws {

@@ -11,13 +11,23 @@ struct RoutingTests {
                 let request = connection.request
                 return .text("\(request.parameters["room"]!)/\(request.parameters["user"]!)?\(request.query ?? "")")
             }
-            router.group("/api", middleware: [UpgradeGuard { request throws(UpgradeRefusal) in
-                guard request.headers.single("Authorization") == "Bearer token" else { throw .unauthorized }
-                request.attributes["user"] = "ann"
-            }]) { api in
-                api.group("/admin", middleware: [UpgradeGuard { request throws(UpgradeRefusal) in
-                    guard request.attributes["user"] == "root" else { throw .forbidden }
-                }]) { admin in
+            router.group(
+                "/api",
+                middleware: [
+                    UpgradeGuard { request throws(UpgradeRefusal) in
+                        guard request.headers.single("Authorization") == "Bearer token" else { throw .unauthorized }
+                        request.attributes["user"] = "ann"
+                    }
+                ]
+            ) { api in
+                api.group(
+                    "/admin",
+                    middleware: [
+                        UpgradeGuard { request throws(UpgradeRefusal) in
+                            guard request.attributes["user"] == "root" else { throw .forbidden }
+                        }
+                    ]
+                ) { admin in
                     admin.ws("/ws") { _, _ in .text("admin") }
                 }
                 api.ws("/whoami", subprotocols: ["v2", "v1"]) { _, connection in
@@ -50,7 +60,7 @@ struct RoutingTests {
 
     @Test func middlewareAttributesAndTheNegotiatedSubprotocolReachTheHandler() async throws {
         let client = try await Self.server().connect("/api/whoami", headers: ["Authorization": "Bearer token"], subprotocols: ["v1", "v2"])
-        #expect(client.subprotocol == "v2")  // The route's preference wins.
+        #expect(client.subprotocol == "v2") // The route's preference wins.
         try await client.send(text: "?")
         #expect(try await client.receive() == .text("ann v2"))
     }

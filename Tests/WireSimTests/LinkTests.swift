@@ -32,8 +32,10 @@ struct LinkTests {
     let payload: [UInt8] = Array(0..<100)
 
     @Test func segmentationPolicies() {
-        for (options, expected) in [(LinkOptions.ideal, [100]), (LinkOptions(segmentation: .fixed(30)), [30, 30, 30, 10]),
-                                    (LinkOptions(segmentation: .everyByte), Array(repeating: 1, count: 100))] {
+        for (options, expected) in [
+            (LinkOptions.ideal, [100]), (LinkOptions(segmentation: .fixed(30)), [30, 30, 30, 10]),
+            (LinkOptions(segmentation: .everyByte), Array(repeating: 1, count: 100))
+        ] {
             let (simulation, link, _, b) = pair(options)
             link.send(from: .a, payload)
             simulation.run()
@@ -56,13 +58,15 @@ struct LinkTests {
         simulation.run()
         #expect(b.stream == payload)
         #expect(b.arrivals == b.arrivals.sorted())
-        #expect(Set(b.arrivals).count > 50)  // the delays really vary
+        #expect(Set(b.arrivals).count > 50) // the delays really vary
     }
 
     @Test func bandwidthCapSpacesSegments() {
         // 1000 bytes/s: each 10-byte segment takes 10 ms to send, plus 5 ms of latency.
-        let (simulation, link, _, b) = pair(LinkOptions(segmentation: .fixed(10), latency: .fixed(.milliseconds(5)),
-                                                        bytesPerSecond: 1000))
+        let (simulation, link, _, b) = pair(
+            LinkOptions(
+                segmentation: .fixed(10), latency: .fixed(.milliseconds(5)),
+                bytesPerSecond: 1000))
         link.send(from: .a, Array(payload[..<30]))
         simulation.run()
         #expect(b.arrivals.map(\.nanoseconds) == [15_000_000, 25_000_000, 35_000_000])
@@ -87,7 +91,7 @@ struct LinkTests {
         let (simulation, link, a, b) = pair(LinkOptions(segmentation: .everyByte, latency: .fixed(.milliseconds(2))))
         link.send(from: .a, [1, 2, 3])
         link.shutdownWrite(from: .a)
-        link.send(from: .a, [4])  // after the FIN: dropped, as by a socket
+        link.send(from: .a, [4]) // after the FIN: dropped, as by a socket
         link.send(from: .b, [9, 9])
         simulation.run()
         #expect(b.stream == [1, 2, 3])
@@ -104,7 +108,7 @@ struct LinkTests {
         simulation.run()
         #expect(b.received.isEmpty)
         #expect(b.resetAt == VirtualInstant(nanoseconds: 15_000_000))
-        #expect(a.resetAt == nil)  // the side that reset knows already
+        #expect(a.resetAt == nil) // the side that reset knows already
         #expect(simulation.trace.text.contains("RESET by client"))
     }
 

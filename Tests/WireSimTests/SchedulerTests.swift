@@ -49,7 +49,7 @@ struct SchedulerTests {
         again()
         #expect(simulation.run(maxEvents: 1000) == .eventLimit)
         #expect(simulation.eventCount == 1000)
-        simulation.discardPendingEvents()  // the loop's next event holds the simulation
+        simulation.discardPendingEvents() // the loop's next event holds the simulation
         #expect(simulation.run() == .quiescent)
     }
 
@@ -108,7 +108,7 @@ struct SchedulerTests {
         let simulation = Simulation(seed: 1)
         #expect(throws: SimulationError.stalled(at: .zero)) {
             try simulation.runTask {
-                let (stream, _) = AsyncStream<Int>.makeStream()  // nobody will ever yield
+                let (stream, _) = AsyncStream<Int>.makeStream() // nobody will ever yield
                 for await _ in stream {}
                 return 0
             }
@@ -132,7 +132,7 @@ struct SchedulerTests {
             }
         }
         #expect(unwound.raised.withLock { $0 })
-        #expect(simulation.now.nanoseconds == 10_000_000_000)  // unwinding took no virtual time
+        #expect(simulation.now.nanoseconds == 10_000_000_000) // unwinding took no virtual time
     }
 
     @Test func xoshiroMatchesItsReferenceOutput() {

@@ -168,8 +168,10 @@ struct EchoSession {
     let client: SimulatedWebSocketPeer
     let server: SimulatedWebSocketPeer
 
-    init(simulation: Simulation, options: LinkOptions, reverse: LinkOptions? = nil,
-         script: @escaping (SimulatedWebSocketPeer) -> Void) {
+    init(
+        simulation: Simulation, options: LinkOptions, reverse: LinkOptions? = nil,
+        script: @escaping (SimulatedWebSocketPeer) -> Void
+    ) {
         self.simulation = simulation
         link = SimulatedLink(simulation: simulation, options: options, reverse: reverse)
         client = SimulatedWebSocketPeer(name: "client", role: .client, link: link, side: .a)

@@ -9,8 +9,12 @@ struct WebSocketOverSimTests {
         ("every byte", .everyByte),
         ("choppy", .choppy),
         ("3-byte segments, 1 KB/s", LinkOptions(segmentation: .fixed(3), latency: .fixed(.milliseconds(3)), bytesPerSecond: 1000)),
-        ("random sizes and stalls", LinkOptions(segmentation: .random(1...7), latency: .random(.zero...(.milliseconds(5))),
-                                                stalls: .init(probability: 0.2, duration: .milliseconds(1)...(.milliseconds(300))))),
+        (
+            "random sizes and stalls",
+            LinkOptions(
+                segmentation: .random(1...7), latency: .random(.zero...(.milliseconds(5))),
+                stalls: .init(probability: 0.2, duration: .milliseconds(1)...(.milliseconds(300))))
+        )
     ]
 
     /// What each application saw, without times. Each endpoint's sequence is the same under every link
@@ -23,21 +27,23 @@ struct WebSocketOverSimTests {
 
     @Test func theStandardSessionDoesWhatItShould() {
         let events = Self.applicationEvents(.ideal)
-        #expect(events.server == [
-            "server open",
-            "server text \"hello\"", "server binary 200 bytes", "server text \"a fragmented message, κόσμε\"",
-            "server ping [112, 114, 111, 98, 101]",
-            "server close received 1000 (normal closure) \"done\"", "server close transport",
-            "server closed clean close, code 1000 (normal closure) \"done\"",
-        ])
-        #expect(events.client == [
-            "client open",
-            "client text \"hello\"", "client binary 200 bytes", "client text \"a fragmented message, κόσμε\"",
-            "client start close timer",  // the close goes out right after the third reply
-            "client pong [112, 114, 111, 98, 101]",
-            "client close received 1000 (normal closure)", "client start close timer",
-            "client closed clean close, code 1000 (normal closure)",
-        ])
+        #expect(
+            events.server == [
+                "server open",
+                "server text \"hello\"", "server binary 200 bytes", "server text \"a fragmented message, κόσμε\"",
+                "server ping [112, 114, 111, 98, 101]",
+                "server close received 1000 (normal closure) \"done\"", "server close transport",
+                "server closed clean close, code 1000 (normal closure) \"done\""
+            ])
+        #expect(
+            events.client == [
+                "client open",
+                "client text \"hello\"", "client binary 200 bytes", "client text \"a fragmented message, κόσμε\"",
+                "client start close timer", // the close goes out right after the third reply
+                "client pong [112, 114, 111, 98, 101]",
+                "client close received 1000 (normal closure)", "client start close timer",
+                "client closed clean close, code 1000 (normal closure)"
+            ])
     }
 
     @Test("application events are identical under every link policy", arguments: policies.map(\.0))
@@ -90,7 +96,7 @@ struct WebSocketOverSimTests {
     @Test func anUnansweredCloseEndsOnTheCloseTimer() {
         let simulation = Simulation(seed: 4)
         let session = EchoSession(simulation: simulation, options: .ideal) { client in
-            client.link.stall(from: .b)  // the server's answers never get through
+            client.link.stall(from: .b) // the server's answers never get through
             client.close(.goingAway)
         }
         session.client.closeTimeout = .seconds(5)

@@ -19,11 +19,15 @@ public enum Send {
     /// A text frame with these bytes as payload, UTF-8 or not.
     public static func text(bytes: [UInt8]) -> Step { .send(FrameSpec(opcode: .text, payload: bytes)) }
     public static func binary(_ bytes: [UInt8]) -> Step { .send(FrameSpec(opcode: .binary, payload: bytes)) }
-    public static func frame(fin: Bool = true, rsv1: Bool = false, rsv2: Bool = false, rsv3: Bool = false, opcode: Opcode,
-                             payload: [UInt8] = [], masking: FrameSpec.Masking = .automatic,
-                             lengthEncoding: LengthEncoding? = nil) -> Step {
-        .send(FrameSpec(fin: fin, rsv1: rsv1, rsv2: rsv2, rsv3: rsv3, opcode: opcode, payload: payload,
-                        masking: masking, lengthEncoding: lengthEncoding))
+    public static func frame(
+        fin: Bool = true, rsv1: Bool = false, rsv2: Bool = false, rsv3: Bool = false, opcode: Opcode,
+        payload: [UInt8] = [], masking: FrameSpec.Masking = .automatic,
+        lengthEncoding: LengthEncoding? = nil
+    ) -> Step {
+        .send(
+            FrameSpec(
+                fin: fin, rsv1: rsv1, rsv2: rsv2, rsv3: rsv3, opcode: opcode, payload: payload,
+                masking: masking, lengthEncoding: lengthEncoding))
     }
     public static func raw(_ bytes: [UInt8]) -> Step { .sendRaw(bytes) }
     /// A message in `frames` frames of near-equal size.

@@ -112,9 +112,12 @@ private struct ParserState {
         let done = draft!
         draft = nil
         guard !done.steps.isEmpty else { throw error("case \(done.id) has no steps") }
-        cases.append(ScenarioCase(done.id, done.title, sends: done.sends.isEmpty ? done.title : done.sends,
-                                  expectation: done.expectation, rfc: done.rfc, requirement: done.requirement,
-                                  checks: done.checks, closing: done.closing, deadline: done.deadline) { done.steps })
+        cases.append(
+            ScenarioCase(
+                done.id, done.title, sends: done.sends.isEmpty ? done.title : done.sends,
+                expectation: done.expectation, rfc: done.rfc, requirement: done.requirement,
+                checks: done.checks, closing: done.closing, deadline: done.deadline
+            ) { done.steps })
     }
 
     func finish() throws(ScenarioFileError) -> [ScenarioCase] {
@@ -225,8 +228,9 @@ private struct ParserState {
             guard let value = Int(token.text), value > 0, value <= most else { throw error("\(what) is a whole number from 1 to \(most)", token) }
             return value
         }
-        var trips = RoundTrips(opcode, size: try positive(arguments[2], "SIZE", most: 64 << 20),
-                               count: try positive(arguments[3], "COUNT", most: 1_000_000), corpus: MessageCorpus(name: "scenario file payload", bytes: payload))
+        var trips = RoundTrips(
+            opcode, size: try positive(arguments[2], "SIZE", most: 64 << 20),
+            count: try positive(arguments[3], "COUNT", most: 1_000_000), corpus: MessageCorpus(name: "scenario file payload", bytes: payload))
         var index = 4
         while index < arguments.count {
             let option = arguments[index]
@@ -263,7 +267,9 @@ private struct ParserState {
             }
         case "close":
             guard let first = rest.first else { return .send(.close(code: 1000)) }
-            if first.text == "none" && first.kind == .word { return .send(.close(code: nil, reason: try rest.count > 1 ? data([rest[1]], first) : [])) }
+            if first.text == "none" && first.kind == .word {
+                return .send(.close(code: nil, reason: try rest.count > 1 ? data([rest[1]], first) : []))
+            }
             let code = try closeCode(first)
             return .send(.close(code: code, reason: try rest.count > 1 ? data([rest[1]], first) : []))
         case "fragmented":
@@ -328,8 +334,9 @@ private struct ParserState {
         switch kind.text {
         case "text":
             let payload = try data(rest, kind)
-            return .message(.matching("text message \(ObservedEvent.summarize(payload, asText: true))") { $0 == .text && $1 == payload },
-                            within: within)
+            return .message(
+                .matching("text message \(ObservedEvent.summarize(payload, asText: true))") { $0 == .text && $1 == payload },
+                within: within)
         case "binary": return .message(.binary(try data(rest, kind)), within: within)
         case "pong": return .pong(rest.isEmpty ? nil : try data(rest, kind), within: within)
         case "ping": return .ping(within: within)
@@ -392,7 +399,9 @@ private struct ParserState {
 
     func expectCount(_ arguments: [ScenarioToken], _ count: Int, _ keyword: ScenarioToken) throws(ScenarioFileError) {
         guard arguments.count == count else {
-            throw error("'\(keyword.text)' takes \(count) argument\(count == 1 ? "" : "s"), found \(arguments.count)", arguments.dropFirst(count).first ?? keyword)
+            throw error(
+                "'\(keyword.text)' takes \(count) argument\(count == 1 ? "" : "s"), found \(arguments.count)",
+                arguments.dropFirst(count).first ?? keyword)
         }
     }
 }

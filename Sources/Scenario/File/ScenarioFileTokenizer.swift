@@ -44,7 +44,7 @@ enum ScenarioFileTokenizer {
                         case "\"", "\\": bytes.append(UInt8(escaped.value))
                         case "x":
                             guard index + 3 < scalars.count,
-                                  let byte = UInt8(String(String.UnicodeScalarView(scalars[(index + 2)...(index + 3)])), radix: 16)
+                                let byte = UInt8(String(String.UnicodeScalarView(scalars[(index + 2)...(index + 3)])), radix: 16)
                             else { throw error("\\x needs two hex digits", at: index) }
                             bytes.append(byte)
                             index += 2

@@ -68,12 +68,13 @@ public struct CaseResult: Sendable, Hashable {
 
     /// The result of a case that could not run at all (no connection, no simulation): FAILED, for `reason`.
     public static func notRun(_ scenario: ScenarioCase, reason: String, seed: UInt64?) -> CaseResult {
-        CaseResult(id: scenario.id, title: scenario.title, sends: scenario.sends, expectation: scenario.expectation,
-                   requirement: scenario.requirement,
-                   rfcSections: scenario.rfcSections, verdict: .failed, closeVerdict: .informational, reasons: [reason],
-                   acceptableOutcomes: OutcomeDescription.describe(scenario), observed: [], handshake: nil,
-                   closing: ClosingRecord(initiatedBy: nil, droppedBy: nil, wasClean: false),
-                   wire: [], duration: .zero, seed: seed)
+        CaseResult(
+            id: scenario.id, title: scenario.title, sends: scenario.sends, expectation: scenario.expectation,
+            requirement: scenario.requirement,
+            rfcSections: scenario.rfcSections, verdict: .failed, closeVerdict: .informational, reasons: [reason],
+            acceptableOutcomes: OutcomeDescription.describe(scenario), observed: [], handshake: nil,
+            closing: ClosingRecord(initiatedBy: nil, droppedBy: nil, wasClean: false),
+            wire: [], duration: .zero, seed: seed)
     }
 
     /// UNIMPLEMENTED without a connection: the run says the server lacks a feature the case needs.
@@ -118,7 +119,9 @@ public struct CaseMeasurement: Sendable, Hashable, Codable {
 
     /// `12.3 ms`, `1000 messages`, `0.213`: whole numbers as they are, others to 3 places below 10, 1 above.
     public var formatted: String {
-        let number = value == value.rounded() && abs(value) < 1e15 ? String(Int64(value))
+        let number =
+            value == value.rounded() && abs(value) < 1e15
+            ? String(Int64(value))
             : Self.decimal(value, places: abs(value) < 10 ? 3 : 1)
         return unit.isEmpty ? number : "\(number) \(unit)"
     }

@@ -46,7 +46,8 @@ public enum Expectation: Sendable, CustomStringConvertible {
     public var deadline: Duration {
         switch self {
         case .message(_, let d), .pong(_, let d), .ping(let d), .close(_, let d), .failure(_, let d),
-             .nothing(let d), .disconnect(let d): d
+            .nothing(let d), .disconnect(let d):
+            d
         }
     }
 

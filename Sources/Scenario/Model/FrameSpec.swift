@@ -15,8 +15,10 @@ public struct FrameSpec: Sendable, Hashable {
     /// `nil` for the minimal length form; a wider one is a non-minimal encoding.
     public var lengthEncoding: LengthEncoding?
 
-    public init(fin: Bool = true, rsv1: Bool = false, rsv2: Bool = false, rsv3: Bool = false, opcode: Opcode,
-                payload: [UInt8] = [], masking: Masking = .automatic, lengthEncoding: LengthEncoding? = nil) {
+    public init(
+        fin: Bool = true, rsv1: Bool = false, rsv2: Bool = false, rsv3: Bool = false, opcode: Opcode,
+        payload: [UInt8] = [], masking: Masking = .automatic, lengthEncoding: LengthEncoding? = nil
+    ) {
         frame = Frame(fin: fin, rsv1: rsv1, rsv2: rsv2, rsv3: rsv3, opcode: opcode, payload: payload)
         self.masking = masking
         self.lengthEncoding = lengthEncoding

@@ -129,7 +129,8 @@ public struct Observation: Sendable, Hashable, Codable, CustomStringConvertible 
             let count = dropped.reduce(0) { total, observation in
                 if case .omitted(let count) = observation.event { total + count } else { total + 1 }
             }
-            shortened = Array(log.prefix(atStart)) + [Observation(time: log[atStart].time, event: .omitted(count: count))]
+            shortened =
+                Array(log.prefix(atStart)) + [Observation(time: log[atStart].time, event: .omitted(count: count))]
                 + Array(log.suffix(atEnd))
         }
         return shortened.map { Observation(time: $0.time, event: $0.event.shortened) }

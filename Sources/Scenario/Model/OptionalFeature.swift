@@ -62,11 +62,12 @@ extension HandshakeSpec {
     /// through a header override.
     var offersSupportedSubprotocol: Bool {
         let placeholder = Self.supportedSubprotocol
-        return subprotocols.contains(placeholder) || overrides.contains { override in
-            switch override {
-            case .add(_, placeholder), .set(_, placeholder): true
-            default: false
+        return subprotocols.contains(placeholder)
+            || overrides.contains { override in
+                switch override {
+                case .add(_, placeholder), .set(_, placeholder): true
+                default: false
+                }
             }
-        }
     }
 }

@@ -22,8 +22,10 @@ public struct RoundTrips: Sendable {
     /// All the round trips must be done within this time.
     public var timeout: Duration
 
-    public init(_ opcode: Opcode, size messageSize: Int, count: Int = 1, fragmentSize: Int? = nil,
-                corpus: MessageCorpus, compressed: Bool = false, budgeted: Bool = false, timeout: Duration = .seconds(60)) {
+    public init(
+        _ opcode: Opcode, size messageSize: Int, count: Int = 1, fragmentSize: Int? = nil,
+        corpus: MessageCorpus, compressed: Bool = false, budgeted: Bool = false, timeout: Duration = .seconds(60)
+    ) {
         self.opcode = opcode
         self.messageSize = messageSize
         self.count = count

@@ -21,9 +21,11 @@ public struct ScenarioCase: Sendable, Identifiable {
     /// `nil` when it means the same however the WebSocket was opened. Under another, it is UNIMPLEMENTED.
     public var opening: OpeningHandshakeKind?
 
-    public init(_ id: CaseID, _ title: String, sends: String, expectation: String, rfc: [String],
-                requirement: Requirement = .must, checks: Set<Check> = [], closing: ClosingBehaviour = .clientCloses(),
-                deadline: Duration = .seconds(30), @StepBuilder steps: () -> [Step]) {
+    public init(
+        _ id: CaseID, _ title: String, sends: String, expectation: String, rfc: [String],
+        requirement: Requirement = .must, checks: Set<Check> = [], closing: ClosingBehaviour = .clientCloses(),
+        deadline: Duration = .seconds(30), @StepBuilder steps: () -> [Step]
+    ) {
         self.id = id
         self.title = title
         self.sends = sends

@@ -16,7 +16,8 @@ public struct Shard: Sendable, Hashable, CustomStringConvertible {
     public init?(parsing text: String) {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 2, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) && $0.count <= 4 }),
-              let index = Int(parts[0]), let count = Int(parts[1]), count <= 1000 else { return nil }
+            let index = Int(parts[0]), let count = Int(parts[1]), count <= 1000
+        else { return nil }
         self.init(index: index, count: count)
     }
 
@@ -38,8 +39,9 @@ extension Shard: Codable {
         let index = try container.decode(Int.self, forKey: .index)
         let count = try container.decode(Int.self, forKey: .count)
         guard count <= 1000, let shard = Shard(index: index, count: count) else {
-            throw DecodingError.dataCorruptedError(forKey: .count, in: container,
-                                                   debugDescription: "shard \(index)/\(count) is not K/N with 1 <= K <= N <= 1000")
+            throw DecodingError.dataCorruptedError(
+                forKey: .count, in: container,
+                debugDescription: "shard \(index)/\(count) is not K/N with 1 <= K <= N <= 1000")
         }
         self = shard
     }

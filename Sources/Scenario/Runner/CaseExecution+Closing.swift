@@ -39,8 +39,10 @@ extension CaseExecution {
 
     /// The peer refused a round trip's message with 1009: the case is recorded, not judged, and so is its close.
     func refusedAsTooBig(_ size: Int, round: Int, of count: Int) {
-        grade.stop(.informational, "round trip \(round) of \(count): the peer refused a message of \(size) bytes as too big to process "
-                       + "(1009, RFC 6455 §7.4.1): a size limit, not a broken rule; the case measures nothing past it")
+        grade.stop(
+            .informational,
+            "round trip \(round) of \(count): the peer refused a message of \(size) bytes as too big to process "
+                + "(1009, RFC 6455 §7.4.1): a size limit, not a broken rule; the case measures nothing past it")
         refusedMessageAsTooBig = true
     }
 
@@ -49,12 +51,15 @@ extension CaseExecution {
             return CloseGrading.Outcome(verdict: .informational, reason: "the peer closed with 1009 after refusing a message as too big")
         }
         if !opened {
-            return grade.stopped && grade.verdict <= .nonStrict ? CloseGrading.Outcome(verdict: .ok, reason: nil)
+            return grade.stopped && grade.verdict <= .nonStrict
+                ? CloseGrading.Outcome(verdict: .ok, reason: nil)
                 : CloseGrading.Outcome(verdict: .informational, reason: "no WebSocket connection was opened")
         }
-        return CloseGrading.grade(closing, ClosingFacts(
-            ourFailure: endpoint.failure, sentByUs: endpoint.sentClose, sentByPeer: endpoint.receivedClose,
-            initiatedBy: endpoint.initiatedBy, droppedBy: endpoint.droppedBy,
-            weClosedAtCaseEnd: weClosedAtCaseEnd, role: role))
+        return CloseGrading.grade(
+            closing,
+            ClosingFacts(
+                ourFailure: endpoint.failure, sentByUs: endpoint.sentClose, sentByPeer: endpoint.receivedClose,
+                initiatedBy: endpoint.initiatedBy, droppedBy: endpoint.droppedBy,
+                weClosedAtCaseEnd: weClosedAtCaseEnd, role: role))
     }
 }

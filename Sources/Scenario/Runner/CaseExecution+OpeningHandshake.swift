@@ -24,17 +24,20 @@ extension CaseExecution {
         }
         if let required = parameters.requiredSubprotocol, offered.isEmpty, !spec.overridesSubprotocolHeader {
             guard !scenario.checks.contains(.subprotocol) else {
-                return grade.stop(.unimplemented, "the run says the server requires the subprotocol \(required) (--offer-subprotocol), "
-                                  + "and this case offers none on purpose")
+                return grade.stop(
+                    .unimplemented,
+                    "the run says the server requires the subprotocol \(required) (--offer-subprotocol), "
+                        + "and this case offers none on purpose")
             }
             offered = [required]
         }
         let nonce = (0..<16).map { _ in UInt8.random(in: 0...255, using: &random) }
         let origin = spec.origin == HandshakeSpec.sameOrigin ? "http://\(parameters.host)" : spec.origin
-        var request = ClientHandshakeRequest(target: spec.target ?? parameters.path, host: parameters.host, nonce: nonce,
-                                             origin: origin ?? parameters.origin, subprotocols: offered,
-                                             extensions: spec.extensions, extraHeaders: parameters.extraHeaders,
-                                             overrides: overrides)
+        var request = ClientHandshakeRequest(
+            target: spec.target ?? parameters.path, host: parameters.host, nonce: nonce,
+            origin: origin ?? parameters.origin, subprotocols: offered,
+            extensions: spec.extensions, extraHeaders: parameters.extraHeaders,
+            overrides: overrides)
         request.method = spec.method
         request.httpVersion = spec.httpVersion
         if let key = spec.key { request.key = key }
@@ -64,21 +67,28 @@ extension CaseExecution {
             await apply(HandshakeGrading.refusal(answer.response, expectation, requirement: requirement))
         case .invalidUpgrade(let answer, let failure):
             record(answer)
-            await apply(HandshakeGrading.upgrade(answer.response, validation: .failure(failure), expectation,
-                                                 requirement: requirement, supportedSubprotocol: parameters.subprotocol))
+            await apply(
+                HandshakeGrading.upgrade(
+                    answer.response, validation: .failure(failure), expectation,
+                    requirement: requirement, supportedSubprotocol: parameters.subprotocol))
         case .upgraded(let answer, let negotiated, let connection):
             record(answer)
-            let outcome = HandshakeGrading.upgrade(answer.response, validation: .success(negotiated), expectation,
-                                                   requirement: requirement, supportedSubprotocol: parameters.subprotocol)
+            let outcome = HandshakeGrading.upgrade(
+                answer.response, validation: .success(negotiated), expectation,
+                requirement: requirement, supportedSubprotocol: parameters.subprotocol)
             if outcome.negotiated != nil { endpoint.adopt(connection, agreement: negotiated.permessageDeflate) }
             await apply(outcome)
         case .ended(let reset):
             record(endpoint.transportEnded(reset: reset))
-            await apply(HandshakeGrading.noResponse("the server closed the connection without an HTTP response", expectation,
-                                                    requirement: requirement))
+            await apply(
+                HandshakeGrading.noResponse(
+                    "the server closed the connection without an HTTP response", expectation,
+                    requirement: requirement))
         case .timedOut:
-            await apply(HandshakeGrading.noResponse("no HTTP response within \(parameters.handshakeTimeout.formatted)",
-                                                    expectation, requirement: requirement))
+            await apply(
+                HandshakeGrading.noResponse(
+                    "no HTTP response within \(parameters.handshakeTimeout.formatted)",
+                    expectation, requirement: requirement))
         }
     }
 
@@ -96,8 +106,9 @@ extension CaseExecution {
         switch outcome {
         case .refused(let response, let requestBytes):
             let answer = Self.head(of: response)
-            handshake = HandshakeRecord(request: Self.head(of: requestBytes), response: answer,
-                                        status: answer.split(separator: " ").dropFirst().first.flatMap { Int($0) })
+            handshake = HandshakeRecord(
+                request: Self.head(of: requestBytes), response: answer,
+                status: answer.split(separator: " ").dropFirst().first.flatMap { Int($0) })
             write(response)
             await flush()
             grade.stop(.failed, "the client's opening request is not a valid one (RFC 6455 §4.1): answered \(answer.prefix { $0 != "\r" })")
@@ -105,8 +116,9 @@ extension CaseExecution {
         case .upgraded(let response, _, _, let requestBytes) where spec.answer != .standard:
             await answerBrokenly(spec.answer, standard: response, request: requestBytes)
         case .upgraded(let response, let connection, let negotiated, let requestBytes):
-            handshake = HandshakeRecord(request: Self.head(of: requestBytes), response: Self.head(of: response), status: 101,
-                                        subprotocol: negotiated.subprotocol)
+            handshake = HandshakeRecord(
+                request: Self.head(of: requestBytes), response: Self.head(of: response), status: 101,
+                subprotocol: negotiated.subprotocol)
             write(response)
             await flush()
             trackingOutgoingFrames = true
@@ -127,8 +139,9 @@ extension CaseExecution {
     func answerBrokenly(_ answer: HandshakeAnswer, standard: [UInt8], request: [UInt8]) async {
         let response = answer.applied(to: standard)
         let head = Self.head(of: response)
-        handshake = HandshakeRecord(request: Self.head(of: request), response: head,
-                                    status: head.split(separator: " ").dropFirst().first.flatMap { Int($0) })
+        handshake = HandshakeRecord(
+            request: Self.head(of: request), response: head,
+            status: head.split(separator: " ").dropFirst().first.flatMap { Int($0) })
         write(response + ((try? endpoint.serialize(FrameSpec(opcode: .text, payload: Array("after a broken answer".utf8)))) ?? []))
         await flush()
         grade.stop()
@@ -138,17 +151,21 @@ extension CaseExecution {
             switch input {
             case .bytes(let chunk):
                 logWire(.received, chunk)
-                grade.note(scenario.requirement.verdictOnMismatch,
-                           ["after \(answer.description) the client sent \(chunk.count) bytes instead of failing the connection (RFC 6455 §4.1)"])
+                grade.note(
+                    scenario.requirement.verdictOnMismatch,
+                    ["after \(answer.description) the client sent \(chunk.count) bytes instead of failing the connection (RFC 6455 §4.1)"])
                 await closeOurSide()
                 return
             case .endOfStream, .reset:
                 record(endpoint.transportEnded(reset: input == .reset))
                 return
             case .timedOut:
-                grade.note(scenario.requirement.verdictOnMismatch,
-                           ["after \(answer.description) the client kept the connection open for \(parameters.handshakeTimeout.formatted) "
-                            + "instead of failing it (RFC 6455 §4.1)"])
+                grade.note(
+                    scenario.requirement.verdictOnMismatch,
+                    [
+                        "after \(answer.description) the client kept the connection open for \(parameters.handshakeTimeout.formatted) "
+                            + "instead of failing it (RFC 6455 §4.1)"
+                    ])
                 await closeOurSide()
                 return
             }

@@ -61,7 +61,8 @@ extension CaseExecution {
 
     /// The peer left our output unread past the write's deadline; the transport has dropped the connection.
     func peerStoppedReading(_ count: Int) {
-        grade.stop(.failed, "the \(role.peer) stopped reading: \(count) bytes could not be sent by the case's deadline; the \(role) dropped the connection")
+        grade.stop(
+            .failed, "the \(role.peer) stopped reading: \(count) bytes could not be sent by the case's deadline; the \(role) dropped the connection")
         endpoint.abandon()
         weClosedTransport = true
     }

@@ -15,20 +15,23 @@ extension CaseExecution {
         var allReasons = grade.reasons
         if !crossTalkFrom.isEmpty {
             let senders = crossTalkFrom.sorted().map(\.rawValue).joined(separator: ", ")
-            allReasons.insert("cross-talk: the \(role.peer) sent this connection a message that case \(senders) sent on its own connection "
-                              + "(a server that relays messages between connections); run with --jobs 1 to test it one connection at a time", at: 0)
+            allReasons.insert(
+                "cross-talk: the \(role.peer) sent this connection a message that case \(senders) sent on its own connection "
+                    + "(a server that relays messages between connections); run with --jobs 1 to test it one connection at a time", at: 0)
         }
         if let closeReason = close.reason { allReasons.append(closeReason) }
         let (byClient, byServer) = role == .client ? (endpoint.sentClose, endpoint.receivedClose) : (endpoint.receivedClose, endpoint.sentClose)
-        let closing = ClosingRecord(sentByClient: byClient, sentByServer: byServer,
-                                    initiatedBy: endpoint.initiatedBy, droppedBy: endpoint.droppedBy,
-                                    wasClean: byClient != nil && byServer != nil && !endpoint.wasReset)
-        return CaseResult(id: scenario.id, title: scenario.title, sends: scenario.sends, expectation: scenario.expectation,
-                          requirement: scenario.requirement,
-                          rfcSections: scenario.rfcSections, verdict: grade.verdict, closeVerdict: close.verdict, reasons: allReasons,
-                          advisories: close.advisories,
-                          acceptableOutcomes: OutcomeDescription.describe(scenario), observed: Observation.kept(log), handshake: handshake,
-                          closing: closing, wire: wire.records, duration: now, seed: nil, measurements: measurements,
-                          permessageDeflate: endpoint.compressionAgreement?.description, crossTalkFrom: crossTalkFrom.sorted())
+        let closing = ClosingRecord(
+            sentByClient: byClient, sentByServer: byServer,
+            initiatedBy: endpoint.initiatedBy, droppedBy: endpoint.droppedBy,
+            wasClean: byClient != nil && byServer != nil && !endpoint.wasReset)
+        return CaseResult(
+            id: scenario.id, title: scenario.title, sends: scenario.sends, expectation: scenario.expectation,
+            requirement: scenario.requirement,
+            rfcSections: scenario.rfcSections, verdict: grade.verdict, closeVerdict: close.verdict, reasons: allReasons,
+            advisories: close.advisories,
+            acceptableOutcomes: OutcomeDescription.describe(scenario), observed: Observation.kept(log), handshake: handshake,
+            closing: closing, wire: wire.records, duration: now, seed: nil, measurements: measurements,
+            permessageDeflate: endpoint.compressionAgreement?.description, crossTalkFrom: crossTalkFrom.sorted())
     }
 }

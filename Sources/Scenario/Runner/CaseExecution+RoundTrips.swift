@@ -4,7 +4,8 @@ import WebSocketCore
 extension CaseExecution {
     func run(_ trips: RoundTrips) async {
         if trips.compressed && endpoint.compressionAgreement == nil {
-            return grade.stop(.unimplemented, "the \(role.peer) \(role == .server ? "did not offer" : "declined") permessage-deflate, which this case needs")
+            return grade.stop(
+                .unimplemented, "the \(role.peer) \(role == .server ? "did not offer" : "declined") permessage-deflate, which this case needs")
         }
         let count = trips.effectiveCount(budget: parameters.roundTripBudget)
         wire.byteLimit = min(wire.byteLimit, 16 << 10)
@@ -20,8 +21,10 @@ extension CaseExecution {
             let payload = trips.corpus.slice(from: offset, size: trips.messageSize)
             offset += trips.messageSize
             noteSent(payload)
-            write(endpoint.message(trips.opcode, payload, fragmentSize: trips.fragmentSize, compress: trips.compressed,
-                                 emptyFinalFragment: trips.emptyFinalFragment))
+            write(
+                endpoint.message(
+                    trips.opcode, payload, fragmentSize: trips.fragmentSize, compress: trips.compressed,
+                    emptyFinalFragment: trips.emptyFinalFragment))
             while echoes.isEmpty && !endpoint.ended && endpoint.failure == nil && endpoint.receivedClose == nil && now < deadline {
                 await pumpOnce(until: deadline)
             }
@@ -29,16 +32,20 @@ extension CaseExecution {
                 if endpoint.failure == nil, endpoint.receivedClose?.code == 1009, payload.count > Self.sizeLimitFloor {
                     return refusedAsTooBig(payload.count, round: index + 1, of: count)
                 }
-                let why = endpoint.failure.map { "the \(role) failed the connection: \($0)" }
+                let why =
+                    endpoint.failure.map { "the \(role) failed the connection: \($0)" }
                     ?? endpoint.receivedClose.map { "the peer closed with \($0.code.map(String.init) ?? "no code")" }
                     ?? (endpoint.ended ? "the connection ended" : "no echo within \((deadline - start).formatted)")
                 return mismatch("round trip \(index + 1) of \(count): \(why)")
             }
             let echo = echoes.removeFirst()
             guard echo.opcode == trips.opcode, echo.payload == payload else {
-                let what = echo.opcode != trips.opcode ? "a \(echo.opcode) message, expected \(trips.opcode)"
-                    : echo.payload.count != payload.count ? "\(echo.payload.count) bytes, expected \(payload.count)"
-                    : "different bytes from byte \(payload.indices.first { echo.payload[$0] != payload[$0] } ?? 0)"
+                let what =
+                    echo.opcode != trips.opcode
+                    ? "a \(echo.opcode) message, expected \(trips.opcode)"
+                    : echo.payload.count != payload.count
+                        ? "\(echo.payload.count) bytes, expected \(payload.count)"
+                        : "different bytes from byte \(payload.indices.first { echo.payload[$0] != payload[$0] } ?? 0)"
                 return mismatch("echo \(index + 1) of \(count) is \(what)")
             }
             // Echoes that matched are not a flood: only what arrives beyond them counts toward the budget.

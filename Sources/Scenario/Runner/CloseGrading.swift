@@ -71,8 +71,11 @@ enum CloseGrading {
         }
         if let failure = facts.ourFailure { return outcome(.failedByClient, "the \(ourName) failed the connection: \(failure)") }
         if facts.droppedBy == us && (facts.role == .client || received == nil) {
-            return outcome(.failedByClient, received == nil ? "the \(ourName) had to drop the connection"
-                : "the peer did not close the TCP connection after the closing handshake")
+            return outcome(
+                .failedByClient,
+                received == nil
+                    ? "the \(ourName) had to drop the connection"
+                    : "the peer did not close the TCP connection after the closing handshake")
         }
         return outcome(.ok, nil)
     }

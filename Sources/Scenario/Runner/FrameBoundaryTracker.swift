@@ -28,7 +28,12 @@ struct FrameBoundaryTracker {
                 index += 1
                 if header.count == 2 {
                     let masked = header[1] & 0x80 != 0
-                    let lengthSize = switch header[1] & 0x7F { case 126: 2; case 127: 8; default: 0 }
+                    let lengthSize =
+                        switch header[1] & 0x7F {
+                        case 126: 2
+                        case 127: 8
+                        default: 0
+                        }
                     needed = 2 + lengthSize + (masked ? 4 : 0)
                 }
                 state = header.count < needed ? .header(bytes: header, needed: needed) : Self.afterHeader(header)

@@ -9,8 +9,8 @@ extension ProtocolViolation {
     public var breaksFramingRules: Bool {
         switch self {
         case .reservedBitsSet, .reservedOpcode, .unmaskedClientFrame, .maskedServerFrame, .controlFrameTooLong,
-             .fragmentedControlFrame, .nonMinimalLength, .lengthHighBitSet, .unexpectedContinuation, .expectedContinuation,
-             .compressedBitMisplaced, .invalidCompressedData:
+            .fragmentedControlFrame, .nonMinimalLength, .lengthHighBitSet, .unexpectedContinuation, .expectedContinuation,
+            .compressedBitMisplaced, .invalidCompressedData:
             true
         case .frameTooLarge, .messageTooLarge, .invalidUTF8, .closePayloadTooShort, .invalidCloseCode, .messageMemoryExhausted:
             false

@@ -20,8 +20,10 @@ enum HandshakeGrading {
     }
 
     /// A 101 answer, and whether it opens a connection for the request (`ClientUpgrade` validated it).
-    static func upgrade(_ response: HTTPResponseHead, validation: Result<NegotiatedHandshake, HandshakeResponseFailure>,
-                        _ expectation: HandshakeExpectation, requirement: Requirement, supportedSubprotocol: String?) -> Outcome {
+    static func upgrade(
+        _ response: HTTPResponseHead, validation: Result<NegotiatedHandshake, HandshakeResponseFailure>,
+        _ expectation: HandshakeExpectation, requirement: Requirement, supportedSubprotocol: String?
+    ) -> Outcome {
         var outcome = Outcome()
         // An extension the server must decline but accepted fails the case, however the rest of the answer looks.
         let answered = response.headers.listElements("Sec-WebSocket-Extensions").map {
@@ -62,14 +64,16 @@ enum HandshakeGrading {
             outcome.reasons.append("the server upgraded the request (\(earned))")
         }
         let chosen = negotiated.subprotocol.map(\.debugDescription) ?? "no subprotocol"
-        let wrongChoice: String? = switch expectation.subprotocol {
-        case .any: nil
-        case .none: negotiated.subprotocol.map { "the server chose subprotocol \($0.debugDescription), none was acceptable" }
-        case .exactly(let name): negotiated.subprotocol == name ? nil : "the server chose \(chosen), expected \(name.debugDescription)"
-        case .supported:
-            negotiated.subprotocol == supportedSubprotocol ? nil
-                : "the server chose \(chosen), expected \(supportedSubprotocol.map(\.debugDescription) ?? "?")"
-        }
+        let wrongChoice: String? =
+            switch expectation.subprotocol {
+            case .any: nil
+            case .none: negotiated.subprotocol.map { "the server chose subprotocol \($0.debugDescription), none was acceptable" }
+            case .exactly(let name): negotiated.subprotocol == name ? nil : "the server chose \(chosen), expected \(name.debugDescription)"
+            case .supported:
+                negotiated.subprotocol == supportedSubprotocol
+                    ? nil
+                    : "the server chose \(chosen), expected \(supportedSubprotocol.map(\.debugDescription) ?? "?")"
+            }
         if let wrongChoice {
             if expectation.subprotocolMismatch == .failed {
                 outcome.mismatch(wrongChoice, requirement)

@@ -42,8 +42,9 @@ struct Matching {
                 return .failed("expected a pong, but the peer's next act was: \(observation.event)")
             }
             if let expected, payload != expected {
-                return .failed("the pong carries \(ObservedEvent.summarize(payload, asText: false)), "
-                    + "not the ping's \(ObservedEvent.summarize(expected, asText: false))")
+                return .failed(
+                    "the pong carries \(ObservedEvent.summarize(payload, asText: false)), "
+                        + "not the ping's \(ObservedEvent.summarize(expected, asText: false))")
             }
             return .matched(next: index + 1, verdict: .ok, note: nil)
 
@@ -147,8 +148,9 @@ struct Matching {
                 return other
             }
         }
-        return .matched(next: position, verdict: verdict,
-                        note: (["\(alternative.verdict): \(alternative.label)"] + notes).joined(separator: "; "))
+        return .matched(
+            next: position, verdict: verdict,
+            note: (["\(alternative.verdict): \(alternative.label)"] + notes).joined(separator: "; "))
     }
 
     /// The first alternative (in order) that holds wins, once every earlier one is known not to hold.
@@ -165,12 +167,14 @@ struct Matching {
 
     /// The index of the close frame or disconnection an earlier step already used up, if any.
     private func endingIndices(before cursor: Int) -> [Int] {
-        guard let index = (0..<min(cursor, log.count)).first(where: { index in
-            switch log[index].event {
-            case .close, .disconnected: true
-            default: false
-            }
-        }) else { return [] }
+        guard
+            let index = (0..<min(cursor, log.count)).first(where: { index in
+                switch log[index].event {
+                case .close, .disconnected: true
+                default: false
+                }
+            })
+        else { return [] }
         return [index]
     }
 

@@ -8,9 +8,11 @@ public enum ScenarioRunner {
     /// - Parameter seed: where the handshake nonce and the mask keys come from.
     /// - Parameter role: the script's end of the connection.
     /// - Parameter crossTalk: what the run's other cases sent, for a live run whose cases share a server.
-    public static func run(_ scenario: ScenarioCase, on transport: any ByteTransport,
-                           parameters: RunParameters = RunParameters(), seed: UInt64,
-                           role: ScriptRole = .client, crossTalk: CrossTalkMonitor? = nil) async -> CaseResult {
+    public static func run(
+        _ scenario: ScenarioCase, on transport: any ByteTransport,
+        parameters: RunParameters = RunParameters(), seed: UInt64,
+        role: ScriptRole = .client, crossTalk: CrossTalkMonitor? = nil
+    ) async -> CaseResult {
         let execution = CaseExecution(scenario: scenario, transport: transport, parameters: parameters, seed: seed, role: role)
         execution.crossTalk = crossTalk
         await execution.run()
@@ -127,8 +129,9 @@ final class CaseExecution {
         case .sendFragmented(let opcode, let payload, let fragments):
             noteSent(payload)
             for (index, range) in Self.split(payload.count, into: fragments).enumerated() {
-                let spec = FrameSpec(fin: range.upperBound == payload.count, opcode: index == 0 ? opcode : .continuation,
-                                     payload: Array(payload[range]))
+                let spec = FrameSpec(
+                    fin: range.upperBound == payload.count, opcode: index == 0 ? opcode : .continuation,
+                    payload: Array(payload[range]))
                 await perform(.send(spec))
             }
         case .segmentWrites(let size, let delay):

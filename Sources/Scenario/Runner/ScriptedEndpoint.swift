@@ -71,11 +71,14 @@ struct ScriptedEndpoint {
     /// the first frame), then cut into frames of at most `fragmentSize` payload bytes; with
     /// `emptyFinalFragment`, every one of those has FIN clear and an empty final continuation ends the message.
     /// Nothing once the server has closed.
-    mutating func message(_ opcode: Opcode, _ payload: [UInt8], fragmentSize: Int?, compress: Bool = true,
-                          emptyFinalFragment: Bool = false) -> [UInt8] {
+    mutating func message(
+        _ opcode: Opcode, _ payload: [UInt8], fragmentSize: Int?, compress: Bool = true,
+        emptyFinalFragment: Bool = false
+    ) -> [UInt8] {
         do {
-            try connection.send(opcode, payload: payload, fragmentSize: fragmentSize ?? .max, compress: compress,
-                                emptyFinalFragment: emptyFinalFragment)
+            try connection.send(
+                opcode, payload: payload, fragmentSize: fragmentSize ?? .max, compress: compress,
+                emptyFinalFragment: emptyFinalFragment)
         } catch {
             return []
         }
@@ -153,7 +156,7 @@ struct ScriptedEndpoint {
                 noteSentClose(answer)
             }
         case .invalidCloseReceived(let payload):
-            closeArrived(payload, into: &output)  // The violation follows.
+            closeArrived(payload, into: &output) // The violation follows.
         case .failed(let violation):
             failure = violation
             output.events.append(.violation(violation))
@@ -164,7 +167,7 @@ struct ScriptedEndpoint {
             }
             output.closeTransport = true
         case .closed:
-            break  // The runner keeps the transport, and judges its end itself.
+            break // The runner keeps the transport, and judges its end itself.
         }
     }
 

@@ -15,8 +15,10 @@ public struct EchoClient: Sendable {
     /// How long it waits for the server's next bytes before it gives up on it.
     public var idleTimeout: Duration
 
-    public init(target: String = "/", host: String = "127.0.0.1", compression: Bool = true, seed: UInt64 = 7,
-                idleTimeout: Duration = .seconds(120)) {
+    public init(
+        target: String = "/", host: String = "127.0.0.1", compression: Bool = true, seed: UInt64 = 7,
+        idleTimeout: Duration = .seconds(120)
+    ) {
         self.target = target
         self.host = host
         self.compression = compression
@@ -30,8 +32,9 @@ public struct EchoClient: Sendable {
     /// One connection, over `transport`; returns when it is over.
     public func run(over transport: any ByteTransport) async {
         let nonce = (0..<16).map { UInt8(truncatingIfNeeded: seed >> (($0 % 8) * 8)) ^ UInt8($0) }
-        let request = ClientHandshakeRequest(target: target, host: host, nonce: nonce,
-                                             extensions: compression ? [Self.compressionOffer] : [])
+        let request = ClientHandshakeRequest(
+            target: target, host: host, nonce: nonce,
+            extensions: compression ? [Self.compressionOffer] : [])
         // Any answer but a valid 101 fails the connection.
         let outcome = await ClientOpening.open(request, over: transport, maskKeys: SeededMaskKeySource(seed: seed), timeout: .seconds(10))
         guard case .upgraded(_, _, let connection) = outcome else { return await transport.close() }
@@ -42,7 +45,7 @@ public struct EchoClient: Sendable {
                 switch event {
                 case .text(let text): try? connection.send(text: text)
                 case .binary(let bytes): try? connection.send(binary: bytes)
-                default: break  // Pings and the close are answered by the connection itself.
+                default: break // Pings and the close are answered by the connection itself.
                 }
             }
             if connection.hasOutbound { await transport.write(connection.takeOutbound()) }

@@ -12,9 +12,11 @@ public struct InProcessClientSuite: Sendable {
     public var parameters: RunParameters
     public var linkOptions: @Sendable (UInt64) -> LinkOptions
 
-    public init(parameters: RunParameters = RunParameters(),
-                linkOptions: @escaping @Sendable (UInt64) -> LinkOptions = InProcessSuite.seededLink,
-                runClient: @escaping @Sendable (any ByteTransport) async -> Void) {
+    public init(
+        parameters: RunParameters = RunParameters(),
+        linkOptions: @escaping @Sendable (UInt64) -> LinkOptions = InProcessSuite.seededLink,
+        runClient: @escaping @Sendable (any ByteTransport) async -> Void
+    ) {
         self.runClient = runClient
         self.parameters = parameters
         self.linkOptions = linkOptions

@@ -1,6 +1,6 @@
+import Transport
 public import WebSocketCore
 public import WireSim
-import Transport
 
 /// Runs cases in-process against a server session over the simulated network: deterministic, and fast
 /// because every wait is virtual.
@@ -11,9 +11,11 @@ public struct InProcessSuite: Sendable {
     /// The link's behaviour under a given seed. The default cuts and delays both directions at random.
     public var linkOptions: @Sendable (UInt64) -> LinkOptions
 
-    public init(parameters: RunParameters = RunParameters(),
-                linkOptions: @escaping @Sendable (UInt64) -> LinkOptions = InProcessSuite.seededLink,
-                makeServer: @escaping @Sendable () -> any ServerSession) {
+    public init(
+        parameters: RunParameters = RunParameters(),
+        linkOptions: @escaping @Sendable (UInt64) -> LinkOptions = InProcessSuite.seededLink,
+        makeServer: @escaping @Sendable () -> any ServerSession
+    ) {
         self.makeServer = makeServer
         self.parameters = parameters
         self.linkOptions = linkOptions
@@ -29,7 +31,7 @@ public struct InProcessSuite: Sendable {
     public func run(_ scenario: ScenarioCase, seed runSeed: UInt64 = 0) -> CaseResult {
         let seed = scenario.id.seed(inRun: runSeed)
         if let result = CaseResult.unimplemented(scenario, parameters: parameters, seed: seed) { return result }
-        let simulation = Simulation(seed: seed, tracing: false)  // Results carry their own wire log.
+        let simulation = Simulation(seed: seed, tracing: false) // Results carry their own wire log.
         defer { simulation.discardPendingEvents() }
         let link = SimulatedLink(simulation: simulation, options: linkOptions(runSeed == 0 ? 0 : seed))
         let server = SimulatedServerHost(link: link, session: makeServer())
@@ -44,7 +46,7 @@ public struct InProcessSuite: Sendable {
         } catch {
             result = .notRun(scenario, reason: "the case did not finish under simulation: \(error)", seed: seed)
         }
-        withExtendedLifetime(server) {}  // The link holds its endpoints weakly.
+        withExtendedLifetime(server) {} // The link holds its endpoints weakly.
         result.seed = seed
         return result
     }
@@ -73,8 +75,10 @@ public struct InProcessSuite: Sendable {
             let results = await run(cases, seed: seed, jobs: jobs)
             for (base, other) in zip(baseline, results) where (base.verdict, base.closeVerdict) != (other.verdict, other.closeVerdict) {
                 if !changes.contains(where: { $0.id == base.id }) {
-                    changes.append(VerdictChange(id: base.id, seed: seed, baseline: "\(base.verdict)/\(base.closeVerdict)",
-                                                 changed: "\(other.verdict)/\(other.closeVerdict)"))
+                    changes.append(
+                        VerdictChange(
+                            id: base.id, seed: seed, baseline: "\(base.verdict)/\(base.closeVerdict)",
+                            changed: "\(other.verdict)/\(other.closeVerdict)"))
                 }
             }
         }

@@ -95,9 +95,9 @@ public final class DeflateDecompressor {
                 case Z_STREAM_END:
                     streamEnded = true
                 case Z_OK where stream.pointee.avail_out == 0:
-                    continue  // More output may be pending.
+                    continue // More output may be pending.
                 case Z_OK, Z_BUF_ERROR:
-                    break  // All input consumed (a buffer error here only means no progress was possible).
+                    break // All input consumed (a buffer error here only means no progress was possible).
                 default:
                     let message = stream.pointee.msg.map { String(cString: $0) } ?? "status \(status)"
                     failure = .invalidCompressedData(message)

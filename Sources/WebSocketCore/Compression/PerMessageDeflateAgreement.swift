@@ -16,8 +16,9 @@ public struct PerMessageDeflateAgreement: Sendable, Hashable, CustomStringConver
 
     /// How the endpoint of `role` compresses what it sends.
     public func sending(as role: Role) -> DeflateSettings {
-        role == .server ? DeflateSettings(windowBits: serverMaxWindowBits, noContextTakeover: serverNoContextTakeover)
-                        : DeflateSettings(windowBits: clientMaxWindowBits, noContextTakeover: clientNoContextTakeover)
+        role == .server
+            ? DeflateSettings(windowBits: serverMaxWindowBits, noContextTakeover: serverNoContextTakeover)
+            : DeflateSettings(windowBits: clientMaxWindowBits, noContextTakeover: clientNoContextTakeover)
     }
 
     /// How the endpoint of `role` decompresses what it receives: as its peer compresses.
@@ -51,8 +52,10 @@ public struct PerMessageDeflatePolicy: Sendable, Hashable {
     /// Ask clients that accept the parameter to compress with at most this window.
     public var clientMaxWindowBits: Int?
 
-    public init(serverNoContextTakeover: Bool = false, clientNoContextTakeover: Bool = false,
-                serverMaxWindowBits: Int? = nil, clientMaxWindowBits: Int? = nil) {
+    public init(
+        serverNoContextTakeover: Bool = false, clientNoContextTakeover: Bool = false,
+        serverMaxWindowBits: Int? = nil, clientMaxWindowBits: Int? = nil
+    ) {
         self.serverNoContextTakeover = serverNoContextTakeover
         self.clientNoContextTakeover = clientNoContextTakeover
         self.serverMaxWindowBits = serverMaxWindowBits
@@ -113,7 +116,8 @@ extension PerMessageDeflateAgreement {
             // of 15, so no mismatch; above any smaller one.
             let granted = response.serverMaxWindowBits ?? 15
             if granted > asked {
-                return response.serverMaxWindowBits == nil ? "server_max_window_bits=\(asked) was asked for and not granted"
+                return response.serverMaxWindowBits == nil
+                    ? "server_max_window_bits=\(asked) was asked for and not granted"
                     : "server_max_window_bits=\(granted) is above the \(asked) asked for"
             }
         }

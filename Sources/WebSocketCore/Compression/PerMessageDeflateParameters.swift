@@ -16,9 +16,11 @@ public struct PerMessageDeflateParameters: Sendable, Hashable, CustomStringConve
     /// The largest window the client may compress with (§7.1.2.2); `nil` when absent or without a value.
     public var clientMaxWindowBits: Int?
 
-    public init(serverNoContextTakeover: Bool = false, clientNoContextTakeover: Bool = false,
-                serverMaxWindowBits: Int? = nil, clientMaxWindowBitsAccepted: Bool = false,
-                clientMaxWindowBits: Int? = nil) {
+    public init(
+        serverNoContextTakeover: Bool = false, clientNoContextTakeover: Bool = false,
+        serverMaxWindowBits: Int? = nil, clientMaxWindowBitsAccepted: Bool = false,
+        clientMaxWindowBits: Int? = nil
+    ) {
         self.serverNoContextTakeover = serverNoContextTakeover
         self.clientNoContextTakeover = clientNoContextTakeover
         self.serverMaxWindowBits = serverMaxWindowBits
@@ -61,7 +63,7 @@ public struct PerMessageDeflateParameters: Sendable, Hashable, CustomStringConve
     /// "A decimal integer value without leading zeroes between 8 to 15, inclusive" (§7.1.2.1).
     private static func windowBits(_ value: String, parameter: String) throws(PerMessageDeflateError) -> Int {
         guard !value.isEmpty, value.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
-              !value.hasPrefix("0"), value.utf8.count <= 2, let bits = Int(value), windowBitsRange.contains(bits)
+            !value.hasPrefix("0"), value.utf8.count <= 2, let bits = Int(value), windowBitsRange.contains(bits)
         else { throw .invalidValue(parameter: parameter, value: value) }
         return bits
     }

@@ -29,9 +29,11 @@ public struct ClientHandshakeRequest: Sendable, Hashable {
     ///   - target: the request target, e.g. `/chat?room=1`.
     ///   - host: the `Host` value (`host[:port]`).
     ///   - nonce: 16 bytes from the caller's random (or seeded) source.
-    public init(target: String, host: String, nonce: [UInt8], origin: String? = nil,
-                subprotocols: [String] = [], extensions: [ExtensionOffer] = [],
-                extraHeaders: HTTPHeaders = HTTPHeaders(), overrides: [HeaderOverride] = []) {
+    public init(
+        target: String, host: String, nonce: [UInt8], origin: String? = nil,
+        subprotocols: [String] = [], extensions: [ExtensionOffer] = [],
+        extraHeaders: HTTPHeaders = HTTPHeaders(), overrides: [HeaderOverride] = []
+    ) {
         self.target = target
         self.host = host
         self.key = HandshakeKey.key(nonce: nonce)

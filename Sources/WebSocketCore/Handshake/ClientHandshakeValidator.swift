@@ -5,8 +5,10 @@ public struct NegotiatedHandshake: Sendable, Hashable {
     /// permessage-deflate, when both ends agreed to it: pass it to `Connection.Configuration`.
     public var permessageDeflate: PerMessageDeflateAgreement?
 
-    public init(subprotocol: String? = nil, extensions: [ExtensionOffer] = [],
-                permessageDeflate: PerMessageDeflateAgreement? = nil) {
+    public init(
+        subprotocol: String? = nil, extensions: [ExtensionOffer] = [],
+        permessageDeflate: PerMessageDeflateAgreement? = nil
+    ) {
         self.subprotocol = subprotocol
         self.extensions = extensions
         self.permessageDeflate = permessageDeflate

@@ -35,8 +35,10 @@ public struct ClientUpgrade {
 
     /// Takes bytes of the response. A valid 101 opens a client connection configured as `configuration`
     /// says, with the permessage-deflate agreement the response made and mask keys from `maskKeys`.
-    public mutating func receive(_ bytes: [UInt8], configuration: Connection.Configuration,
-                                 maskKeys: any MaskKeySource) -> Step {
+    public mutating func receive(
+        _ bytes: [UInt8], configuration: Connection.Configuration,
+        maskKeys: any MaskKeySource
+    ) -> Step {
         let received: (head: [UInt8], rest: [UInt8])
         do {
             guard let complete = try parser.append(bytes) else { return .needMore }

@@ -19,12 +19,14 @@ public struct ExtensionOffer: Sendable, Hashable, CustomStringConvertible {
         for element in headerValues.flatMap({ $0.split(separator: ",") }) {
             let parts = element.split(separator: ";", omittingEmptySubsequences: false).map { $0.trimmingHTTPWhitespace() }
             guard let name = parts.first, !name.isEmpty,
-                  name.unicodeScalars.allSatisfy(HTTPHeadParser.isTokenCharacter) else { return nil }
+                name.unicodeScalars.allSatisfy(HTTPHeadParser.isTokenCharacter)
+            else { return nil }
             var offer = ExtensionOffer(name: name)
             for parameter in parts.dropFirst() {
                 let pair = parameter.split(separator: "=", maxSplits: 1).map { $0.trimmingHTTPWhitespace() }
                 guard let key = pair.first, !key.isEmpty,
-                      key.unicodeScalars.allSatisfy(HTTPHeadParser.isTokenCharacter) else { return nil }
+                    key.unicodeScalars.allSatisfy(HTTPHeadParser.isTokenCharacter)
+                else { return nil }
                 var value = pair.count == 2 ? pair[1] : nil
                 if let quoted = value, quoted.count >= 2, quoted.hasPrefix("\""), quoted.hasSuffix("\"") {
                     value = String(quoted.dropFirst().dropLast())

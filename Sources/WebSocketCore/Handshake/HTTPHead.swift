@@ -93,8 +93,9 @@ public struct HTTPHeadParser: Sendable {
         guard parts.count == 3, !parts[0].isEmpty, !parts[1].isEmpty, parts[2].hasPrefix("HTTP/") else {
             throw .malformedStartLine(startLine)
         }
-        return HTTPRequestHead(method: String(parts[0]), target: String(parts[1]), version: String(parts[2]),
-                               headers: headers)
+        return HTTPRequestHead(
+            method: String(parts[0]), target: String(parts[1]), version: String(parts[2]),
+            headers: headers)
     }
 
     public static func parseResponse(_ head: [UInt8]) throws(HTTPParseError) -> HTTPResponseHead {
@@ -104,8 +105,9 @@ public struct HTTPHeadParser: Sendable {
         guard parts[1].count == 3, let status = Int(parts[1]), (100...999).contains(status) else {
             throw .invalidStatusCode(String(parts[1]))
         }
-        return HTTPResponseHead(version: String(parts[0]), status: status,
-                                reasonPhrase: parts.count == 3 ? String(parts[2]) : "", headers: headers)
+        return HTTPResponseHead(
+            version: String(parts[0]), status: status,
+            reasonPhrase: parts.count == 3 ? String(parts[2]) : "", headers: headers)
     }
 
     private static func splitHead(_ head: [UInt8]) throws(HTTPParseError) -> (String, HTTPHeaders) {
@@ -117,7 +119,8 @@ public struct HTTPHeadParser: Sendable {
         for line in lines.dropFirst() {
             // Obsolete line folding (a line starting with white space) is refused, as RFC 9112 §5.2 allows.
             guard let colon = line.firstIndex(of: ":"), colon != line.startIndex,
-                  line.first != " ", line.first != "\t" else { throw .malformedHeaderLine(line) }
+                line.first != " ", line.first != "\t"
+            else { throw .malformedHeaderLine(line) }
             let name = line[..<colon]
             guard name.unicodeScalars.allSatisfy(isTokenCharacter) else { throw .malformedHeaderLine(line) }
             headers.add(name: String(name), value: line[line.index(after: colon)...].trimmingHTTPWhitespace())

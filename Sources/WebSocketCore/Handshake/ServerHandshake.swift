@@ -7,8 +7,10 @@ public struct ServerHandshake: Sendable {
     /// Chooses which other offered extensions to accept, with the parameters to answer with.
     public var acceptExtensions: @Sendable ([ExtensionOffer]) -> [ExtensionOffer]
 
-    public init(subprotocols: [String] = [], permessageDeflate: PerMessageDeflatePolicy? = nil,
-                acceptExtensions: @escaping @Sendable ([ExtensionOffer]) -> [ExtensionOffer] = { _ in [] }) {
+    public init(
+        subprotocols: [String] = [], permessageDeflate: PerMessageDeflatePolicy? = nil,
+        acceptExtensions: @escaping @Sendable ([ExtensionOffer]) -> [ExtensionOffer] = { _ in [] }
+    ) {
         self.subprotocols = subprotocols
         self.permessageDeflate = permessageDeflate
         self.acceptExtensions = acceptExtensions
@@ -68,9 +70,11 @@ public struct ServerHandshake: Sendable {
         if !accepted.isEmpty {
             responseHeaders.add(name: "Sec-WebSocket-Extensions", value: accepted.map(\.description).joined(separator: ", "))
         }
-        return .accept(response: HTTPResponseHead(status: 101, reasonPhrase: "Switching Protocols", headers: responseHeaders),
-                       negotiated: NegotiatedHandshake(subprotocol: chosen, extensions: accepted,
-                                                       permessageDeflate: deflate?.agreement))
+        return .accept(
+            response: HTTPResponseHead(status: 101, reasonPhrase: "Switching Protocols", headers: responseHeaders),
+            negotiated: NegotiatedHandshake(
+                subprotocol: chosen, extensions: accepted,
+                permessageDeflate: deflate?.agreement))
     }
 
     /// Parses raw request bytes first; a request that is not even HTTP gets a 400 too.
@@ -98,17 +102,18 @@ public struct ServerHandshake: Sendable {
         if status == 426 { headers.add(name: "Upgrade", value: "websocket") }
         // A busy server says when to try again (RFC 9110 §10.2.3).
         if status == 503 || status == 429 { headers.add(name: "Retry-After", value: "1") }
-        let phrase = switch status {
-        case 401: "Unauthorized"
-        case 403: "Forbidden"
-        case 404: "Not Found"
-        case 426: "Upgrade Required"
-        case 429: "Too Many Requests"
-        case 431: "Request Header Fields Too Large"
-        case 500: "Internal Server Error"
-        case 503: "Service Unavailable"
-        default: status >= 500 ? "Server Error" : "Bad Request"
-        }
+        let phrase =
+            switch status {
+            case 401: "Unauthorized"
+            case 403: "Forbidden"
+            case 404: "Not Found"
+            case 426: "Upgrade Required"
+            case 429: "Too Many Requests"
+            case 431: "Request Header Fields Too Large"
+            case 500: "Internal Server Error"
+            case 503: "Service Unavailable"
+            default: status >= 500 ? "Server Error" : "Bad Request"
+            }
         return .reject(response: HTTPResponseHead(status: status, reasonPhrase: phrase, headers: headers), reason: reason)
     }
 }

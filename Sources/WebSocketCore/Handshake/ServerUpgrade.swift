@@ -20,8 +20,10 @@ public struct ServerUpgrade: Sendable {
     /// Takes bytes of the request. A head over the size limit is refused with 431, one that is not HTTP with
     /// 400; any other request is `decide`d on, and an accepted one opens a server connection configured as
     /// `configuration` says, with the permessage-deflate agreement the decision made.
-    public mutating func receive(_ bytes: [UInt8], configuration: Connection.Configuration,
-                                 decide: (HTTPRequestHead) -> ServerHandshake.Decision) -> Step {
+    public mutating func receive(
+        _ bytes: [UInt8], configuration: Connection.Configuration,
+        decide: (HTTPRequestHead) -> ServerHandshake.Decision
+    ) -> Step {
         let received: (head: [UInt8], rest: [UInt8])?
         do {
             received = try parser.append(bytes)
