@@ -53,8 +53,8 @@ final class ChildProcess: Sendable {
         let arguments: [UnsafeMutablePointer<CChar>?] = words.map { strdup($0) } + [nil]
         let pairs: [UnsafeMutablePointer<CChar>?] = variables.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
-            arguments.forEach { free($0) }
-            pairs.forEach { free($0) }
+            for argument in arguments { free(argument) }
+            for pair in pairs { free(pair) }
         }
         var spawned: pid_t = 0
         let result = ChildProcessRegistry.spawning {

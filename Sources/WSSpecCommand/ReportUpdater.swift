@@ -68,7 +68,7 @@ final class ReportUpdater: Sendable {
                 if finished { state.writing = false }
                 return (ready, finished)
             }
-            ready.forEach { $0.resume() }
+            for waiter in ready { waiter.resume() }
             if finished { return }
         }
     }

@@ -23,7 +23,7 @@ private func sampleText(_ count: Int, seed: UInt64) -> [UInt8] {
     var state = seed
     var bytes: [UInt8] = []
     while bytes.count < count {
-        state = state &* 6364136223846793005 &+ 1442695040888963407
+        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
         bytes += Array((words[Int(state >> 59) % words.count] + " ").utf8)
     }
     return bytes
