@@ -78,6 +78,8 @@ public final class Connection {
     private var sentClose: ClosePayload?
     /// Events decoded but not yet taken by `nextEvent()`.
     @exclusivity(unchecked) private var pending: [ConnectionEvent] = []
+    /// The closing handshake as it went on the wire (`closeRecord`).
+    public private(set) var closeRecord = CloseRecord()
     /// What the host must do, in the order the connection decided it (`takeOrders()`).
     private var orders: [HostOrder] = []
 
@@ -311,6 +313,7 @@ public final class Connection {
         case .control(.pong, let payload):
             events.append(.pong(payload))
         case .control(_, let payload): // close
+            closeRecord.noteReceived(payload, by: role)
             let close: ClosePayload
             do {
                 close = try ClosePayload.parse(payload)
@@ -345,7 +348,12 @@ public final class Connection {
     private func queueClose(_ payload: ClosePayload) {
         queue(Frame(opcode: .close, payload: payload.bytes))
         sentClose = payload
+        closeRecord.noteSent(payload.bytes, by: role)
     }
+
+    /// A close frame the caller wrote itself, past the connection (a harness sends broken ones on purpose): it
+    /// enters `closeRecord` as the connection's own would; the connection's state does not change.
+    public func noteCloseSent(_ payload: [UInt8]) { closeRecord.noteSent(payload, by: role) }
 
     private func closure(clean: Bool) -> ConnectionClosure {
         guard let receivedClose else { return abnormalClosure }

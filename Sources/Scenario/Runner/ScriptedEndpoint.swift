@@ -20,9 +20,11 @@ struct ScriptedEndpoint {
 
     var answerPings = true
     var answerClose = true
-    private(set) var sentClose: CloseFrameRecord?
-    private(set) var receivedClose: CloseFrameRecord?
-    private(set) var initiatedBy: ClosingRecord.Side?
+    // The close frames each way and who sent first are the connection's record (`Connection.closeRecord`), the
+    // script's own close frames noted in it; what is kept here is the runner's: the transport and the failure.
+    var sentClose: CloseFrameRecord? { connection.closeRecord.sent.map(CloseFrameRecord.init(payload:)) }
+    var receivedClose: CloseFrameRecord? { connection.closeRecord.received.map(CloseFrameRecord.init(payload:)) }
+    var initiatedBy: ClosingRecord.Side? { connection.closeRecord.initiator.map { $0 == .client ? .client : .server } }
     private(set) var droppedBy: ClosingRecord.Side?
     private(set) var failure: ProtocolViolation?
     private(set) var wasReset = false
@@ -60,6 +62,7 @@ struct ScriptedEndpoint {
     /// Takes over the connection the opening handshake opened (configured as `decoding` says, holding what came
     /// right behind the 101); with permessage-deflate, RSV1 marks compressed messages from now on, both ways.
     mutating func adopt(_ connection: Connection, agreement: PerMessageDeflateAgreement?) {
+        if let sent = self.connection.closeRecord.sent { connection.noteCloseSent(sent) }
         self.connection = connection
         compressionAgreement = agreement
     }
@@ -100,11 +103,7 @@ struct ScriptedEndpoint {
         return bytes
     }
 
-    private mutating func noteSentClose(_ payload: [UInt8]) {
-        guard sentClose == nil else { return }
-        sentClose = CloseFrameRecord(payload: payload)
-        if receivedClose == nil { initiatedBy = role.side }
-    }
+    private mutating func noteSentClose(_ payload: [UInt8]) { connection.noteCloseSent(payload) }
 
     /// We end our side of the TCP connection.
     mutating func transportClosedByUs() {
@@ -171,10 +170,9 @@ struct ScriptedEndpoint {
         }
     }
 
+    /// The connection has recorded the frame (`closeRecord`); the log gets it as it came.
     private mutating func closeArrived(_ payload: [UInt8], into output: inout Output) {
         let close = CloseFrameRecord(payload: payload)
-        receivedClose = close
-        if sentClose == nil { initiatedBy = role.peer.side }
         output.events.append(.close(code: close.code, reason: close.reason))
     }
 
