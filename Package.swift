@@ -133,6 +133,7 @@ let package = Package(
                 "WebSocketCore",
                 "Transport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl")
             ],
@@ -221,6 +222,7 @@ let package = Package(
                 "Scenario",
                 "ReferenceServer",
                 "WebSocketCore",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),

@@ -39,7 +39,8 @@ LAYERS = {
     "LiveRun": {"Scenario", "Transport", "WebSocketNIO", "WebSocketCore", "NIOCore", "NIOPosix", "NIOSSL"},
     # Transport: serve-suite hands the runner a connection whose request head it has read (ReplayingTransport).
     "WSSpecCommand": {"ConformanceSuite", "ConformanceReport", "Scenario", "ReferenceServer", "WebSocketNIO",
-                      "WebSocketServer", "LiveRun", "WebSocketCore", "Transport", "ArgumentParser", "Logging", "NIOSSL"},
+                      "WebSocketServer", "LiveRun", "WebSocketCore", "Transport", "ArgumentParser", "Logging", "NIOSSL",
+                      "NIOConcurrencyHelpers"},
     "ChatExample": {"WebSocketRoutes", "NIOConcurrencyHelpers"},
     "CFuzzShims": set(),
     "FuzzEntryPoints": {"CFuzzShims", "WebSocketCore"},

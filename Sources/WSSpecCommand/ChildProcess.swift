@@ -1,4 +1,5 @@
 import Foundation
+import NIOConcurrencyHelpers
 
 #if canImport(Glibc)
     import Glibc
@@ -17,7 +18,7 @@ final class ChildProcess: Sendable {
     /// Resolves once the shell has exited; the shell is left unreaped (a zombie) until `finish()`, so that its
     /// pid, which names the process group, cannot be reused by another process while the group is still ended.
     private let exited: Task<Void, Never>
-    private let status = Locked<Int32?>(nil)
+    private let status = NIOLockedValueBox<Int32?>(nil)
 
     /// Starts `command`; the environment is ours plus `environment`. Throws when the log cannot be created safely
     /// or the process cannot be spawned.
@@ -124,7 +125,7 @@ final class ChildProcess: Sendable {
     /// N, as shells report it). Safe to call more than once.
     @discardableResult
     func finish(grace: Duration = .seconds(2)) async -> Int32 {
-        if let known = status.withLock({ $0 }) { return known }
+        if let known = status.withLockedValue({ $0 }) { return known }
         if !(await waitForExit(until: .now)) {
             kill(-pid, SIGTERM)
             _ = await waitForExit(until: .now + grace)
@@ -136,15 +137,15 @@ final class ChildProcess: Sendable {
         ChildProcessRegistry.ended(pid)
         let low = raw & 0x7F
         let code = low == 0 ? (raw >> 8) & 0xFF : 128 + low
-        status.withLock { $0 = code }
+        status.withLockedValue { $0 = code }
         return code
     }
 }
 
 /// A continuation that the first of several answers resumes; the later ones are dropped.
 private final class FirstAnswer: Sendable {
-    private let continuation = Locked<CheckedContinuation<Bool, Never>?>(nil)
+    private let continuation = NIOLockedValueBox<CheckedContinuation<Bool, Never>?>(nil)
 
-    func waiting(_ waiter: CheckedContinuation<Bool, Never>) { continuation.withLock { $0 = waiter } }
-    func answer(_ value: Bool) { continuation.withLock { $0.take() }?.resume(returning: value) }
+    func waiting(_ waiter: CheckedContinuation<Bool, Never>) { continuation.withLockedValue { $0 = waiter } }
+    func answer(_ value: Bool) { continuation.withLockedValue { $0.take() }?.resume(returning: value) }
 }

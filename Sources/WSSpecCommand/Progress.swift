@@ -1,4 +1,5 @@
 import ConformanceReport
+import NIOConcurrencyHelpers
 import Scenario
 
 /// Progress while cases run: a live line on a terminal (done/total, failures so far, and what a slow case is
@@ -26,7 +27,7 @@ final class Progress: Sendable {
     private let strict: Bool
     private let live: Bool
     private let clock = ContinuousClock()
-    private let state = Locked(State())
+    private let state = NIOLockedValueBox(State())
 
     init(total: Int, strict: Bool) {
         self.total = total
@@ -37,11 +38,11 @@ final class Progress: Sendable {
     func started(_ scenario: ScenarioCase, parameters: RunParameters) {
         let waitingFor = scenario.timing(parameters).longestWait
         let now = clock.now
-        state.withLock { $0.running[scenario.id] = Running(since: now, waitingFor: waitingFor) }
+        state.withLockedValue { $0.running[scenario.id] = Running(since: now, waitingFor: waitingFor) }
     }
 
     func record(_ result: CaseResult) {
-        state.withLock { state in
+        state.withLockedValue { state in
             guard !state.finished else { return }
             state.running[result.id] = nil
             state.done += 1
@@ -61,7 +62,7 @@ final class Progress: Sendable {
         while !Task.isCancelled {
             try? await Task.sleep(for: .seconds(1))
             let now = clock.now
-            state.withLock { state in
+            state.withLockedValue { state in
                 guard !state.finished else { return }
                 if live {
                     if state.done > 0 || !state.running.isEmpty { Console.status(line(state)) }
@@ -90,7 +91,7 @@ final class Progress: Sendable {
 
     /// Ends the live line.
     func finish() {
-        state.withLock { state in
+        state.withLockedValue { state in
             if live && !state.finished && state.done > 0 { Console.status("") }
             state.finished = true
         }

@@ -1,6 +1,7 @@
 import ConformanceReport
 import Dispatch
 import Foundation
+import NIOConcurrencyHelpers
 
 /// serve-suite's reports, kept up to date as agents ask (`/updateReports`):
 /// - written on a queue of their own, off Swift's concurrency pool: a report of many agents takes seconds of CPU,
@@ -16,7 +17,7 @@ final class ReportUpdater: Sendable {
         var waiters: [(generation: Int, continuation: CheckedContinuation<Void, Never>)] = []
     }
 
-    private let state = Locked(State())
+    private let state = NIOLockedValueBox(State())
     private let queue = DispatchQueue(label: "wsspec.reports")
     private let snapshot: @Sendable () async -> ReportChanges
     private let write: @Sendable (ReportChanges) throws -> Void
@@ -29,14 +30,14 @@ final class ReportUpdater: Sendable {
     /// Returns once a write that began after this call has ended (written, or failed with its error on standard
     /// error).
     func update() async {
-        let (generation, start) = state.withLock { state in
+        let (generation, start) = state.withLockedValue { state in
             state.requested += 1
             defer { state.writing = true }
             return (state.requested, !state.writing)
         }
         if start { Task.detached { await self.writeUntilCurrent() } }
         await withCheckedContinuation { continuation in
-            let done = state.withLock { state in
+            let done = state.withLockedValue { state in
                 guard state.written < generation else { return true }
                 state.waiters.append((generation, continuation))
                 return false
@@ -48,7 +49,7 @@ final class ReportUpdater: Sendable {
     /// Writes until a write has begun after the latest request.
     private func writeUntilCurrent() async {
         while true {
-            let target = state.withLock { $0.requested }
+            let target = state.withLockedValue { $0.requested }
             let changes = await snapshot()
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 queue.async { [write] in
@@ -60,7 +61,7 @@ final class ReportUpdater: Sendable {
                     continuation.resume()
                 }
             }
-            let (ready, finished) = state.withLock { state in
+            let (ready, finished) = state.withLockedValue { state in
                 state.written = target
                 let ready = state.waiters.filter { $0.generation <= target }.map(\.continuation)
                 state.waiters.removeAll { $0.generation <= target }

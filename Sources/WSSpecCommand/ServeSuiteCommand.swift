@@ -2,6 +2,7 @@ import ArgumentParser
 import ConformanceReport
 import ConformanceSuite
 import Foundation
+import NIOConcurrencyHelpers
 import Scenario
 import WebSocketNIO
 
@@ -79,7 +80,7 @@ struct ServeSuiteCommand: AsyncParsableCommand {
     func run() async throws {
         let formats = try ReportFormats.parse(format)
         let directory = URL(fileURLWithPath: reportDirectory)
-        let reported = Locked<Set<String>>([])
+        let reported = NIOLockedValueBox<Set<String>>([])
         let enough = exitAfterAgents
         let (stops, stop) = AsyncStream.makeStream(of: Void.self)
         let api = CaseServerAPI(
@@ -91,7 +92,7 @@ struct ServeSuiteCommand: AsyncParsableCommand {
                 _ = try ReportWriter.write(changes.runs, formats: formats, to: directory, caseFilesOf: changes.changed)
             },
             reportsUpdated: { agent in
-                let count = reported.withLock {
+                let count = reported.withLockedValue {
                     $0.insert(agent)
                     return $0.count
                 }

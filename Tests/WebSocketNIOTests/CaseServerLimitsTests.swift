@@ -1,9 +1,9 @@
 import ConformanceSuite
 import Foundation
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import Scenario
-import Synchronization
 import Testing
 import WebSocketCore
 import WebSocketNIO
@@ -91,23 +91,23 @@ extension LiveTests {
         }
 
         @Test func reportRequestsThatArriveDuringAWriteShareTheNextOne() async throws {
-            let writes = Mutex(0)
-            let gate = Mutex(true)
+            let writes = NIOLockedValueBox(0)
+            let gate = NIOLockedValueBox(true)
             let updater = ReportUpdater(
                 snapshot: { ReportChanges(runs: [], changed: [:], removed: []) },
                 write: { _ in
-                    writes.withLock { $0 += 1 }
-                    while gate.withLock({ $0 }) { usleep(1000) } // The first write lasts until the requests are in.
+                    writes.withLockedValue { $0 += 1 }
+                    while gate.withLockedValue({ $0 }) { usleep(1000) } // The first write lasts until the requests are in.
                 })
             async let first: Void = updater.update()
-            while writes.withLock({ $0 }) == 0 { try await Task.sleep(for: .milliseconds(5)) }
+            while writes.withLockedValue({ $0 }) == 0 { try await Task.sleep(for: .milliseconds(5)) }
             await withTaskGroup(of: Void.self) { group in
                 for _ in 0..<20 { group.addTask { await updater.update() } }
                 try? await Task.sleep(for: .milliseconds(100))
-                gate.withLock { $0 = false }
+                gate.withLockedValue { $0 = false }
             }
             await first
-            #expect(writes.withLock { $0 } == 2, "twenty requests during a write are answered by one more write")
+            #expect(writes.withLockedValue { $0 } == 2, "twenty requests during a write are answered by one more write")
         }
 
         /// A client that never reads: what the server queues for it stays near the limit, and the write gives up
@@ -115,12 +115,12 @@ extension LiveTests {
         @Test func outputForAClientThatNeverReadsIsBoundedAndDropped() async throws {
             var limits = ConnectionLimits.caseServer
             limits.maxQueuedOutput = 256 << 10
-            let outcome = Mutex<(written: Bool, seconds: Double)?>(nil)
+            let outcome = NIOLockedValueBox<(written: Bool, seconds: Double)?>(nil)
             let server = try await TransportServer.start(limits: limits) { transport in
                 let clock = ContinuousClock()
                 let began = clock.now
                 let written = await transport.write([UInt8](repeating: 7, count: 64 << 20), until: transport.elapsed + .seconds(1))
-                outcome.withLock { $0 = (written, (clock.now - began).seconds) }
+                outcome.withLockedValue { $0 = (written, (clock.now - began).seconds) }
             }
             // A raw client with a small receive buffer that never reads.
             let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -136,8 +136,8 @@ extension LiveTests {
             #expect(connected == 0)
             defer { close(socket) }
             let end = ContinuousClock.now + .seconds(10)
-            while outcome.withLock({ $0 }) == nil && ContinuousClock.now < end { try await Task.sleep(for: .milliseconds(20)) }
-            let result = try #require(outcome.withLock { $0 })
+            while outcome.withLockedValue({ $0 }) == nil && ContinuousClock.now < end { try await Task.sleep(for: .milliseconds(20)) }
+            let result = try #require(outcome.withLockedValue { $0 })
             #expect(!result.written, "64 MiB cannot be written to a client that reads nothing")
             #expect(result.seconds >= 0.9 && result.seconds < 5, "the write gave up at its deadline (\(result.seconds) s)")
             await server.stop()

@@ -1,5 +1,5 @@
 import ChatExample
-import Synchronization
+import NIOConcurrencyHelpers
 import Testing
 import WebSocketCore
 import WebSocketNIO
@@ -74,10 +74,10 @@ extension LiveTests {
         @Test func aHandlerThatDoesNotReadStopsTheSocketBeingRead() async throws {
             var router = WebSocketRouter()
             router.configuration.maxQueuedBytes = 4 << 20
-            let unreadAfterAWhile = Mutex(0)
+            let unreadAfterAWhile = NIOLockedValueBox(0)
             router.ws("/slow") { connection in
                 try await connection.sleep(for: .milliseconds(500))
-                unreadAfterAWhile.withLock { $0 = connection.unreadBytes }
+                unreadAfterAWhile.withLockedValue { $0 = connection.unreadBytes }
                 var count = 0
                 for try await _ in connection.messages {
                     count += 1
@@ -91,7 +91,7 @@ extension LiveTests {
                 for _ in 0..<40 { try await client.send(binary: megabyte) }
                 #expect(try await client.receive(timeout: .seconds(60)) == .text("read 40"))
                 // Without back-pressure all 40 MiB would be queued by then; one socket read may overshoot a little.
-                #expect(unreadAfterAWhile.withLock { $0 } <= 6 << 20)
+                #expect(unreadAfterAWhile.withLockedValue { $0 } <= 6 << 20)
                 await transport.finish()
             }
         }

@@ -1,6 +1,6 @@
 import Foundation
+import NIOConcurrencyHelpers
 import ReferenceServer
-import Synchronization
 import Testing
 import WebSocketCore
 import WebSocketNIO
@@ -289,17 +289,17 @@ extension LiveTests {
 
         @Test func aHandlerSendingToAClientThatDoesNotReadIsHeldBackThenReleased() async throws {
             var router = WebSocketRouter()
-            let sent = Mutex(0)
-            let ended = Mutex<WebSocketServerError?>(nil)
+            let sent = NIOLockedValueBox(0)
+            let ended = NIOLockedValueBox<WebSocketServerError?>(nil)
             router.ws("/firehose") { connection in
                 let chunk = [UInt8](repeating: 0x46, count: 64 << 10)
                 do throws(WebSocketServerError) {
                     for _ in 0..<1_000 {
                         try await connection.send(binary: chunk)
-                        sent.withLock { $0 += 1 }
+                        sent.withLockedValue { $0 += 1 }
                     }
                 } catch {
-                    ended.withLock { $0 = error }
+                    ended.withLockedValue { $0 = error }
                 }
             }
             try await withServer({ try await SessionServer.start(router: router, limits: Self.limits) }) { server in
@@ -308,14 +308,14 @@ extension LiveTests {
                 // Not reading: once the socket buffers and the 256 KiB queue are full, sends wait. Without that the
                 // handler would have queued all 64 MiB at once.
                 try await Task.sleep(for: .milliseconds(500))
-                let sentWhileStalled = sent.withLock { $0 }
+                let sentWhileStalled = sent.withLockedValue { $0 }
                 // The server's send buffer (4 MiB at most on Linux), our 64 KiB one and its 256 KiB queue: about 70.
                 #expect(sentWhileStalled < 200, "\(sentWhileStalled) of 1000 messages of 64 KiB queued for a client that reads nothing")
                 // The idle timeout ends the connection; the waiting send is released and the next one throws.
                 #expect(try await Self.drained(server, within: .seconds(6)))
                 let deadline = ContinuousClock.now + .seconds(2)
-                while ended.withLock({ $0 }) == nil, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
-                #expect(ended.withLock { $0 } == .notOpen)
+                while ended.withLockedValue({ $0 }) == nil, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+                #expect(ended.withLockedValue { $0 } == .notOpen)
             }
         }
 

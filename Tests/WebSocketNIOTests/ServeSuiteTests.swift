@@ -1,8 +1,8 @@
 import ConformanceReport
 import ConformanceSuite
 import Foundation
+import NIOConcurrencyHelpers
 import Scenario
-import Synchronization
 import Testing
 import WebSocketCore
 import WebSocketNIO
@@ -108,10 +108,10 @@ extension LiveTests {
         /// An agent that asks for its reports without running a case is no agent: it does not count towards
         /// `--exit-after-agents`; an agent that ran some cases gets the rest as FAILED.
         @Test func anAgentWithoutResultsIsNoAgentAndSkippedCasesFail() async throws {
-            let updated = Mutex<[String]>([])
+            let updated = NIOLockedValueBox<[String]>([])
             let api = CaseServerAPI(
                 cases: Self.cases, parameters: RunParameters(), writeReports: { _ in },
-                reportsUpdated: { agent in updated.withLock { $0.append(agent) } })
+                reportsUpdated: { agent in updated.withLockedValue { $0.append(agent) } })
             let server = try await TransportServer.start { transport in await api.serve(transport) }
             for path in ["/updateReports?agent=bare", "/runCase?casetuple=1.1.1&agent=some", "/updateReports?agent=some"] {
                 if path.hasPrefix("/runCase") {
@@ -124,7 +124,7 @@ extension LiveTests {
                 await transport.finish()
             }
             await server.stop()
-            #expect(updated.withLock { $0 } == ["some"])
+            #expect(updated.withLockedValue { $0 } == ["some"])
             let runs = await api.results.runs(completing: Self.cases)
             #expect(runs.map(\.agent) == ["some"])
             let run = try #require(runs.first)

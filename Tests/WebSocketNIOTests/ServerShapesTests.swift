@@ -1,6 +1,6 @@
 import ConformanceReport
 import Foundation
-import Synchronization
+import NIOConcurrencyHelpers
 import Testing
 import WebSocketNIO
 import WebSocketServer
@@ -57,13 +57,13 @@ extension LiveTests {
 
         /// Every message any connection sends goes to every open connection: what a chat room or mirror does.
         static func broadcasting() -> WebSocketRouter {
-            let connections = Mutex<[WebSocketConnection]>([])
+            let connections = NIOLockedValueBox<[WebSocketConnection]>([])
             var router = WebSocketRouter()
             router.ws("/") { connection in
-                connections.withLock { $0.append(connection) }
-                defer { connections.withLock { $0.removeAll { $0 == connection } } }
+                connections.withLockedValue { $0.append(connection) }
+                defer { connections.withLockedValue { $0.removeAll { $0 == connection } } }
                 for try await message in connection.messages {
-                    for peer in connections.withLock({ $0 }) { try? await peer.send(message) }
+                    for peer in connections.withLockedValue({ $0 }) { try? await peer.send(message) }
                 }
             }
             return router
