@@ -3,12 +3,12 @@ import WebSocketCore
 
 @Suite("Masking")
 struct MaskingTests {
-    /// The definition of §5.3, byte by byte: the reference the word-at-a-time loop must match.
+    /// The definition of §5.3, byte by byte: the reference the vector loop must match.
     static func naive(_ key: MaskKey, phase: Int, _ bytes: [UInt8]) -> [UInt8] {
         bytes.enumerated().map { $0.element ^ key[($0.offset + phase) % 4] }
     }
 
-    @Test("word loop equals the definition for every length, phase and alignment", arguments: 0..<4)
+    @Test("the loop equals the definition for every length, phase and alignment, in place", arguments: 0..<4)
     func matchesDefinition(phase: Int) {
         var generator = SplitMix64(seed: UInt64(phase))
         let key = MaskKey(bigEndian: UInt32.random(in: .min ... .max, using: &generator))
@@ -19,6 +19,33 @@ struct MaskingTests {
                 #expect(
                     Masking.applied(key, phase: phase, to: input) == Self.naive(key, phase: phase, input),
                     "offset \(offset) length \(length)")
+            }
+        }
+    }
+
+    /// Unmasking while copying (the parser's path) starts source and destination at different alignments.
+    @Test("copying while masking equals the definition whatever the two alignments", arguments: 0..<4)
+    func copyingMatchesDefinition(phase: Int) {
+        var generator = SplitMix64(seed: 100 + UInt64(phase))
+        let key = MaskKey(bigEndian: UInt32.random(in: .min ... .max, using: &generator))
+        let source = (0..<400).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        var destination = [UInt8](repeating: 0xEE, count: 420)
+        for sourceOffset in 0..<5 {
+            for destinationOffset in 0..<17 {
+                for length in [0, 1, 15, 16, 17, 63, 64, 65, 129, 300] {
+                    destination.withUnsafeMutableBytes { to in
+                        source.withUnsafeBytes { from in
+                            Masking.apply(
+                                key, phase: phase, from: from.baseAddress! + sourceOffset,
+                                to: to.baseAddress! + destinationOffset, count: length)
+                        }
+                    }
+                    let expected = Self.naive(key, phase: phase, Array(source[sourceOffset..<sourceOffset + length]))
+                    #expect(Array(destination[destinationOffset..<destinationOffset + length]) == expected)
+                    // Nothing past the end is written.
+                    #expect(destination[destinationOffset + length] == 0xEE)
+                    destination = [UInt8](repeating: 0xEE, count: 420)
+                }
             }
         }
     }

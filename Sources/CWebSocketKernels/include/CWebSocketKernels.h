@@ -11,4 +11,8 @@
 /// [0, count).
 size_t wsspec_utf8_skip_valid_blocks(const uint8_t *base, size_t start, size_t count);
 
+/// Masks `count` bytes from `source` into `destination` (which may be the same memory; otherwise they must not
+/// overlap) with the 4-byte `key` of RFC 6455 §5.3, byte i taking key[(i + phase) % 4].
+void wsspec_mask(const uint8_t key[4], size_t phase, const uint8_t *source, uint8_t *destination, size_t count);
+
 #endif
