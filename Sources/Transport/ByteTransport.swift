@@ -28,10 +28,13 @@ public protocol ByteTransport: AnyObject {
     func abort() async
     /// How a client opens a WebSocket over this transport (the HTTP/1.1 upgrade unless the transport says otherwise).
     var openingHandshake: any ClientOpeningHandshake { get }
+    /// How a server accepts a WebSocket over this transport (the HTTP/1.1 upgrade unless the transport says otherwise).
+    var acceptingHandshake: any ServerOpeningHandshake { get }
 }
 
 extension ByteTransport {
     public var openingHandshake: any ClientOpeningHandshake { HTTP1Upgrade() }
+    public var acceptingHandshake: any ServerOpeningHandshake { HTTP1Upgrade() }
 
     /// How long a write may wait for a peer that reads nothing, when its caller has no deadline of its own.
     public static var defaultWriteStall: Duration { .seconds(30) }

@@ -1,11 +1,12 @@
 public import WebSocketCore
 
-/// How a WebSocket is opened over a connection. RFC 6455's HTTP/1.1 upgrade is the one there is; RFC 8441's
-/// extended CONNECT on an HTTP/2 stream and an in-process application's host plug in beside it
-/// (docs/transports.md). A case that is about one of them (the handshake section is about the HTTP/1.1 upgrade)
-/// says so, and is UNIMPLEMENTED, with the reason, under another.
+/// How a WebSocket is opened over a connection. A case that is about one of them (the handshake section is about
+/// the HTTP/1.1 upgrade) says so, and is UNIMPLEMENTED, with the reason, under another.
 public enum OpeningHandshakeKind: String, Sendable, Hashable, Codable, CustomStringConvertible {
     case http1Upgrade = "the HTTP/1.1 upgrade (RFC 6455 §4)"
+    /// A stream of an HTTP/2 connection (RFC 8441 §4). Its transport plugs in beside TCP as docs/transports.md
+    /// describes; until it exists, a case can already say it is about it.
+    case http2ExtendedConnect = "extended CONNECT on an HTTP/2 stream (RFC 8441 §4)"
 
     public var description: String { rawValue }
 }
@@ -25,8 +26,21 @@ public protocol ClientOpeningHandshake: Sendable {
     ) async -> ClientOpening.Outcome
 }
 
-/// RFC 6455 §4.1: a GET with `Upgrade: websocket` on the connection itself, answered by 101 (`ClientUpgrade`).
-public struct HTTP1Upgrade: ClientOpeningHandshake {
+/// The server's opening handshake, as a part of the transport it runs over (`ByteTransport.acceptingHandshake`):
+/// `ServerOpening.accept` asks the transport how. It reads the request within `deadline`, bounded by
+/// `maxHeadSize`, and `decide` answers it; the answer comes back unwritten, for the caller to send (or break).
+public protocol ServerOpeningHandshake: Sendable {
+    var kind: OpeningHandshakeKind { get }
+
+    func accept(
+        over transport: any ByteTransport, maxHeadSize: Int, configuration: Connection.Configuration, deadline: Duration,
+        received: ([UInt8]) -> Void, decide: (HTTPRequestHead) -> ServerHandshake.Decision
+    ) async -> ServerOpening.Outcome
+}
+
+/// RFC 6455 §4: a GET with `Upgrade: websocket` on the connection itself, answered by 101 (`ClientUpgrade` reads
+/// the answer, `ServerUpgrade` the request).
+public struct HTTP1Upgrade: ClientOpeningHandshake, ServerOpeningHandshake {
     public init() {}
 
     public var kind: OpeningHandshakeKind { .http1Upgrade }
@@ -52,6 +66,33 @@ public struct HTTP1Upgrade: ClientOpeningHandshake {
                 case .refused(let answer): return .refused(answer)
                 case .invalidUpgrade(let answer, let failure): return .invalidUpgrade(answer, failure)
                 case .notHTTP(let error, let head): return .notHTTP(error, head: head)
+                }
+            case .endOfStream, .reset: return .ended(reset: input == .reset)
+            case .timedOut: return .timedOut
+            }
+        }
+    }
+}
+
+extension HTTP1Upgrade {
+    public func accept(
+        over transport: any ByteTransport, maxHeadSize: Int, configuration: Connection.Configuration, deadline: Duration,
+        received: ([UInt8]) -> Void, decide: (HTTPRequestHead) -> ServerHandshake.Decision
+    ) async -> ServerOpening.Outcome {
+        var upgrade = ServerUpgrade(maxHeadSize: maxHeadSize)
+        var request: [UInt8] = []
+        while true {
+            let input = await transport.read(until: deadline)
+            switch input {
+            case .bytes(let chunk):
+                received(chunk)
+                // Bounded: the parser refuses a head past `maxHeadSize`, so this holds at most that and one chunk.
+                request += chunk
+                switch upgrade.receive(chunk, configuration: configuration, decide: decide) {
+                case .needMore: continue
+                case .refused(let response): return .refused(response: response, request: request)
+                case .upgraded(let response, let connection, let negotiated):
+                    return .upgraded(response: response, connection: connection, negotiated: negotiated, request: request)
                 }
             case .endOfStream, .reset: return .ended(reset: input == .reset)
             case .timedOut: return .timedOut

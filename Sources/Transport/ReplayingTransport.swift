@@ -26,4 +26,6 @@ public final class ReplayingTransport: ByteTransport {
     public func abort() async { await base.abort() }
 
     public var openingHandshake: any ClientOpeningHandshake { base.openingHandshake }
+
+    public var acceptingHandshake: any ServerOpeningHandshake { base.acceptingHandshake }
 }

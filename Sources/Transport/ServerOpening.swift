@@ -1,8 +1,9 @@
 public import WebSocketCore
 
-/// The server's opening handshake over a byte transport (RFC 6455 §4.2), driven once for every server that
-/// reads its connections itself: the runner as the server (testing a client) and serve-suite's answers. The
-/// request is read within a deadline and bounded (`ServerUpgrade`), `decide` answers it, and an accepted request
+/// The server's opening handshake over a byte transport, driven once for every server that reads its connections
+/// itself: the runner as the server (testing a client) and serve-suite's answers. The transport says how
+/// (`acceptingHandshake`: the HTTP/1.1 upgrade unless it is another kind of transport). The request is read
+/// within a deadline and bounded, `decide` answers it, and an accepted request
 /// gives a `Connection` that already holds the bytes that followed the head. The answer is not written: the
 /// caller writes it, so that it can send a broken one on purpose. (Servers that are fed bytes by their host, the
 /// reference server and the router, share `ServerSessionShell` instead.)
@@ -24,24 +25,8 @@ public enum ServerOpening {
         configuration: Connection.Configuration = Connection.Configuration(), deadline: Duration,
         received: ([UInt8]) -> Void = { _ in }, decide: (HTTPRequestHead) -> ServerHandshake.Decision
     ) async -> Outcome {
-        var upgrade = ServerUpgrade(maxHeadSize: maxHeadSize)
-        var request: [UInt8] = []
-        while true {
-            let input = await transport.read(until: deadline)
-            switch input {
-            case .bytes(let chunk):
-                received(chunk)
-                // Bounded: the parser refuses a head past `maxHeadSize`, so this holds at most that and one chunk.
-                request += chunk
-                switch upgrade.receive(chunk, configuration: configuration, decide: decide) {
-                case .needMore: continue
-                case .refused(let response): return .refused(response: response, request: request)
-                case .upgraded(let response, let connection, let negotiated):
-                    return .upgraded(response: response, connection: connection, negotiated: negotiated, request: request)
-                }
-            case .endOfStream, .reset: return .ended(reset: input == .reset)
-            case .timedOut: return .timedOut
-            }
-        }
+        await transport.acceptingHandshake.accept(
+            over: transport, maxHeadSize: maxHeadSize, configuration: configuration, deadline: deadline,
+            received: received, decide: decide)
     }
 }

@@ -7,16 +7,7 @@ extension CaseExecution {
     /// Whether the peer has sent more than a case may hold in memory; if so the case FAILS and the
     /// connection is dropped.
     func overReceiveBudget() async -> Bool {
-        let what: String
-        if receivedBytes > parameters.maxReceivedBytes {
-            what = "more than \(parameters.maxReceivedBytes) bytes"
-        } else if decodedBytes > parameters.maxReceivedBytes {
-            what = "messages of more than \(parameters.maxReceivedBytes) bytes once inflated"
-        } else if log.count > parameters.maxObservations {
-            what = "more than \(parameters.maxObservations) frames"
-        } else {
-            return false
-        }
+        guard let what = budget.overrun(observations: log.count) else { return false }
         grade.stop(.failed, "the \(role.peer) sent \(what) in one case; the \(role) dropped the connection")
         endpoint.abandon()
         weClosedTransport = true
@@ -41,7 +32,7 @@ extension CaseExecution {
         switch input {
         case .bytes(let bytes):
             logWire(.received, bytes)
-            receivedBytes += bytes.count
+            budget.received(wireBytes: bytes.count)
             guard opened, !(await overReceiveBudget()) else { return }
             await takeDecoded(bytes)
         case .endOfStream:
@@ -65,41 +56,21 @@ extension CaseExecution {
     func record(_ events: [ObservedEvent]) {
         let time = now
         for event in events {
-            switch event {
-            case .message(_, let payload):
-                decodedBytes += payload.count
-                noteReceived(payload)
-            case .ping(let payload), .pong(let payload): decodedBytes += payload.count
-            default: break
+            budget.decoded(event)
+            guard case .message(let opcode, let payload) = event else {
+                log.append(Observation(time: time, event: event))
+                continue
             }
-            if takingEchoes, case .message(let opcode, let payload) = event {
-                echoes.append((opcode, payload))
-            } else if case .message(_, let payload) = event, loggedPayloadBytes + payload.count > parameters.maxLoggedPayloadBytes {
+            crossTalk.noteReceived(payload)
+            if echoes != nil {
+                echoes?.append((opcode, payload))
+            } else if budget.logsWhole(payload.count) {
+                log.append(Observation(time: time, event: event))
+            } else {
                 // Past the budget a message is logged by its start and length: it can still be seen and reported,
                 // not matched byte for byte (a flood by then, or a case that expects megabytes outside round trips).
                 log.append(Observation(time: time, event: event.shortened))
-            } else {
-                if case .message(_, let payload) = event { loggedPayloadBytes += payload.count }
-                log.append(Observation(time: time, event: event))
             }
         }
-    }
-
-    // MARK: Cross-talk
-
-    /// A data message this case sent, for the run's cross-talk record.
-    func noteSent(_ payload: [UInt8]) {
-        guard let crossTalk else { return }
-        let fingerprint = CrossTalkMonitor.Fingerprint(payload)
-        sentFingerprints.insert(fingerprint)
-        crossTalk.noteSent(fingerprint, by: scenario.id)
-    }
-
-    /// A data message this case received: one it never sent but another case did came from that case's connection.
-    func noteReceived(_ payload: [UInt8]) {
-        guard let crossTalk else { return }
-        let fingerprint = CrossTalkMonitor.Fingerprint(payload)
-        guard !sentFingerprints.contains(fingerprint), let sender = crossTalk.sender(of: fingerprint), sender != scenario.id else { return }
-        crossTalkFrom.insert(sender)
     }
 }

@@ -56,7 +56,7 @@ extension CaseExecution {
                 await self.flush()
             },
             received: { chunk in self.logWire(.received, chunk) })
-        trackingOutgoingFrames = true
+        output.startFraming()
         switch outcome {
         case .notHTTP(let error, let head):
             handshake?.response = head.map { String(decoding: $0, as: UTF8.self) }
@@ -121,7 +121,7 @@ extension CaseExecution {
                 subprotocol: negotiated.subprotocol)
             write(response)
             await flush()
-            trackingOutgoingFrames = true
+            output.startFraming()
             endpoint.adopt(connection, agreement: negotiated.permessageDeflate)
             opened = true
             await takeDecoded()

@@ -11,29 +11,23 @@ extension CaseExecution {
         // Once the peer has sent its close frame the script has nothing more to say: the client answered it,
         // may send no data after that (§5.5.1), and writing into a closing connection only provokes a reset.
         guard endpoint.receivedClose == nil else { return }
-        if pendingWrite.isEmpty { pendingWrite = bytes } else { pendingWrite += bytes }
+        output.enqueue(bytes)
     }
 
-    /// Writes what the script queued, cut into segments when the case asks for it.
+    /// Writes what the script queued, segment by segment when the case asks for it, reading while it waits
+    /// between segments.
     func flush() async {
-        guard !pendingWrite.isEmpty, !flushing else { return }
+        guard !flushing, let batch = output.takeBatch() else { return }
         flushing = true
         defer { flushing = false }
-        let bytes = pendingWrite
-        pendingWrite = []
         guard !weClosedTransport, !endpoint.ended else { return }
-        guard let size = segmentSize else {
-            await writeNow(bytes)
-            return
-        }
-        var start = 0
-        while start < bytes.count {
-            let end = min(bytes.count, start + size)
-            await writeNow(Array(bytes[start..<end]))
-            start = end
-            if start < bytes.count && segmentDelay > .zero { await pump(until: min(now + segmentDelay, scenario.deadline)) }
-            if now >= scenario.deadline { return }
-            if weClosedTransport || endpoint.ended { return }
+        for segment in batch.segments {
+            if segment.lowerBound > 0 {
+                if output.segmentDelay > .zero { await pump(until: min(now + output.segmentDelay, scenario.deadline)) }
+                if now >= scenario.deadline { return }
+                if weClosedTransport || endpoint.ended { return }
+            }
+            await writeNow(batch.bytes(in: segment))
         }
     }
 
@@ -43,18 +37,12 @@ extension CaseExecution {
         guard await transport.write(bytes, until: max(now, scenario.deadline) + parameters.closeTimeout) else {
             return peerStoppedReading(bytes.count)
         }
-        guard trackingOutgoingFrames else { return }
-        outgoingFrames.consume(bytes)
-        if outgoingFrames.atBoundary && !deferredReply.isEmpty {
-            let reply = deferredReply
-            deferredReply = []
-            await writeNow(reply)
-        }
+        if let reply = output.wrote(bytes) { await writeNow(reply) }
     }
 
     /// Sends an answer the client owes, once our stream is between frames.
     func reply(_ bytes: [UInt8]) async {
-        if outgoingFrames.atBoundary { await writeNow(bytes) } else { deferredReply += bytes }
+        if let now = output.reply(bytes) { await writeNow(now) }
     }
 
     func logWire(_ direction: WireRecord.Direction, _ bytes: [UInt8]) { wire.record(direction, bytes, at: now) }

@@ -13,8 +13,8 @@ extension CaseExecution {
         }
         let close = closeOutcome()
         var allReasons = grade.reasons
-        if !crossTalkFrom.isEmpty {
-            let senders = crossTalkFrom.sorted().map(\.rawValue).joined(separator: ", ")
+        if !crossTalk.from.isEmpty {
+            let senders = crossTalk.from.sorted().map(\.rawValue).joined(separator: ", ")
             allReasons.insert(
                 "cross-talk: the \(role.peer) sent this connection a message that case \(senders) sent on its own connection "
                     + "(a server that relays messages between connections); run with --jobs 1 to test it one connection at a time", at: 0)
@@ -32,6 +32,6 @@ extension CaseExecution {
             advisories: close.advisories,
             acceptableOutcomes: OutcomeDescription.describe(scenario), observed: Observation.kept(log), handshake: handshake,
             closing: closing, wire: wire.records, duration: now, seed: nil, measurements: measurements,
-            permessageDeflate: endpoint.compressionAgreement?.description, crossTalkFrom: crossTalkFrom.sorted())
+            permessageDeflate: endpoint.compressionAgreement?.description, crossTalkFrom: crossTalk.from.sorted())
     }
 }

@@ -13,8 +13,8 @@ public enum ScenarioRunner {
         parameters: RunParameters = RunParameters(), seed: UInt64,
         role: ScriptRole = .client, crossTalk: CrossTalkMonitor? = nil
     ) async -> CaseResult {
-        let execution = CaseExecution(scenario: scenario, transport: transport, parameters: parameters, seed: seed, role: role)
-        execution.crossTalk = crossTalk
+        let execution = CaseExecution(
+            scenario: scenario, transport: transport, parameters: parameters, seed: seed, role: role, crossTalk: crossTalk)
         await execution.run()
         return execution.result()
     }
@@ -38,7 +38,8 @@ final class CaseExecution {
     var handshake: HandshakeRecord?
     var opened = false
     var weClosedTransport = false
-    var pendingWrite: [UInt8] = []
+    /// What the script sends, before it reaches the transport; `flushing` guards against a flush within a flush.
+    var output = OutgoingQueue()
     var flushing = false
     /// The payloads of the pings the script sent: a pong that carries one answers the client.
     var sentPings: Set<[UInt8]> = []
@@ -46,40 +47,31 @@ final class CaseExecution {
     var refusedMessageAsTooBig = false
     /// The peer had not closed when the case ended, so the client sent the first close frame.
     var weClosedAtCaseEnd = false
-    var segmentSize: Int?
-    var segmentDelay: Duration = .zero
-    var receivedBytes = 0
-    /// Message, ping and pong payload bytes as decoded: with permessage-deflate, what the wire bytes inflated to.
-    var decodedBytes = 0
-    /// Message payload bytes the log holds whole (`RunParameters.maxLoggedPayloadBytes`).
-    var loggedPayloadBytes = 0
-    /// Where our outgoing stream stands (after the opening request): replies wait for a frame boundary.
-    var outgoingFrames = FrameBoundaryTracker()
-    var trackingOutgoingFrames = false
-    var deferredReply: [UInt8] = []
+    var budget: ReceiveBudget
     var measurements: [CaseMeasurement] = []
-    /// While round trips run, received messages wait here for the loop instead of going to the log.
-    var takingEchoes = false
-    var echoes: [(opcode: Opcode, payload: [UInt8])] = []
-    /// The run's record of what its cases sent, and what this one sent and received of others'.
-    var crossTalk: CrossTalkMonitor?
-    var sentFingerprints: Set<CrossTalkMonitor.Fingerprint> = []
-    var crossTalkFrom: Set<CaseID> = []
+    /// While round trips run, received messages wait here for their loop instead of going to the log.
+    var echoes: [(opcode: Opcode, payload: [UInt8])]?
+    var crossTalk: CaseCrossTalk
 
-    init(scenario: ScenarioCase, transport: any ByteTransport, parameters: RunParameters, seed: UInt64, role: ScriptRole) {
+    init(
+        scenario: ScenarioCase, transport: any ByteTransport, parameters: RunParameters, seed: UInt64, role: ScriptRole,
+        crossTalk: CrossTalkMonitor?
+    ) {
         self.scenario = scenario
         self.transport = transport
         self.parameters = parameters
         self.role = role
         random = SplitMix64(seed: seed)
         wire = WireLog(byteLimit: parameters.wireLogLimit)
+        budget = ReceiveBudget(parameters)
+        self.crossTalk = CaseCrossTalk(crossTalk, case: scenario.id)
         endpoint = ScriptedEndpoint(role: role, maskSeed: random.next())
     }
 
     var now: Duration { transport.elapsed }
 
     func run() async {
-        let opening = transport.openingHandshake.kind
+        let opening = role == .client ? transport.openingHandshake.kind : transport.acceptingHandshake.kind
         if let needed = scenario.opening, needed != opening {
             grade.stop(.unimplemented, "the case is about \(needed); this run opens WebSockets by \(opening)")
         }
@@ -118,7 +110,7 @@ final class CaseExecution {
             await open(spec)
         case .send(let spec):
             if spec.frame.opcode == .ping { sentPings.insert(spec.frame.payload) }
-            if spec.frame.opcode == .text || spec.frame.opcode == .binary { noteSent(spec.frame.payload) }
+            if spec.frame.opcode == .text || spec.frame.opcode == .binary { crossTalk.noteSent(spec.frame.payload) }
             do {
                 write(try endpoint.serialize(spec))
             } catch {
@@ -127,7 +119,7 @@ final class CaseExecution {
         case .sendRaw(let bytes):
             write(bytes)
         case .sendFragmented(let opcode, let payload, let fragments):
-            noteSent(payload)
+            crossTalk.noteSent(payload)
             for (index, range) in Self.split(payload.count, into: fragments).enumerated() {
                 let spec = FrameSpec(
                     fin: range.upperBound == payload.count, opcode: index == 0 ? opcode : .continuation,
@@ -135,8 +127,7 @@ final class CaseExecution {
                 await perform(.send(spec))
             }
         case .segmentWrites(let size, let delay):
-            segmentSize = size.map { max(1, $0) }
-            segmentDelay = delay
+            output.segment(size: size, delay: delay)
         case .roundTrips(let trips):
             await run(trips)
         case .wait(let duration):
