@@ -16,6 +16,7 @@ public enum ScenarioRunner {
         let execution = CaseExecution(
             scenario: scenario, transport: transport, parameters: parameters, seed: seed, role: role, crossTalk: crossTalk)
         await execution.run()
+        defer { execution.crossTalk.finish() }
         return execution.result()
     }
 }
@@ -110,7 +111,7 @@ final class CaseExecution {
             await open(spec)
         case .send(let spec):
             if spec.frame.opcode == .ping { sentPings.insert(spec.frame.payload) }
-            if spec.frame.opcode == .text || spec.frame.opcode == .binary { crossTalk.noteSent(spec.frame.payload) }
+            crossTalk.noteSent(spec.frame)
             do {
                 write(try endpoint.serialize(spec))
             } catch {
@@ -119,7 +120,6 @@ final class CaseExecution {
         case .sendRaw(let bytes):
             write(bytes)
         case .sendFragmented(let opcode, let payload, let fragments):
-            crossTalk.noteSent(payload)
             for (index, range) in Self.split(payload.count, into: fragments).enumerated() {
                 let spec = FrameSpec(
                     fin: range.upperBound == payload.count, opcode: index == 0 ? opcode : .continuation,
