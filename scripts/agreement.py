@@ -22,7 +22,7 @@ import os
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-PEERS = ["websockets", "aiohttp", "tornado", "autobahn", "wsproto", "ws"]
+PEERS = ["websockets", "aiohttp", "tornado", "autobahn", "wsproto", "ws", "hummingbird", "vapor"]
 
 FAILING_CLOSE = {"FAILED", "WRONG CODE", "UNCLEAN", "FAILED BY CLIENT"}
 
@@ -45,6 +45,17 @@ NOTES = [
      "behaviour and close: the case measured nothing past the limit, and no rule was broken. Autobahn fails the case "
      "(\"did not receive message\") and its close (\"failed by the wrong endpoint\"). Below 1 MiB the same refusal "
      "fails in wsspec too: limits that small are rare, and a broken length decoder often shows as a 1009."),
+    ("ping-rsv", "3.6", "OK/OK", "FAILED/FAILED",
+     "Not the same frame. Autobahn's 3.6 sends a binary message with RSV = 6, though its description says a ping; "
+     "wsspec's sends the ping. Hummingbird fails a data frame with reserved bits (3.1-3.5 pass in both suites) and "
+     "answers the ping with a pong: reserved bits on a control frame go unchecked, which only wsspec's case reaches. "
+     "RFC 6455 §5.2: a nonzero RSV bit that no extension defines MUST fail the connection, on any frame."),
+    ("close-only", "3.7 4.1.* 4.2.* 5.18", "OK/*", "FAILED/*",
+     "Both fail the case; they put the failure in different fields. Here Vapor ignores a frame with a reserved "
+     "opcode (4.x), or closes with the wrong code where it must fail the connection with 1002 (3.7, 5.18). "
+     "Autobahn's behaviour compares only the messages and pongs the server sent back, of which there are none, so it "
+     "says OK and fails the close (FAILED or WRONG CODE). wsspec's behaviour says whether the server did what the case "
+     "requires (RFC 6455 §5.2, §5.4: fail the connection), so it fails that too."),
     ("ignored-offer", "13.2.* 13.5.* 13.6.*", "OK/OK", "FAILED/INFORMATIONAL",
      "Autobahn is wrong by RFC 7692. These offers ask for server_no_context_takeover; the server accepts them with a "
      "bare `permessage-deflate`, which means it keeps its context (§7.1.1.1: \"absence of this extension parameter in "

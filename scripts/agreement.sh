@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Records Autobahn|Testsuite 0.8.2's verdicts against the peer matrix's six echo servers (scripts/autobahn_run.sh)
+# Records Autobahn|Testsuite 0.8.2's verdicts against the peer matrix's eight echo servers (scripts/autobahn_run.sh)
 # into Fixtures/peers/autobahn/ (scripts/autobahn_fixture.py), then writes docs/agreement.md from those fixtures and
 # the peer matrix's golden files (scripts/agreement.py write). A documentation tool, not a CI step: CI checks the
 # committed document against the committed fixtures (scripts/agreement.py check, part of scripts/test.sh) and the

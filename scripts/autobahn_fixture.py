@@ -34,6 +34,9 @@ import sys
 TOOL = "Autobahn|Testsuite 0.8.2 (fuzzingclient)"
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 REQUIREMENTS = os.path.join(ROOT, "Tests", "Peers", "requirements.txt")
+SWIFT_PACKAGE = os.path.join(ROOT, "Tests", "Peers", "SwiftServers", "Package.swift")
+# The Swift peers and the packages, pinned in SWIFT_PACKAGE, that their versions are named by.
+SWIFT_PEERS = {"hummingbird": ["hummingbird", "hummingbird-websocket", "swift-websocket"], "vapor": ["vapor", "websocket-kit"]}
 NODE_WS = "/usr/share/nodejs/ws/package.json"
 
 
@@ -61,6 +64,13 @@ def peer_versions(peer, existing):
     A NAME-keepalive peer is NAME's server. When the version cannot be found here (node-ws not installed), the
     file's own value is kept."""
     base = peer[:-len("-keepalive")] if peer.endswith("-keepalive") else peer
+    if base in SWIFT_PEERS:
+        try:
+            with open(SWIFT_PACKAGE, encoding="utf-8") as handle:
+                pins = dict(re.findall(r'/([A-Za-z0-9_.-]+?)(?:\.git)?", exact: "([^"]+)"', handle.read()))
+            return ", ".join(f"{name} {pins[name]}" for name in SWIFT_PEERS[base]) + " (Tests/Peers/SwiftServers/Package.swift)"
+        except (OSError, KeyError):
+            return existing or f"{base} (not pinned in Tests/Peers/SwiftServers/Package.swift)"
     if base == "ws":
         try:
             with open(NODE_WS, encoding="utf-8") as handle:

@@ -9,7 +9,7 @@
 #              OUT/PEER/peers/ (the peer's port, pid and log), OUT/PEER/status (exit code and seconds)
 #   SECTIONS   Autobahn case globs, space-separated (default "1.* 2.* 3.* 4.* 5.* 6.* 7.* 9.* 10.*");
 #              "12.* 13.*" is the compression run (1000 messages a case: most of an hour per Python peer)
-#   PEER       default: websockets aiohttp tornado autobahn wsproto ws
+#   PEER       default: websockets aiohttp tornado autobahn wsproto ws hummingbird vapor
 #
 # TIMEOUT (seconds, default 1800) bounds each peer's wstest; a peer that runs out is noted in OUT/PEER/status
 # and the next peer starts. Autobahn 0.8.2 writes its reports only at the end, so a timed-out peer has none.
@@ -22,7 +22,7 @@ root=$PWD
 out=$1
 sections=${2:-"1.* 2.* 3.* 4.* 5.* 6.* 7.* 9.* 10.*"}
 shift $(($# >= 2 ? 2 : 1))
-peers=${*:-websockets aiohttp tornado autobahn wsproto ws}
+peers=${*:-websockets aiohttp tornado autobahn wsproto ws hummingbird vapor}
 limit=${TIMEOUT:-1800}
 mkdir -p "$out"
 out=$(cd "$out" && pwd)

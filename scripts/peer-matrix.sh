@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The peer matrix: wsspec against six real WebSocket servers (scripts/peers.sh), every verdict checked
+# The peer matrix: wsspec against eight real WebSocket servers (scripts/peers.sh), every verdict checked
 # against the golden file of that peer (Fixtures/peers/NAME.json, see scripts/peer_golden.py).
 #
 #   scripts/peer-matrix.sh            run and check; exit 1 on any verdict that differs from the golden files
@@ -7,7 +7,9 @@
 #                                     new non-OK verdicts get a TODO that the check refuses until written)
 #
 # Each peer runs with the arguments its golden file names (all sections but 9, 12 and 13, at short timers).
-# Each peer runs twice, one case at a time and 16 at once: verdicts must not depend on concurrency.
+# Each peer runs twice, one case at a time and 16 at once: verdicts must not depend on concurrency. A golden file
+# that names its "jobs" is checked at those counts only (the Swift servers: 16; their golden files are written
+# one case at a time, so the check still compares the two).
 # Then the load sections (9.x, and 12.x/13.x at the default round-trip budget) run once against every peer, 4
 # cases at a time, against Fixtures/peers/load/NAME.json (about 2.5 minutes with a release binary).
 # WSSPEC names the wsspec binary (default: the debug build, built when missing); JOBS the job counts
@@ -38,6 +40,12 @@ run_peers() {
     local binary=$1 golden_dir=$2 jobs=$3 out=$4 name url code
     while read -r name url; do
         [ -f "$golden_dir/$name.json" ] || continue
+        # A golden file may name the job counts its peer is checked at ("jobs"): the Swift servers fail a hundred cases
+        # or more by timing out, which takes minutes one case at a time, so they are checked 16 at a time only.
+        if [ "$mode" = check ] && ! python3 -c 'import json,sys; sys.exit(int(sys.argv[2]) not in json.load(open(sys.argv[1])).get("jobs", [int(sys.argv[2])]))' \
+            "$golden_dir/$name.json" "$jobs"; then
+            continue
+        fi
         mapfile -t arguments < <(python3 -c 'import json,sys; print("\n".join(json.load(open(sys.argv[1]))["arguments"]))' \
             "$golden_dir/$name.json")
         set +e
@@ -57,7 +65,11 @@ for count in $jobs; do
     run_peers "$wsspec" Fixtures/peers "$count" "$work/runs-$count"
     [ $status -eq 0 ] || exit $status
     echo "-- --jobs $count"
-    python3 scripts/peer_golden.py "$mode" Fixtures/peers "$work/runs-$count" $(scripts/peers.sh names) || status=$?
+    # The peers that ran at this count (a golden file's "jobs" may leave its peer out of one).
+    ran=$(ls "$work/runs-$count" 2>/dev/null || true)
+    [ -n "$ran" ] || { echo "no peer runs at --jobs $count"; continue; }
+    # shellcheck disable=SC2086
+    python3 scripts/peer_golden.py "$mode" Fixtures/peers "$work/runs-$count" $ran || status=$?
 done
 if [ "${LOAD:-1}" = 1 ] && [ $status -eq 0 ]; then
     run_peers "${WSSPEC_LOAD:-$wsspec}" Fixtures/peers/load 4 "$work/load"

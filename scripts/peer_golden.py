@@ -74,8 +74,9 @@ def load(path):
 def write(path, document):
     """One line per case, so that a changed verdict is a one-line diff."""
     lines = ["{"]
-    for key in ("peer", "implementation", "arguments"):
-        lines.append(f"  {json.dumps(key)}: {json.dumps(document[key], ensure_ascii=False)},")
+    for key in ("peer", "implementation", "arguments", "jobs"):
+        if key in document:
+            lines.append(f"  {json.dumps(key)}: {json.dumps(document[key], ensure_ascii=False)},")
     lines.append('  "cases": {')
     ids = sorted(document["cases"], key=case_key)
     for position, case_id in enumerate(ids):

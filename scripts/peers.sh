@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# The peer matrix's servers: echo servers on loopback built on six widely used WebSocket implementations
-# (Tests/Peers/*), for checking wsspec's verdicts against real third-party code.
+# The peer matrix's servers: echo servers on loopback built on eight widely used WebSocket implementations
+# (Tests/Peers/*: six in Python and Node, Hummingbird and Vapor in Tests/Peers/SwiftServers), for checking
+# wsspec's verdicts against real third-party code.
 #
-#   scripts/peers.sh install        the pinned venv (Tests/Peers/requirements.txt) and Debian's node-ws
+#   scripts/peers.sh install        the pinned venv (Tests/Peers/requirements.txt), Debian's node-ws and the
+#                                   Swift servers (a package of their own, built into .build-peers/swift)
 #   scripts/peers.sh start DIR      starts every peer on a free port; writes DIR/NAME.port, .pid and .log
 #   scripts/peers.sh urls DIR       one line a peer: NAME ws://127.0.0.1:PORT/
 #   scripts/peers.sh stop DIR       stops what start started
@@ -13,7 +15,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 venv=${PEERS_VENV:-.build-peers/venv}
-all_peers="websockets aiohttp tornado autobahn wsproto ws websockets-keepalive aiohttp-keepalive tornado-keepalive autobahn-keepalive"
+swift_build=.build-peers/swift
+all_peers="websockets aiohttp tornado autobahn wsproto ws hummingbird vapor websockets-keepalive aiohttp-keepalive tornado-keepalive autobahn-keepalive"
 peers=${PEERS:-$all_peers}
 
 usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
@@ -33,12 +36,21 @@ install() {
         "$venv/bin/pip" install -q --disable-pip-version-check -r Tests/Peers/requirements.txt
         cp Tests/Peers/requirements.txt "$venv/requirements.txt"
     fi
+    case " $peers " in
+        *" hummingbird "*|*" vapor "*)
+            # Debug: what a developer runs, and what shows Hummingbird's assertion on 0.7.5 (docs/swift-frameworks.md).
+            mkdir -p "$swift_build"
+            if ! swift build --package-path Tests/Peers/SwiftServers --scratch-path "$swift_build" >"$swift_build/build.log" 2>&1; then
+                echo "the Swift peers (Tests/Peers/SwiftServers) did not build:" >&2; tail -20 "$swift_build/build.log" >&2; exit 1
+            fi ;;
+    esac
 }
 
 command_for() {
     case "$1" in
         ws) echo "env NODE_PATH=/usr/share/nodejs node Tests/Peers/ws_echo.js 0" ;;
         websockets|aiohttp|tornado|autobahn|wsproto) echo "$venv/bin/python -u Tests/Peers/$1_echo.py 0" ;;
+        hummingbird|vapor) echo "$swift_build/debug/$1-echo 0" ;;
         *-keepalive) echo "$venv/bin/python -u Tests/Peers/${1%-keepalive}_echo.py 0 keepalive" ;;
         *) echo "unknown peer: $1" >&2; exit 2 ;;
     esac

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The one test command: builds everything (failing on any warning in wsspec's own code) and runs every test:
 # the C shims' cmocka tests, a short fuzz smoke of every target, the Swift suite under AddressSanitizer and
-# ThreadSanitizer, the Swift suite itself, the release binary's smoke run, the peer matrix (wsspec against six real
+# ThreadSanitizer, the Swift suite itself, the release binary's smoke run, the peer matrix (wsspec against eight real
 # WebSocket servers, every verdict checked against Fixtures/peers, the load sections included), the agreement
 # document against its fixtures, the client matrix (five real clients against serve-suite and run-client --exec,
 # against Fixtures/peers/clients), the built-in client on every client-role case and the main job.
