@@ -41,7 +41,7 @@ struct CaseCrossTalk {
     }
 
     /// The case ended: what it sent stops counting for the cases still running.
-    func finish() { monitor?.finished(id) }
+    func finish() { monitor?.finished(id, sent: sent) }
 
     /// A data message this case received: one it never sent but another case did came from that case's connection.
     mutating func noteReceived(_ payload: [UInt8]) {

@@ -27,8 +27,6 @@ public final class CrossTalkMonitor: @unchecked Sendable {
     private struct State {
         var senders: [Fingerprint: CaseID] = [:]
         var order: [Fingerprint] = []
-        /// What each running case sent, to forget when it ends.
-        var sentBy: [CaseID: [Fingerprint]] = [:]
     }
 
     /// Fingerprints kept, the oldest forgotten first: a few thousand cases' messages.
@@ -43,7 +41,6 @@ public final class CrossTalkMonitor: @unchecked Sendable {
     func noteSent(_ fingerprint: Fingerprint, by id: CaseID) {
         lock.withLock {
             if state.senders.updateValue(id, forKey: fingerprint) == nil { state.order.append(fingerprint) }
-            state.sentBy[id, default: []].append(fingerprint)
             if state.order.count > Self.capacity * 2 {
                 for old in state.order.prefix(state.order.count - Self.capacity) { state.senders[old] = nil }
                 state.order.removeFirst(state.order.count - Self.capacity)
@@ -57,9 +54,9 @@ public final class CrossTalkMonitor: @unchecked Sendable {
     /// connection is open, so only cases that ran at the same time can hear each other; a message that merely
     /// equals one an earlier case sent (a lossy echo of invalid UTF-8 that reads like another case's text) is not
     /// cross-talk.
-    func finished(_ id: CaseID) {
+    func finished(_ id: CaseID, sent: Set<Fingerprint>) {
         lock.withLock {
-            for fingerprint in state.sentBy.removeValue(forKey: id) ?? [] where state.senders[fingerprint] == id {
+            for fingerprint in sent where state.senders[fingerprint] == id {
                 state.senders[fingerprint] = nil
             }
         }
