@@ -23,9 +23,21 @@ let package = Package(
         // so `import WebSocketServer` keeps compiling for code written then.
         .library(name: "WebSocketServer", targets: ["WebSocketServer"]),
         .library(name: "WebSocketTesting", targets: ["WebSocketTesting"]),
+        // The catalog against an in-process application, from a unit test.
+        .library(name: "ConformanceTesting", targets: ["ConformanceTesting"]),
+        // A Hummingbird application's routes under the mock-connection API (trait "Hummingbird").
+        .library(name: "WebSocketTestingHummingbird", targets: ["WebSocketTestingHummingbird"]),
         .executable(name: "wsspec", targets: ["wsspec"])
     ],
+    // The framework integrations are traits, off by default: a package that does not ask for them builds neither
+    // framework (docs/decisions.md, "Framework integrations as traits").
+    traits: [
+        .trait(name: "Hummingbird", description: "Host Hummingbird 2 applications in-process (WebSocketTestingHummingbird)."),
+        .default(enabledTraits: [])
+    ],
     dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
@@ -66,6 +78,36 @@ let package = Package(
         .target(
             name: "WebSocketTesting",
             dependencies: ["WebSocketRoutes", "Transport", "WireSim", "WebSocketCore"],
+            swiftSettings: strictSettings
+        ),
+        // NIO's channel API at the server end of a simulated link, on virtual time: how a framework's own channel
+        // handlers are hosted in-process.
+        .target(
+            name: "SimulatedNIO",
+            dependencies: ["WireSim", "Transport", "WebSocketCore", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: strictSettings
+        ),
+        // The catalog (or a selection of it) against an in-process application, returning results and writing reports.
+        .target(
+            name: "ConformanceTesting",
+            dependencies: ["ConformanceSuite", "ConformanceReport", "Scenario", "Transport", "WireSim", "WebSocketTesting"],
+            swiftSettings: strictSettings
+        ),
+        // A Hummingbird application's HTTP and WebSocket routes, through Hummingbird's own channel setup, in-process.
+        .target(
+            name: "WebSocketTestingHummingbird",
+            dependencies: [
+                "WebSocketTesting",
+                "SimulatedNIO",
+                "Transport",
+                "WireSim",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird", condition: .when(traits: ["Hummingbird"])),
+                .product(name: "HummingbirdCore", package: "hummingbird", condition: .when(traits: ["Hummingbird"])),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket", condition: .when(traits: ["Hummingbird"]))
+            ],
             swiftSettings: strictSettings
         ),
         // The example application (a chat room, a keepalive route, a send-only route), and its server on NIO.
@@ -243,6 +285,25 @@ let package = Package(
         .testTarget(
             name: "ChatExampleTests",
             dependencies: ["ChatExample", "WebSocketTesting", "WebSocketRoutes"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "HummingbirdIntegrationTests",
+            dependencies: [
+                "WebSocketTestingHummingbird",
+                "WebSocketTesting",
+                "ConformanceTesting",
+                "Scenario",
+                "WebSocketCore",
+                .product(name: "Hummingbird", package: "hummingbird", condition: .when(traits: ["Hummingbird"])),
+                .product(name: "HummingbirdWSCompression", package: "hummingbird-websocket", condition: .when(traits: ["Hummingbird"])),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket", condition: .when(traits: ["Hummingbird"]))
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "SimulatedNIOTests",
+            dependencies: ["SimulatedNIO", "WebSocketTesting", "WebSocketCore", .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: strictSettings
         ),
         .testTarget(

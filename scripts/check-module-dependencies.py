@@ -27,6 +27,15 @@ LAYERS = {
     # What a handler test needs: the handler API and the simulated network, not the scenario DSL.
     "WebSocketTesting": {"WebSocketRoutes", "Transport", "WireSim", "WebSocketCore"},
     "Scenario": {"WebSocketCore", "WireSim", "Transport"},
+    # NIO's channel API on the simulated network: a network adapter at the bottom, beside Transport, for the
+    # frameworks that are written on NIO (their channel handlers run on it in-process).
+    "SimulatedNIO": {"WireSim", "Transport", "WebSocketCore", "NIOCore"},
+    # The catalog against an in-process server, from a unit test: the runner, the catalog and the reports.
+    "ConformanceTesting": {"ConformanceSuite", "ConformanceReport", "Scenario", "Transport", "WireSim",
+                           "WebSocketTesting"},
+    # A Hummingbird application's routes under the mock API: the framework, on SimulatedNIO (trait Hummingbird).
+    "WebSocketTestingHummingbird": {"WebSocketTesting", "SimulatedNIO", "Transport", "WireSim", "NIOCore", "NIOHTTP1",
+                                    "Logging", "Hummingbird", "HummingbirdCore", "HummingbirdWebSocket"},
     "ConformanceSuite": {"Scenario", "ReferenceServer", "WebSocketCore"},
     "ConformanceReport": {"Scenario", "WebSocketCore", "Crypto"},
     # The network adapter, at the bottom beside Transport: bytes, connections and sans-IO sessions, no cases, no

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The one test command: builds everything (failing on any warning in wsspec's own code) and runs every test:
-# the C shims' cmocka tests, a short fuzz smoke of every target, the Swift suite under AddressSanitizer and
-# ThreadSanitizer, the Swift suite itself, the release binary's smoke run, the peer matrix (wsspec against eight real
+# the C shims' cmocka tests, a short fuzz smoke of every target, the in-process suites under AddressSanitizer and the
+# live ones under ThreadSanitizer, the Swift suite itself (with the Hummingbird integration), the release binary's smoke run, the peer matrix (wsspec against eight real
 # WebSocket servers, every verdict checked against Fixtures/peers, the load sections included), the agreement
 # document against its fixtures, the client matrix (five real clients against serve-suite and run-client --exec,
 # against Fixtures/peers/clients), the built-in client on every client-role case and the main job.
@@ -29,8 +29,10 @@ fi
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
-echo "== build (debug, with tests)"
-if ! swift build --build-tests 2>&1 | tee "$log" | grep -E "error:|warning:|Compiling|Build complete" | grep -v "^\[" ; then :; fi
+# The framework integrations are traits (off for users who do not ask for them); the tests build them all.
+traits=Hummingbird
+echo "== build (debug, with tests, traits: $traits)"
+if ! swift build --build-tests --traits "$traits" 2>&1 | tee "$log" | grep -E "error:|warning:|Compiling|Build complete" | grep -v "^\[" ; then :; fi
 if grep -q "error:" "$log"; then echo "build failed" >&2; exit 1; fi
 # Swift 6 language mode and no warnings: any warning in our own sources fails the run.
 here=$(pwd)
@@ -80,16 +82,18 @@ swift test --skip-build --disable-xctest --filter WebSocketNIOTests 2>&1 | grep 
 status=${PIPESTATUS[0]}
 [ "$status" -eq 0 ] || exit "$status"
 
-echo "== the README's mock-API example: a package of its own that depends on wsspec's products by name, as a user's does"
+echo "== the README's examples (mock API, Hummingbird): a package of its own that depends on wsspec's products by name, as a user's does"
 # A path dependency's identity is its folder's name: the package reaches this checkout through a folder named wsspec.
 mkdir -p .build-readme && ln -sfn "$here" .build-readme/wsspec
 python3 - <<'EOF'
 import re, sys
 blocks = re.findall(r"```swift\n(.*?)```", open("README.md").read(), re.S)
-example = [block for block in blocks if "func echoesAndDropsSilentClients" in block]
-test = open("Tests/ReadmePackage/Tests/ReadmeTests/ReadmeExampleTests.swift").read()
-if len(example) != 1 or example[0] not in test:
-    sys.exit("the README's mock-API example and Tests/ReadmePackage/Tests/ReadmeTests/ReadmeExampleTests.swift differ")
+for function, path in [("func echoesAndDropsSilentClients", "ReadmeExampleTests.swift"),
+                       ("func hummingbirdRoutesInProcess", "HummingbirdReadmeTests.swift")]:
+    example = [block for block in blocks if function in block]
+    test = open("Tests/ReadmePackage/Tests/ReadmeTests/" + path).read()
+    if len(example) != 1 or example[0] not in test:
+        sys.exit(f"the README's example with {function} and Tests/ReadmePackage/Tests/ReadmeTests/{path} differ")
 EOF
 swift build --package-path Tests/ReadmePackage --scratch-path .build-readme/build --build-tests 2>&1 | tee "$log" | grep -E "error:|Build complete" || true
 if grep -q "error:" "$log"; then echo "the README package does not build" >&2; exit 1; fi

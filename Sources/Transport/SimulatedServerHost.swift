@@ -5,7 +5,7 @@ package import WireSim
 /// on virtual time. Tasks the session starts run on the simulation's executor and sleep on its clock, so
 /// application handlers are as deterministic as the link.
 // Unchecked: confined to the simulation's driving thread (`SessionHostAdapter` posts to it).
-package final class SimulatedServerHost: LinkEndpoint, @unchecked Sendable {
+package final class SimulatedServerHost: LinkEndpoint, SimulatedServerEndpoint, @unchecked Sendable {
     private let link: SimulatedLink
     private let session: any ServerSession
     private var timers: [ServerTimer: Simulation.EventID] = [:]

@@ -21,26 +21,26 @@ public final class TestConnection: Sendable {
     // MARK: Sending
 
     public func send(text: String, sourceLocation: SourceLocation = #_sourceLocation) async throws {
-        try run("send a text message", sourceLocation) { client in try await client.send(text: text) }
+        try await run("send a text message", sourceLocation) { client in try await client.send(text: text) }
     }
 
     public func send(binary: [UInt8], sourceLocation: SourceLocation = #_sourceLocation) async throws {
-        try run("send a binary message", sourceLocation) { client in try await client.send(binary: binary) }
+        try await run("send a binary message", sourceLocation) { client in try await client.send(binary: binary) }
     }
 
     /// Sends any frame as given: fragments, control frames, reserved opcodes or bits, unmasked (set
     /// `maskKey` to nil and the client still masks it; send raw bytes for an unmasked frame).
     public func send(frame: Frame, sourceLocation: SourceLocation = #_sourceLocation) async throws {
-        try run("send a frame", sourceLocation) { client in try await client.send(frame: frame) }
+        try await run("send a frame", sourceLocation) { client in try await client.send(frame: frame) }
     }
 
     /// Writes bytes as they are, bypassing the protocol.
     public func send(raw bytes: [UInt8], sourceLocation: SourceLocation = #_sourceLocation) async throws {
-        try run("send raw bytes", sourceLocation) { client in await client.send(raw: bytes) }
+        try await run("send raw bytes", sourceLocation) { client in await client.send(raw: bytes) }
     }
 
     public func ping(_ payload: [UInt8] = [], sourceLocation: SourceLocation = #_sourceLocation) async throws {
-        try run("send a ping", sourceLocation) { client in try await client.ping(payload) }
+        try await run("send a ping", sourceLocation) { client in try await client.ping(payload) }
     }
 
     // MARK: Receiving
@@ -48,7 +48,7 @@ public final class TestConnection: Sendable {
     /// The next data message from the server, waiting up to `timeout` of virtual time. Records an issue
     /// and throws when the connection closes or breaks first, or nothing comes.
     public func receive(timeout: Duration = .seconds(10), sourceLocation: SourceLocation = #_sourceLocation) async throws -> WebSocketMessage {
-        try run("receive a message", timeout: timeout, sourceLocation) { client in try await client.receive(timeout: timeout) }
+        try await run("receive a message", timeout: timeout, sourceLocation) { client in try await client.receive(timeout: timeout) }
     }
 
     /// The next message, which must be a text message: its text.
@@ -70,7 +70,8 @@ public final class TestConnection: Sendable {
     public func expectNothing(for duration: Duration, sourceLocation: SourceLocation = #_sourceLocation) async {
         do {
             let wasOpen = client.read { $0.closure == nil && $0.closeFrame == nil }
-            let message = try server.drive(timeout: duration) { [client] in { @Sendable in await client.session.firstMessage(within: duration) } }
+            let message = try await server.drive(timeout: duration) { [client] in { @Sendable in await client.session.firstMessage(within: duration) }
+            }
             let (closeFrame, closure) = client.read { ($0.closeFrame, $0.closure) }
             if let message {
                 Issue.record("expected nothing for \(duration), received \(message)", sourceLocation: sourceLocation)
@@ -90,7 +91,7 @@ public final class TestConnection: Sendable {
         code: CloseCode = .normalClosure, reason: String = "", timeout: Duration = .seconds(10),
         sourceLocation: SourceLocation = #_sourceLocation
     ) async throws -> ConnectionClosure {
-        try run("close the connection", timeout: timeout, sourceLocation) { client in
+        try await run("close the connection", timeout: timeout, sourceLocation) { client in
             try await client.close(code: code, reason: reason)
             guard let closure = await client.receiveClosure(timeout: timeout) else { throw ClientSessionError.timedOut(after: timeout) }
             return closure
@@ -99,13 +100,13 @@ public final class TestConnection: Sendable {
 
     /// Drops the connection at once (a TCP reset), without a closing handshake.
     public func abort() async {
-        _ = try? server.drive(timeout: .seconds(1)) { [client] in { @Sendable in await client.session.abort() } }
+        _ = try? await server.drive(timeout: .seconds(1)) { [client] in { @Sendable in await client.session.abort() } }
     }
 
     /// Waits (up to `timeout`) for the connection to end, dropping any data on the way, and returns the
     /// server's close frame: nil when the connection ended without one.
     public func closeFrame(timeout: Duration = .seconds(10), sourceLocation: SourceLocation = #_sourceLocation) async throws -> ClosePayload? {
-        try run("wait for the connection to close", timeout: timeout, sourceLocation) { client in
+        try await run("wait for the connection to close", timeout: timeout, sourceLocation) { client in
             guard await client.receiveClosure(timeout: timeout) != nil else { throw ClientSessionError.timedOut(after: timeout) }
             return client.closeFrame
         }
@@ -130,9 +131,9 @@ public final class TestConnection: Sendable {
     private func run<T: Sendable>(
         _ what: String, timeout: Duration = .seconds(10), _ location: SourceLocation,
         _ operation: @escaping @Sendable (ClientSession) async throws -> T
-    ) throws -> T {
+    ) async throws -> T {
         do {
-            return try server.drive(timeout: timeout) { [client] in { @Sendable in try await operation(client.session) } }
+            return try await server.drive(timeout: timeout) { [client] in { @Sendable in try await operation(client.session) } }
         } catch {
             try Self.fail("could not \(what): \(error)", location)
         }

@@ -1,5 +1,5 @@
 import Synchronization
-import Transport
+public import Transport
 public import WebSocketRoutes
 public import WireSim
 
@@ -17,30 +17,40 @@ public import WireSim
 public final class TestServer: @unchecked Sendable {
     /// The simulation everything runs on (its trace holds every byte and event).
     public let simulation: Simulation
-    public let router: WebSocketRouter
+    /// The routes under test, when the server hosts a `WebSocketRouter` (nil for a framework's application).
+    public let router: WebSocketRouter?
+    /// What answers each connection: the router's sessions, or an application on NIO's channel API.
+    public let application: any InProcessServer
     private let linkOptions: LinkOptions
     // Serialises callers; every mutable field below is touched only with it held, on the driving thread.
     private let driving = Mutex(())
-    private var hosts: [SimulatedServerHost] = []
+    private var hosts: [any SimulatedServerEndpoint] = []
     private var connectionCount = 0
 
     /// - Parameters:
     ///   - seed: every random choice of the run (nonces, mask keys, the link's segmentation) comes from it.
     ///   - link: how the simulated network treats the bytes (ideal by default; `.choppy` splits and delays them,
     ///     `.everyByte` delivers one byte at a time).
-    public init(
+    public convenience init(
         seed: UInt64 = 0, link: LinkOptions = .ideal, configuration: ServerConfiguration = ServerConfiguration(),
         routes: (inout WebSocketRouter) -> Void
     ) {
         var router = WebSocketRouter(configuration: configuration)
         routes(&router)
-        self.router = router
-        simulation = Simulation(seed: seed)
-        linkOptions = link
+        self.init(seed: seed, link: link, router: router)
     }
 
     public init(seed: UInt64 = 0, link: LinkOptions = .ideal, router: WebSocketRouter) {
         self.router = router
+        application = InProcessSessions { router.makeSession() }
+        simulation = Simulation(seed: seed)
+        linkOptions = link
+    }
+
+    /// Hosts any in-process server: a framework's application (`WebSocketTestingHummingbird`), or sessions.
+    public init(seed: UInt64 = 0, link: LinkOptions = .ideal, application: any InProcessServer) {
+        router = nil
+        self.application = application
         simulation = Simulation(seed: seed)
         linkOptions = link
     }
@@ -65,11 +75,8 @@ public final class TestServer: @unchecked Sendable {
         extensions: [ExtensionOffer] = [], respondsToPings: Bool = true,
         timeout: Duration = .seconds(10)
     ) async throws -> TestConnection {
-        let client = try drive(timeout: timeout) { [self] in
-            connectionCount += 1
-            let link = SimulatedLink(simulation: simulation, name: "connection \(connectionCount)", options: linkOptions)
-            hosts.append(SimulatedServerHost(link: link, session: router.makeSession()))
-            let transport = SimulatedTransport(link: link)
+        let client = try await drive(timeout: timeout) { [self] in
+            let transport = SimulatedTransport(link: openLink(named: "connection"))
             let nonce = (0..<16).map { _ in UInt8.random(in: 0...255, using: &simulation.random) }
             let maskSeed = simulation.random.next()
             let request = ClientHandshakeRequest(
@@ -87,10 +94,19 @@ public final class TestServer: @unchecked Sendable {
         return TestConnection(server: self, client: client)
     }
 
+    /// A new connection to the application (on the driving thread, with the lock held): the link, with the
+    /// application's end attached.
+    func openLink(named name: String) -> SimulatedLink {
+        connectionCount += 1
+        let link = SimulatedLink(simulation: simulation, name: "\(name) \(connectionCount)", options: linkOptions)
+        hosts.append(application.attach(to: link))
+        return link
+    }
+
     /// Lets `duration` of virtual time pass: timers fire, handlers' sleeps end, pings go out. `.zero` runs
     /// what is due now (say, the server's side of a close the client has just seen end).
     public func advanceTime(by duration: Duration) async {
-        driving.withLock { _ in _ = simulation.advance(by: duration) }
+        await SimulationThread.run { [self] in driving.withLock { _ in _ = simulation.advance(by: duration) } }
     }
 
     /// Runs `body` with the driving lock held: reads of state that only the simulation writes.
@@ -107,11 +123,17 @@ public final class TestServer: @unchecked Sendable {
     ///
     /// Then it settles: whatever is due at the same virtual instant runs before the call returns (the server's
     /// side of a close the client has just seen end, its `onClose` included), without moving the clock.
-    func drive<T: Sendable>(timeout: Duration, _ prepare: () throws -> @Sendable () async throws -> T) throws -> T {
-        try driving.withLock { _ in
-            let operation = try prepare()
-            defer { simulation.run(until: simulation.now, maxEvents: 1_000_000) }
-            return try simulation.runTask(timeout: timeout + .seconds(30), operation)
+    func drive<T: Sendable>(
+        timeout: Duration, _ prepare: @escaping @Sendable () throws -> @Sendable () async throws -> T
+    ) async throws -> T {
+        // On a thread of its own (SimulationThread): a run that waits for an application's outside work must
+        // not take a thread of the cooperative pool that work needs.
+        try await SimulationThread.run { [self] in
+            try driving.withLock { _ in
+                let operation = try prepare()
+                defer { simulation.run(until: simulation.now, maxEvents: 1_000_000) }
+                return try simulation.runTask(timeout: timeout + .seconds(30), operation)
+            }
         }
     }
 }

@@ -1,3 +1,4 @@
+import Dispatch
 import Synchronization
 
 #if canImport(Glibc)
@@ -31,6 +32,10 @@ public final class Simulation: @unchecked Sendable {
     private var cancelled: Set<UInt64> = []
     private let inbox = Mutex<[@Sendable () -> Void]>([])
     private var driver: pthread_t?
+    /// Work running outside the simulation that the run waits for before virtual time moves (`holdTime`).
+    private let outside = Mutex(OutsideWork())
+    /// Signalled by every post from another thread, for a run that waits on outside work.
+    private let posted = DispatchSemaphore(value: 0)
 
     public init(seed: UInt64, tracing: Bool = true) {
         self.seed = seed
@@ -74,15 +79,61 @@ public final class Simulation: @unchecked Sendable {
     public func discardPendingEvents() {
         queue = EventQueue()
         cancelled.removeAll()
+        inbox.withLock { $0.removeAll() }
     }
 
     /// Hands work to the driving thread from any thread; it runs as an event at the current time.
     public func post(_ action: @escaping @Sendable () -> Void) {
-        if isOnDrivingThread {
+        // Only the thread running the simulation may touch its queue. Any other (a framework's own task, even
+        // while no run is under way) goes through the inbox, which the next run drains at its current time.
+        if isRunningOnThisThread {
             schedule(at: now, action)
         } else {
             inbox.withLock { $0.append(action) }
+            posted.signal()
         }
+    }
+
+    /// Whether the calling thread is the one running the simulation now (false while nothing runs it).
+    public var isRunningOnThisThread: Bool {
+        guard let driver else { return false }
+        return pthread_equal(driver, pthread_self()) != 0
+    }
+
+    // MARK: Work outside the simulation
+
+    /// Holds virtual time still while work the simulation cannot see is under way: code that a host runs on
+    /// threads of its own (a framework that answers an upgrade from an unstructured `Task`) and that will
+    /// `post` its result. Until the hold is released, a run waits in real time for posts instead of moving
+    /// the clock, so that a client's timeout does not pass while the answer is being computed. A hold that
+    /// is not released within `limit` of real time stops holding, and the trace says so. The limit is generous
+    /// because the outside work needs a thread of Swift's cooperative pool, which other tests of the same
+    /// process may keep busy for seconds; it is reached only by an application that never answers.
+    public func holdTime(_ why: String, limit: Duration = .seconds(60)) -> TimeHold {
+        let hold = TimeHold(simulation: self, why: why, limit: limit)
+        outside.withLock { $0.holds[ObjectIdentifier(hold)] = hold.limit }
+        return hold
+    }
+
+    fileprivate func release(_ hold: TimeHold) {
+        outside.withLock { _ = $0.holds.removeValue(forKey: ObjectIdentifier(hold)) }
+        posted.signal()
+    }
+
+    /// Waits, in real time, until something is posted or every hold is released; false when nothing holds.
+    /// A hold past its limit is dropped (and traced).
+    private func waitForOutsideWork() -> Bool {
+        let limits = outside.withLock { $0.holds }
+        guard let earliest = limits.values.min() else { return false }
+        let wait = earliest - ContinuousClock.now
+        if wait <= .zero {
+            outside.withLock { state in state.holds = state.holds.filter { $0.value > ContinuousClock.now } }
+            record("simulation", "outside work did not finish within its real-time limit; the clock moves on")
+            return true
+        }
+        let (seconds, attoseconds) = wait.components
+        _ = posted.wait(timeout: .now() + .nanoseconds(Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000)))
+        return true
     }
 
     var isOnDrivingThread: Bool {
@@ -126,6 +177,11 @@ public final class Simulation: @unchecked Sendable {
         while true {
             if condition() { return .stopped }
             drainInbox()
+            // Virtual time is about to move (or the run to end). What another thread posted since the inbox was
+            // drained happened now, before anything later; and held outside work finishes first.
+            if queue.nextTime.map({ $0 > now }) ?? true {
+                if !inbox.withLock({ $0.isEmpty }) || waitForOutsideWork() { continue }
+            }
             guard let next = queue.nextTime else { return .quiescent }
             if let deadline, next > deadline {
                 now = max(now, deadline)
@@ -157,4 +213,25 @@ public final class Simulation: @unchecked Sendable {
         }
         for action in posted { schedule(at: now, action) }
     }
+}
+
+/// Outside work the simulation waits for: each hold's real-time limit.
+private struct OutsideWork: Sendable {
+    var holds: [ObjectIdentifier: ContinuousClock.Instant] = [:]
+}
+
+/// A hold on virtual time (`Simulation.holdTime`); release it when the outside work has posted its result.
+/// Releasing twice, or after the limit passed, does nothing.
+public final class TimeHold: Sendable {
+    private weak let simulation: Simulation?
+    public let why: String
+    let limit: ContinuousClock.Instant
+
+    init(simulation: Simulation, why: String, limit: Duration) {
+        self.simulation = simulation
+        self.why = why
+        self.limit = ContinuousClock.now + limit
+    }
+
+    public func release() { simulation?.release(self) }
 }

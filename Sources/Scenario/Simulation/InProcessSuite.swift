@@ -1,12 +1,12 @@
-import Transport
+public import Transport
 public import WebSocketCore
 public import WireSim
 
 /// Runs cases in-process against a server session over the simulated network: deterministic, and fast
 /// because every wait is virtual.
 public struct InProcessSuite: Sendable {
-    /// Makes a fresh server session for each connection.
-    public var makeServer: @Sendable () -> any ServerSession
+    /// The server each case connects to, fresh per connection.
+    public var server: any InProcessServer
     public var parameters: RunParameters
     /// The link's behaviour under a given seed. The default cuts and delays both directions at random.
     public var linkOptions: @Sendable (UInt64) -> LinkOptions
@@ -16,7 +16,16 @@ public struct InProcessSuite: Sendable {
         linkOptions: @escaping @Sendable (UInt64) -> LinkOptions = InProcessSuite.seededLink,
         makeServer: @escaping @Sendable () -> any ServerSession
     ) {
-        self.makeServer = makeServer
+        self.init(parameters: parameters, linkOptions: linkOptions, server: InProcessSessions(makeServer))
+    }
+
+    /// Runs the cases against any in-process server: sans-IO sessions, or an application on NIO's channel API.
+    public init(
+        parameters: RunParameters = RunParameters(),
+        linkOptions: @escaping @Sendable (UInt64) -> LinkOptions = InProcessSuite.seededLink,
+        server: any InProcessServer
+    ) {
+        self.server = server
         self.parameters = parameters
         self.linkOptions = linkOptions
     }
@@ -34,7 +43,7 @@ public struct InProcessSuite: Sendable {
         let simulation = Simulation(seed: seed, tracing: false) // Results carry their own wire log.
         defer { simulation.discardPendingEvents() }
         let link = SimulatedLink(simulation: simulation, options: linkOptions(runSeed == 0 ? 0 : seed))
-        let server = SimulatedServerHost(link: link, session: makeServer())
+        let endpoint = server.attach(to: link)
         let transport = SimulatedTransport(link: link)
         let parameters = parameters
         let budget = scenario.deadline + parameters.closeTimeout * 3 + parameters.handshakeTimeout
@@ -46,7 +55,9 @@ public struct InProcessSuite: Sendable {
         } catch {
             result = .notRun(scenario, reason: "the case did not finish under simulation: \(error)", seed: seed)
         }
-        withExtendedLifetime(server) {} // The link holds its endpoints weakly.
+        // The link holds its endpoints weakly; what the server started for the connection ends with the case.
+        endpoint.shutDown()
+        simulation.run(until: simulation.now, maxEvents: 100_000)
         result.seed = seed
         return result
     }
@@ -54,7 +65,7 @@ public struct InProcessSuite: Sendable {
     /// Runs every case once under `seed`, `jobs` at a time; results come back in the cases' order and do
     /// not depend on `jobs`.
     public func run(_ cases: [ScenarioCase], seed: UInt64 = 0, jobs: Int = 1) async -> [CaseResult] {
-        await ParallelCases.run(cases, jobs: jobs) { run($0, seed: seed) }
+        await ParallelCases.run(cases, jobs: jobs) { scenario in await SimulationThread.run { run(scenario, seed: seed) } }
     }
 
     /// A verdict that changed between seeds: the determinism of the server under test is in doubt, or the

@@ -1,0 +1,79 @@
+public import ConformanceReport
+import ConformanceSuite
+public import Foundation
+public import Scenario
+public import Transport
+
+/// The conformance catalog, or a selection of it, against an application hosted in-process, from a unit test:
+///
+///     let results = try await ConformanceCheck.run(against: server.application, cases: "1.*,2.*")
+///     #expect(results.failures.isEmpty, "\(results.summary)")
+///
+/// The cases run through the same runner and judge as `wsspec run` over a socket, one simulated connection
+/// each (an ideal link under seed 0), so the verdicts are those a live run gives wherever the application's
+/// timing does not decide them.
+public enum ConformanceCheck {
+    /// - Parameters:
+    ///   - server: what answers each connection (`TestServer.application`, a `HummingbirdServer`, sessions).
+    ///   - path: the route every case opens (the request target).
+    ///   - cases: comma-separated globs, as `wsspec run --cases` takes them; `exclude` likewise.
+    ///   - seed: 0 for an ideal link; any other seed cuts and delays the bytes at random, reproducibly.
+    ///   - jobs: cases run at a time (the verdicts do not depend on it).
+    ///   - reportDirectory: when given, the usual reports are written there (`formats`, HTML and JSON by default).
+    /// - Throws: `ConformanceCheck.Failure.noCases` when the selection names no case: a check of nothing is no pass.
+    public static func run(
+        against server: any InProcessServer, path: String = "/", cases: String = "*", exclude: String? = nil,
+        agent: String = "application",
+        parameters: RunParameters = RunParameters(), seed: UInt64 = 0, jobs: Int = 2,
+        reportDirectory: URL? = nil, formats: Set<ReportFormat> = [.html, .json]
+    ) async throws -> ConformanceResults {
+        let selection = CaseSelection(cases: cases, exclude: exclude)
+        let scenarios = Catalog.cases(selection)
+        guard !scenarios.isEmpty else { throw Failure.noCases(cases) }
+        let clock = ContinuousClock()
+        let began = clock.now
+        let startedAt = Date()
+        var parameters = parameters
+        parameters.path = path
+        let suite = InProcessSuite(parameters: parameters, server: server)
+        let results = await suite.run(scenarios, seed: seed, jobs: jobs)
+        let run = ConformanceRun(
+            agent: agent, target: "\(agent), in-process (simulated network, seed \(seed))", startedAt: startedAt,
+            duration: clock.now - began, seed: seed, strict: false, results: results)
+        let outcome = ConformanceResults(run: run, exit: RunExit.decide([run], expected: scenarios.map(\.id)))
+        if let reportDirectory { _ = try ReportWriter.write(run, formats: formats, to: reportDirectory) }
+        return outcome
+    }
+
+    public enum Failure: Error, CustomStringConvertible {
+        case noCases(String)
+
+        public var description: String {
+            switch self {
+            case .noCases(let globs): "no case of the catalog matches \"\(globs)\""
+            }
+        }
+    }
+}
+
+/// What an in-process conformance run found: the run (as the reports have it) and its outcome, decided as
+/// the command line decides its exit status.
+public struct ConformanceResults: Sendable {
+    public let run: ConformanceRun
+    public let exit: RunExit
+
+    /// The cases that fail the run, with their verdicts and reasons.
+    public var failures: [CaseRecord] { run.failures }
+    /// True only when every selected case ran and none failed.
+    public var passed: Bool { exit.outcome == .passed }
+    /// Each case's verdict, by id: what a golden file holds.
+    public var verdicts: [String: String] {
+        Dictionary(uniqueKeysWithValues: run.results.map { ($0.id.rawValue, $0.verdict.rawValue) })
+    }
+
+    /// One line per failing case: id, verdict, first reason. For a test's failure message.
+    public var summary: String {
+        let lines = failures.map { "\($0.id) \($0.verdict.rawValue): \($0.reasons.first ?? "")" }
+        return "\(exit)" + (lines.isEmpty ? "" : "\n" + lines.joined(separator: "\n"))
+    }
+}
