@@ -228,9 +228,16 @@ let package = Package(
                 "LiveRun",
                 "WebSocketTesting",
                 "WSSpecCommand",
+                "WebSocketTestingHummingbird",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
-                .product(name: "NIOWebSocket", package: "swift-nio")
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                // Hummingbird's own test client, the peer of the in-process Hummingbird figure.
+                .product(name: "Hummingbird", package: "hummingbird", condition: .when(traits: ["Hummingbird"])),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket", condition: .when(traits: ["Hummingbird"])),
+                .product(name: "HummingbirdTesting", package: "hummingbird", condition: .when(traits: ["Hummingbird"])),
+                .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket", condition: .when(traits: ["Hummingbird"])),
+                .product(name: "Logging", package: "swift-log")
             ],
             swiftSettings: strictSettings
         ),

@@ -1,7 +1,8 @@
 // Prints decode+unmask and UTF-8 validation throughput of WebSocketCore beside its peers, with ratios.
 // Run through scripts/bench.sh, which builds it in release mode.
 
-// `WSSpecBenchmarks [name...]` runs only the named sections: decode, fragmented, utf8, echo, transfer, catalog, loopback, load, report, handler
+// `WSSpecBenchmarks [name...]` runs only the named sections: decode, fragmented, utf8, echo, transfer, catalog, loopback, load, report, handler,
+// hummingbird (built with the Hummingbird trait, as scripts/bench.sh builds it)
 // (and handler-breakdown, the cost of each step of the handler round trip, only when named).
 import WSSpecCommand
 
@@ -153,6 +154,17 @@ if selected("handler") {
             + "in-process is \(formatted(handler.loopbackSeconds / handler.inProcessSeconds, decimals: 1))x faster (target >= 100x)")
     print("")
 }
+#if Hummingbird
+    if selected("hummingbird") {
+        print("Hummingbird route round trip: connect + send + receive + close against the same echo route; best of 3")
+        let figures = try await HummingbirdBenchmark.run()
+        print(
+            "in-process (WebSocketTestingHummingbird) \(formatted(figures.inProcessSeconds * 1e6, decimals: 1)) µs; "
+                + "Hummingbird's test client, live server \(formatted(figures.liveSeconds * 1e6, decimals: 1)) µs; "
+                + "in-process is \(formatted(figures.liveSeconds / figures.inProcessSeconds, decimals: 1))x faster (target >= 5x)")
+        print("")
+    }
+#endif
 if selection.contains("handler-breakdown") { // Diagnostic, run only when named.
     try await HandlerBreakdown.run()
 }

@@ -106,7 +106,10 @@ public final class TestServer: @unchecked Sendable {
     /// Lets `duration` of virtual time pass: timers fire, handlers' sleeps end, pings go out. `.zero` runs
     /// what is due now (say, the server's side of a close the client has just seen end).
     public func advanceTime(by duration: Duration) async {
-        await SimulationThread.run { [self] in driving.withLock { _ in _ = simulation.advance(by: duration) } }
+        // A run of its own for `duration`: the same segments as `drive`, so outside work is waited for too.
+        _ = try? await drive(timeout: duration) { [simulation] in
+            { @Sendable in try? await simulation.clock.sleep(for: duration) }
+        }
     }
 
     /// Runs `body` with the driving lock held: reads of state that only the simulation writes.
@@ -124,16 +127,14 @@ public final class TestServer: @unchecked Sendable {
     /// Then it settles: whatever is due at the same virtual instant runs before the call returns (the server's
     /// side of a close the client has just seen end, its `onClose` included), without moving the clock.
     func drive<T: Sendable>(
-        timeout: Duration, _ prepare: @escaping @Sendable () throws -> @Sendable () async throws -> T
+        timeout: Duration, _ prepare: () throws -> @Sendable () async throws -> T
     ) async throws -> T {
-        // On a thread of its own (SimulationThread): a run that waits for an application's outside work must
-        // not take a thread of the cooperative pool that work needs.
-        try await SimulationThread.run { [self] in
-            try driving.withLock { _ in
-                let operation = try prepare()
-                defer { simulation.run(until: simulation.now, maxEvents: 1_000_000) }
-                return try simulation.runTask(timeout: timeout + .seconds(30), operation)
-            }
-        }
+        let operation = try driving.withLock { _ in try prepare() }
+        // While an application's own task decides something (Hummingbird's upgrade), the run suspends rather
+        // than blocking this thread, which that task may need; each stretch of the run holds the lock.
+        let result = try await simulation.runTask(
+            timeout: timeout + .seconds(30), segments: { segment in driving.withLock { _ in segment() } }, operation)
+        driving.withLock { _ in _ = simulation.run(until: simulation.now, maxEvents: 1_000_000) }
+        return result
     }
 }

@@ -52,12 +52,53 @@ extension Simulation {
             switch outcome {
             case .eventLimit: .eventLimit(at: now)
             case .reachedDeadline: .timedOut(after: timeout, at: now)
-            case .quiescent, .stopped: .stalled(at: now)
+            case .quiescent, .stopped, .heldByOutsideWork: .stalled(at: now)
             }
         // Do not abandon the task (it would stay suspended, and leak): cancel it and let it unwind. A virtual
         // sleep throws when cancelled and a cancelled stream iteration ends; the clock does not move.
         task.cancel()
         run(until: now, maxEvents: 10_000) { result.withLock { $0 != nil } }
+        throw failure
+    }
+}
+
+extension Simulation {
+    /// `runTask` for async callers: the same run, except that while outside work holds virtual time
+    /// (`holdTime`) it suspends instead of blocking its thread, so the work it waits for (a framework's task on
+    /// the cooperative pool) can have that thread. The simulation is driven in segments, each on whatever
+    /// thread the caller resumed on; `segments` runs each one (`{ $0() }`, or under the caller's lock).
+    public func runTask<T: Sendable>(
+        timeout: Duration = .seconds(3600), maxEvents: Int = 50_000_000,
+        segments drive: (() -> RunOutcome) -> RunOutcome,
+        _ operation: sending @escaping () async throws -> T
+    ) async throws -> T {
+        let result = Mutex<Result<T, any Error>?>(nil)
+        let task = spawn {
+            do {
+                let value = try await operation()
+                result.withLock { $0 = .success(value) }
+            } catch {
+                result.withLock { $0 = .failure(error) }
+            }
+        }
+        let deadline = now.advanced(by: timeout)
+        var outcome: RunOutcome
+        var budget = maxEvents
+        repeat {
+            let before = eventCount
+            outcome = drive { run(until: deadline, maxEvents: budget, blocking: false) { result.withLock { $0 != nil } } }
+            budget -= eventCount - before
+            if outcome == .heldByOutsideWork { await outsideWork() }
+        } while outcome == .heldByOutsideWork
+        if let finished = result.withLock({ $0 }) { return try finished.get() }
+        let failure: SimulationError =
+            switch outcome {
+            case .eventLimit: .eventLimit(at: now)
+            case .reachedDeadline: .timedOut(after: timeout, at: now)
+            case .quiescent, .stopped, .heldByOutsideWork: .stalled(at: now)
+            }
+        task.cancel()
+        _ = drive { run(until: now, maxEvents: 10_000) { result.withLock { $0 != nil } } }
         throw failure
     }
 }

@@ -91,6 +91,7 @@ public final class Simulation: @unchecked Sendable {
         } else {
             inbox.withLock { $0.append(action) }
             posted.signal()
+            wakeOutsideWorkWaiter()
         }
     }
 
@@ -118,6 +119,43 @@ public final class Simulation: @unchecked Sendable {
     fileprivate func release(_ hold: TimeHold) {
         outside.withLock { _ = $0.holds.removeValue(forKey: ObjectIdentifier(hold)) }
         posted.signal()
+        wakeOutsideWorkWaiter()
+    }
+
+    /// Whether a hold is in force; holds past their limit are dropped (and traced).
+    private func isHeld() -> Bool {
+        let now = ContinuousClock.now
+        let (held, expired) = outside.withLock { state -> (Bool, Bool) in
+            let before = state.holds.count
+            state.holds = state.holds.filter { $0.value > now }
+            return (!state.holds.isEmpty, state.holds.count < before)
+        }
+        if expired { record("simulation", "outside work did not finish within its real-time limit; the clock moves on") }
+        return held
+    }
+
+    /// Returns once something was posted from another thread or a hold was released (or reached its limit):
+    /// what a non-blocking run (`run(blocking: false)`) awaits after `.heldByOutsideWork`. Suspends; holds no thread.
+    public func outsideWork() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let limit = outside.withLock { state -> ContinuousClock.Instant? in
+                // Something may have come between the run's return and now.
+                if !inbox.withLock({ $0.isEmpty }) || state.holds.isEmpty { return nil }
+                state.waiter = continuation
+                return state.holds.values.min()
+            }
+            guard let limit else { return continuation.resume() }
+            // A hold that is never released: wake at its limit, and the next run drops it.
+            let (seconds, attoseconds) = (limit - ContinuousClock.now).components
+            let delay = max(0, Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000))
+            DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(delay)) { [weak self] in
+                self?.wakeOutsideWorkWaiter()
+            }
+        }
+    }
+
+    private func wakeOutsideWorkWaiter() {
+        outside.withLock { state in state.waiter.take() }?.resume()
     }
 
     /// Waits, in real time, until something is posted or every hold is released; false when nothing holds.
@@ -161,13 +199,18 @@ public final class Simulation: @unchecked Sendable {
         case stopped
         /// The event budget ran out: something keeps scheduling work (a loop without a wait?).
         case eventLimit
+        /// Virtual time would move, but outside work holds it (`holdTime`) and the caller asked not to block:
+        /// await `outsideWork()`, then run again.
+        case heldByOutsideWork
     }
 
     /// Runs events in order until the condition holds, nothing is left, the deadline passes or the event
     /// budget is spent. Time jumps from event to event; nothing waits for real time.
     @discardableResult
+    /// - Parameter blocking: when outside work holds virtual time, wait for it on this thread (true), or return
+    ///   `.heldByOutsideWork` so that async code can await `outsideWork()` without holding a thread (false).
     public func run(
-        until deadline: VirtualInstant? = nil, maxEvents: Int = 50_000_000,
+        until deadline: VirtualInstant? = nil, maxEvents: Int = 50_000_000, blocking: Bool = true,
         stopWhen condition: () -> Bool = { false }
     ) -> RunOutcome {
         let outer = driver
@@ -180,7 +223,9 @@ public final class Simulation: @unchecked Sendable {
             // Virtual time is about to move (or the run to end). What another thread posted since the inbox was
             // drained happened now, before anything later; and held outside work finishes first.
             if queue.nextTime.map({ $0 > now }) ?? true {
-                if !inbox.withLock({ $0.isEmpty }) || waitForOutsideWork() { continue }
+                if !inbox.withLock({ $0.isEmpty }) { continue }
+                if !blocking, isHeld() { return .heldByOutsideWork }
+                if waitForOutsideWork() { continue }
             }
             guard let next = queue.nextTime else { return .quiescent }
             if let deadline, next > deadline {
@@ -218,6 +263,8 @@ public final class Simulation: @unchecked Sendable {
 /// Outside work the simulation waits for: each hold's real-time limit.
 private struct OutsideWork: Sendable {
     var holds: [ObjectIdentifier: ContinuousClock.Instant] = [:]
+    /// An async run waiting for outside work (`Simulation.outsideWork()`).
+    var waiter: CheckedContinuation<Void, Never>?
 }
 
 /// A hold on virtual time (`Simulation.holdTime`); release it when the outside work has posted its result.

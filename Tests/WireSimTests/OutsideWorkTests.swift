@@ -23,6 +23,33 @@ struct OutsideWorkTests {
         #expect(!timedOut.value) // and the deadline had not passed
     }
 
+    @Test func anAsyncRunSuspendsWhileHeldAndResumesOnThePost() async throws {
+        let simulation = Simulation(seed: 0)
+        let hold = simulation.holdTime("an answer computed on the global executor")
+        let answer = Box<VirtualInstant?>(nil)
+        // Outside work as a framework starts it: an unstructured task, on the cooperative pool.
+        Task.detached {
+            simulation.post {
+                answer.value = simulation.now
+                hold.release()
+            }
+        }
+        let segments = Box(0)
+        let waited = try await simulation.runTask(
+            timeout: .seconds(10),
+            segments: { segment in
+                segments.value += 1
+                return segment()
+            }
+        ) {
+            // The client: waits up to 5 s for the answer, checking every 100 ms of virtual time.
+            for _ in 0..<50 where answer.value == nil { try await simulation.clock.sleep(for: .milliseconds(100)) }
+            return answer.value
+        }
+        #expect(waited == .zero) // the answer came before any virtual time passed
+        #expect(segments.value >= 1)
+    }
+
     @Test func aHoldThatIsNeverReleasedEndsAtItsRealTimeLimit() throws {
         let simulation = Simulation(seed: 0)
         let fired = Box<VirtualInstant?>(nil)

@@ -38,34 +38,76 @@ public struct InProcessSuite: Sendable {
 
     /// Runs one case under one run seed; the result carries the case's own seed.
     public func run(_ scenario: ScenarioCase, seed runSeed: UInt64 = 0) -> CaseResult {
-        let seed = scenario.id.seed(inRun: runSeed)
-        if let result = CaseResult.unimplemented(scenario, parameters: parameters, seed: seed) { return result }
-        let simulation = Simulation(seed: seed, tracing: false) // Results carry their own wire log.
-        defer { simulation.discardPendingEvents() }
-        let link = SimulatedLink(simulation: simulation, options: linkOptions(runSeed == 0 ? 0 : seed))
-        let endpoint = server.attach(to: link)
-        let transport = SimulatedTransport(link: link)
-        let parameters = parameters
-        let budget = scenario.deadline + parameters.closeTimeout * 3 + parameters.handshakeTimeout
-        var result: CaseResult
-        do {
-            result = try simulation.runTask(timeout: budget) {
-                await ScenarioRunner.run(scenario, on: transport, parameters: parameters, seed: seed)
+        guard let setUp = prepare(scenario, seed: runSeed) else {
+            return CaseResult.unimplemented(scenario, parameters: parameters, seed: scenario.id.seed(inRun: runSeed))!
+        }
+        let result = Result {
+            try setUp.simulation.runTask(timeout: setUp.budget) { [parameters] in
+                await ScenarioRunner.run(scenario, on: setUp.transport, parameters: parameters, seed: setUp.seed)
             }
+        }
+        return finish(setUp, scenario, result)
+    }
+
+    /// The same, for async callers: while the server's own tasks hold virtual time (a framework deciding an
+    /// upgrade) the run suspends instead of blocking a thread those tasks may need.
+    public func runCase(_ scenario: ScenarioCase, seed runSeed: UInt64 = 0) async -> CaseResult {
+        guard let setUp = prepare(scenario, seed: runSeed) else {
+            return CaseResult.unimplemented(scenario, parameters: parameters, seed: scenario.id.seed(inRun: runSeed))!
+        }
+        let parameters = parameters
+        let transport = setUp.transport
+        let result: Result<CaseResult, any Error>
+        do {
+            result = .success(
+                try await setUp.simulation.runTask(timeout: setUp.budget, segments: { $0() }) {
+                    await ScenarioRunner.run(scenario, on: transport, parameters: parameters, seed: setUp.seed)
+                })
         } catch {
-            result = .notRun(scenario, reason: "the case did not finish under simulation: \(error)", seed: seed)
+            result = .failure(error)
+        }
+        return finish(setUp, scenario, result)
+    }
+
+    /// One case's simulation, link, server end and client transport; nil when the case cannot run here.
+    private struct CaseSetUp: @unchecked Sendable {
+        // Unchecked: the simulation and its objects are driven by one caller at a time.
+        let simulation: Simulation
+        let endpoint: any SimulatedServerEndpoint
+        let transport: SimulatedTransport
+        let seed: UInt64
+        let budget: Duration
+    }
+
+    private func prepare(_ scenario: ScenarioCase, seed runSeed: UInt64) -> CaseSetUp? {
+        let seed = scenario.id.seed(inRun: runSeed)
+        if CaseResult.unimplemented(scenario, parameters: parameters, seed: seed) != nil { return nil }
+        let simulation = Simulation(seed: seed, tracing: false) // Results carry their own wire log.
+        let link = SimulatedLink(simulation: simulation, options: linkOptions(runSeed == 0 ? 0 : seed))
+        return CaseSetUp(
+            simulation: simulation, endpoint: server.attach(to: link), transport: SimulatedTransport(link: link), seed: seed,
+            budget: scenario.deadline + parameters.closeTimeout * 3 + parameters.handshakeTimeout)
+    }
+
+    private func finish(_ setUp: CaseSetUp, _ scenario: ScenarioCase, _ outcome: Result<CaseResult, any Error>) -> CaseResult {
+        var result: CaseResult
+        switch outcome {
+        case .success(let finished): result = finished
+        case .failure(let error):
+            result = .notRun(scenario, reason: "the case did not finish under simulation: \(error)", seed: setUp.seed)
         }
         // The link holds its endpoints weakly; what the server started for the connection ends with the case.
-        endpoint.shutDown()
-        simulation.run(until: simulation.now, maxEvents: 100_000)
-        result.seed = seed
+        setUp.endpoint.shutDown()
+        _ = setUp.simulation.run(until: setUp.simulation.now, maxEvents: 100_000)
+        setUp.simulation.discardPendingEvents()
+        result.seed = setUp.seed
         return result
     }
 
     /// Runs every case once under `seed`, `jobs` at a time; results come back in the cases' order and do
     /// not depend on `jobs`.
     public func run(_ cases: [ScenarioCase], seed: UInt64 = 0, jobs: Int = 1) async -> [CaseResult] {
-        await ParallelCases.run(cases, jobs: jobs) { scenario in await SimulationThread.run { run(scenario, seed: seed) } }
+        await ParallelCases.run(cases, jobs: jobs) { await runCase($0, seed: seed) }
     }
 
     /// A verdict that changed between seeds: the determinism of the server under test is in doubt, or the
