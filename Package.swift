@@ -291,7 +291,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ChatExampleTests",
-            dependencies: ["ChatExample", "WebSocketTesting", "WebSocketRoutes"],
+            dependencies: ["ChatExample", "WebSocketTesting", "WebSocketRoutes", "ConformanceTesting"],
             swiftSettings: strictSettings
         ),
         .testTarget(
