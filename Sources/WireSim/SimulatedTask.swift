@@ -36,33 +36,11 @@ extension Simulation {
         timeout: Duration = .seconds(3600), maxEvents: Int = 50_000_000,
         _ operation: sending @escaping () async throws -> T
     ) throws -> T {
-        let result = Mutex<Result<T, any Error>?>(nil)
-        let task = spawn {
-            do {
-                let value = try await operation()
-                result.withLock { $0 = .success(value) }
-            } catch {
-                result.withLock { $0 = .failure(error) }
-            }
-        }
-        let deadline = now.advanced(by: timeout)
-        let outcome = run(until: deadline, maxEvents: maxEvents) { result.withLock { $0 != nil } }
-        if let finished = result.withLock({ $0 }) { return try finished.get() }
-        let failure: SimulationError =
-            switch outcome {
-            case .eventLimit: .eventLimit(at: now)
-            case .reachedDeadline: .timedOut(after: timeout, at: now)
-            case .quiescent, .stopped, .heldByOutsideWork: .stalled(at: now)
-            }
-        // Do not abandon the task (it would stay suspended, and leak): cancel it and let it unwind. A virtual
-        // sleep throws when cancelled and a cancelled stream iteration ends; the clock does not move.
-        task.cancel()
-        run(until: now, maxEvents: 10_000) { result.withLock { $0 != nil } }
-        throw failure
+        let running = start(operation)
+        let outcome = run(until: now.advanced(by: timeout), maxEvents: maxEvents) { running.isDone }
+        return try conclude(running, outcome: outcome, timeout: timeout) { $0() }
     }
-}
 
-extension Simulation {
     /// `runTask` for async callers: the same run, except that while outside work holds virtual time
     /// (`holdTime`) it suspends instead of blocking its thread, so the work it waits for (a framework's task on
     /// the cooperative pool) can have that thread. The simulation is driven in segments, each on whatever
@@ -72,33 +50,55 @@ extension Simulation {
         segments drive: (() -> RunOutcome) -> RunOutcome,
         _ operation: sending @escaping () async throws -> T
     ) async throws -> T {
-        let result = Mutex<Result<T, any Error>?>(nil)
-        let task = spawn {
-            do {
-                let value = try await operation()
-                result.withLock { $0 = .success(value) }
-            } catch {
-                result.withLock { $0 = .failure(error) }
-            }
-        }
+        let running = start(operation)
         let deadline = now.advanced(by: timeout)
         var outcome: RunOutcome
         var budget = maxEvents
         repeat {
             let before = eventCount
-            outcome = drive { run(until: deadline, maxEvents: budget, blocking: false) { result.withLock { $0 != nil } } }
+            outcome = drive { run(until: deadline, maxEvents: budget, blocking: false) { running.isDone } }
             budget -= eventCount - before
             if outcome == .heldByOutsideWork { await outsideWork() }
         } while outcome == .heldByOutsideWork
-        if let finished = result.withLock({ $0 }) { return try finished.get() }
+        return try conclude(running, outcome: outcome, timeout: timeout, drive: drive)
+    }
+
+    private func start<T: Sendable>(_ operation: sending @escaping () async throws -> T) -> RunningTask<T> {
+        let running = RunningTask<T>()
+        running.task = spawn { [running] in
+            do {
+                let value = try await operation()
+                running.result.withLock { $0 = .success(value) }
+            } catch {
+                running.result.withLock { $0 = .failure(error) }
+            }
+        }
+        return running
+    }
+
+    /// The task's result, or why it has none; a task that did not finish is cancelled and let unwind.
+    private func conclude<T: Sendable>(
+        _ running: RunningTask<T>, outcome: RunOutcome, timeout: Duration, drive: (() -> RunOutcome) -> RunOutcome
+    ) throws -> T {
+        if let finished = running.result.withLock({ $0 }) { return try finished.get() }
         let failure: SimulationError =
             switch outcome {
             case .eventLimit: .eventLimit(at: now)
             case .reachedDeadline: .timedOut(after: timeout, at: now)
             case .quiescent, .stopped, .heldByOutsideWork: .stalled(at: now)
             }
-        task.cancel()
-        _ = drive { run(until: now, maxEvents: 10_000) { result.withLock { $0 != nil } } }
+        // Do not abandon the task (it would stay suspended, and leak): cancel it and let it unwind. A virtual
+        // sleep throws when cancelled and a cancelled stream iteration ends; the clock does not move.
+        running.task?.cancel()
+        _ = drive { run(until: now, maxEvents: 10_000) { running.isDone } }
         throw failure
     }
+}
+
+/// A task `runTask` started, and what it finished with.
+private final class RunningTask<T: Sendable>: @unchecked Sendable {
+    // Unchecked: `task` is set once, on the driving thread, before the simulation runs the task.
+    let result = Mutex<Result<T, any Error>?>(nil)
+    var task: Task<Void, any Error>?
+    var isDone: Bool { result.withLock { $0 != nil } }
 }
