@@ -310,7 +310,9 @@ let package = Package(
         ),
         .testTarget(
             name: "SimulatedNIOTests",
-            dependencies: ["SimulatedNIO", "WebSocketTesting", "WebSocketCore", .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: [
+                "SimulatedNIO", "WebSocketTesting", "WebSocketCore", "WireSim", .product(name: "NIOCore", package: "swift-nio")
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -68,8 +68,11 @@ public final class SimulationEventLoop: EventLoop, @unchecked Sendable {
         queue.async { callback(nil) }
     }
 
+    /// Saturates at the largest deadline NIO can hold: a simulation stood at the end of time must not trap.
     private func deadline(of instant: VirtualInstant) -> NIODeadline {
-        origin + .nanoseconds(Int64(instant.nanoseconds))
+        let limit = UInt64(Int64.max)
+        let base = min(origin.uptimeNanoseconds, limit)
+        return .uptimeNanoseconds(base + min(instant.nanoseconds, limit - base))
     }
 }
 

@@ -3,6 +3,7 @@ import SimulatedNIO
 import Testing
 import WebSocketCore
 import WebSocketTesting
+import WireSim
 
 /// An application written on NIO's channel API, hosted in-process: its handlers run on the simulation's event
 /// loop, its timers on virtual time, and `TestServer.request` reads what it writes.
@@ -68,6 +69,19 @@ struct ChannelServerTests {
         await #expect(throws: TestHTTPError.bodyTooLarge(limit: 1024)) {
             _ = try await server.request("/", bodyLimit: 1024)
         }
+    }
+
+    @Test func theLoopsClockFollowsTheSimulationAndSaturatesAtTheEndOfTime() {
+        let simulation = Simulation(seed: 0)
+        let loop = SimulationEventLoop(simulation: simulation)
+        let start = loop.now
+        simulation.schedule(after: .seconds(30)) {}
+        _ = simulation.run()
+        #expect(loop.now - start == .seconds(30))
+        // A task NIO schedules at the end of time, run to: the loop's clock stands at the largest deadline.
+        simulation.schedule(at: VirtualInstant(nanoseconds: .max)) {}
+        _ = simulation.run()
+        #expect(loop.now >= start)
     }
 
     @Test func aChunkedBodyReadOneByteAtATimeIsTheSame() async throws {
