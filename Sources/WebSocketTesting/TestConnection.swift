@@ -70,7 +70,8 @@ public final class TestConnection: Sendable {
     public func expectNothing(for duration: Duration, sourceLocation: SourceLocation = #_sourceLocation) async {
         do {
             let wasOpen = client.read { $0.closure == nil && $0.closeFrame == nil }
-            let message = try await server.drive(timeout: duration) { [client] in { @Sendable in await client.session.firstMessage(within: duration) }
+            let message = try await server.drive(timeout: duration) { [client] in
+                { @Sendable in await client.session.firstMessage(within: duration) }
             }
             let (closeFrame, closure) = client.read { ($0.closeFrame, $0.closure) }
             if let message {

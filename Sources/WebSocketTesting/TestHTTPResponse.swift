@@ -41,6 +41,10 @@ struct HTTPResponseReader {
     /// Chunked coding: bytes not yet parsed, and where parsing stands in them.
     private var pending: [UInt8] = []
     private var position = 0
+    /// How far the search for the current size line's CRLF has looked: each byte is looked at once.
+    private var lineScan = 0
+    /// Bytes the size-line search has looked at, for the test that holds it linear.
+    private(set) var lineBytesExamined = 0
     private var chunkRemaining: Int?
     private var done = false
     private(set) var receivedBytes = 0
@@ -71,7 +75,7 @@ struct HTTPResponseReader {
                 done = true
             } else if response.headers["transfer-encoding"].contains(where: { $0.lowercased().contains("chunked") }) {
                 framing = .chunked
-            } else if let length = response.headers["content-length"].first.flatMap({ Int($0.trimmed) }) {
+            } else if let length = response.headers["content-length"].first.flatMap({ Int($0) }) {
                 guard length <= bodyLimit else { throw .bodyTooLarge(limit: bodyLimit) }
                 framing = .length(length)
                 done = length == 0
@@ -110,6 +114,7 @@ struct HTTPResponseReader {
         defer {
             if position > pending.count / 2 {
                 pending.removeFirst(position)
+                lineScan -= position
                 position = 0
             }
         }
@@ -135,7 +140,7 @@ struct HTTPResponseReader {
                 }
                 let line = String(decoding: pending[position..<end], as: UTF8.self)
                 position = end + 2
-                guard let size = Int(line.split(separator: ";").first.map(String.init)?.trimmed ?? "", radix: 16), size >= 0 else {
+                guard let size = Int(line.split(separator: ";").first?.trimmingHTTPWhitespace() ?? "", radix: 16), size >= 0 else {
                     throw .malformedResponse("bad chunk size \"\(line)\"")
                 }
                 guard body.count + size <= bodyLimit else { throw .bodyTooLarge(limit: bodyLimit) }
@@ -148,18 +153,18 @@ struct HTTPResponseReader {
         }
     }
 
-    private func lineEnd(from start: Int) -> Int? {
-        var index = start
+    /// The CRLF that ends the line at `start`, searching on from where the last search stopped.
+    private mutating func lineEnd(from start: Int) -> Int? {
+        var index = max(start, lineScan)
         while index + 1 < pending.count {
-            if pending[index] == 13, pending[index + 1] == 10 { return index }
+            lineBytesExamined += 1
+            if pending[index] == 13, pending[index + 1] == 10 {
+                lineScan = index + 2
+                return index
+            }
             index += 1
         }
+        lineScan = index
         return nil
-    }
-}
-
-extension String {
-    fileprivate var trimmed: String {
-        String(drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
     }
 }

@@ -146,9 +146,7 @@ public final class Simulation: @unchecked Sendable {
             }
             guard let limit else { return continuation.resume() }
             // A hold that is never released: wake at its limit, and the next run drops it.
-            let (seconds, attoseconds) = (limit - ContinuousClock.now).components
-            let delay = max(0, Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000))
-            DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(delay)) { [weak self] in
+            DispatchQueue.global().asyncAfter(deadline: .dispatchTime(at: limit)) { [weak self] in
                 self?.wakeOutsideWorkWaiter()
             }
         }
@@ -158,19 +156,11 @@ public final class Simulation: @unchecked Sendable {
         outside.withLock { state in state.waiter.take() }?.resume()
     }
 
-    /// Waits, in real time, until something is posted or every hold is released; false when nothing holds.
-    /// A hold past its limit is dropped (and traced).
+    /// Waits, in real time, until something is posted or a hold is released or reaches its limit; false when
+    /// nothing holds.
     private func waitForOutsideWork() -> Bool {
-        let limits = outside.withLock { $0.holds }
-        guard let earliest = limits.values.min() else { return false }
-        let wait = earliest - ContinuousClock.now
-        if wait <= .zero {
-            outside.withLock { state in state.holds = state.holds.filter { $0.value > ContinuousClock.now } }
-            record("simulation", "outside work did not finish within its real-time limit; the clock moves on")
-            return true
-        }
-        let (seconds, attoseconds) = wait.components
-        _ = posted.wait(timeout: .now() + .nanoseconds(Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000)))
+        guard isHeld(), let earliest = outside.withLock({ $0.holds.values.min() }) else { return false }
+        _ = posted.wait(timeout: .dispatchTime(at: earliest))
         return true
     }
 
@@ -205,10 +195,11 @@ public final class Simulation: @unchecked Sendable {
     }
 
     /// Runs events in order until the condition holds, nothing is left, the deadline passes or the event
-    /// budget is spent. Time jumps from event to event; nothing waits for real time.
-    @discardableResult
+    /// budget is spent. Time jumps from event to event; nothing waits for real time, except for outside work
+    /// that holds it (`holdTime`).
     /// - Parameter blocking: when outside work holds virtual time, wait for it on this thread (true), or return
     ///   `.heldByOutsideWork` so that async code can await `outsideWork()` without holding a thread (false).
+    @discardableResult
     public func run(
         until deadline: VirtualInstant? = nil, maxEvents: Int = 50_000_000, blocking: Bool = true,
         stopWhen condition: () -> Bool = { false }
@@ -281,4 +272,12 @@ public final class TimeHold: Sendable {
     }
 
     public func release() { simulation?.release(self) }
+}
+
+extension DispatchTime {
+    /// The dispatch time `instant` of the continuous clock stands for (now, if it has passed).
+    fileprivate static func dispatchTime(at instant: ContinuousClock.Instant) -> DispatchTime {
+        let (seconds, attoseconds) = ContinuousClock.now.duration(to: instant).components
+        return .now() + .nanoseconds(max(0, Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000)))
+    }
 }

@@ -38,8 +38,10 @@ public struct InProcessSuite: Sendable {
 
     /// Runs one case under one run seed; the result carries the case's own seed.
     public func run(_ scenario: ScenarioCase, seed runSeed: UInt64 = 0) -> CaseResult {
-        guard let setUp = prepare(scenario, seed: runSeed) else {
-            return CaseResult.unimplemented(scenario, parameters: parameters, seed: scenario.id.seed(inRun: runSeed))!
+        let setUp: CaseSetUp
+        switch prepare(scenario, seed: runSeed) {
+        case .unimplemented(let result): return result
+        case .ready(let ready): setUp = ready
         }
         let result = Result {
             try setUp.simulation.runTask(timeout: setUp.budget) { [parameters] in
@@ -52,8 +54,10 @@ public struct InProcessSuite: Sendable {
     /// The same, for async callers: while the server's own tasks hold virtual time (a framework deciding an
     /// upgrade) the run suspends instead of blocking a thread those tasks may need.
     public func runCase(_ scenario: ScenarioCase, seed runSeed: UInt64 = 0) async -> CaseResult {
-        guard let setUp = prepare(scenario, seed: runSeed) else {
-            return CaseResult.unimplemented(scenario, parameters: parameters, seed: scenario.id.seed(inRun: runSeed))!
+        let setUp: CaseSetUp
+        switch prepare(scenario, seed: runSeed) {
+        case .unimplemented(let result): return result
+        case .ready(let ready): setUp = ready
         }
         let parameters = parameters
         let transport = setUp.transport
@@ -69,7 +73,7 @@ public struct InProcessSuite: Sendable {
         return finish(setUp, scenario, result)
     }
 
-    /// One case's simulation, link, server end and client transport; nil when the case cannot run here.
+    /// One case's simulation, link, server end and client transport.
     private struct CaseSetUp: @unchecked Sendable {
         // Unchecked: the simulation and its objects are driven by one caller at a time.
         let simulation: Simulation
@@ -79,14 +83,21 @@ public struct InProcessSuite: Sendable {
         let budget: Duration
     }
 
-    private func prepare(_ scenario: ScenarioCase, seed runSeed: UInt64) -> CaseSetUp? {
+    /// A case that cannot run here is answered at once (UNIMPLEMENTED, with its reason).
+    private enum Preparation {
+        case ready(CaseSetUp)
+        case unimplemented(CaseResult)
+    }
+
+    private func prepare(_ scenario: ScenarioCase, seed runSeed: UInt64) -> Preparation {
         let seed = scenario.id.seed(inRun: runSeed)
-        if CaseResult.unimplemented(scenario, parameters: parameters, seed: seed) != nil { return nil }
+        if let result = CaseResult.unimplemented(scenario, parameters: parameters, seed: seed) { return .unimplemented(result) }
         let simulation = Simulation(seed: seed, tracing: false) // Results carry their own wire log.
         let link = SimulatedLink(simulation: simulation, options: linkOptions(runSeed == 0 ? 0 : seed))
-        return CaseSetUp(
-            simulation: simulation, endpoint: server.attach(to: link), transport: SimulatedTransport(link: link), seed: seed,
-            budget: scenario.deadline + parameters.closeTimeout * 3 + parameters.handshakeTimeout)
+        return .ready(
+            CaseSetUp(
+                simulation: simulation, endpoint: server.attach(to: link), transport: SimulatedTransport(link: link), seed: seed,
+                budget: scenario.deadline + parameters.closeTimeout * 3 + parameters.handshakeTimeout))
     }
 
     private func finish(_ setUp: CaseSetUp, _ scenario: ScenarioCase, _ outcome: Result<CaseResult, any Error>) -> CaseResult {

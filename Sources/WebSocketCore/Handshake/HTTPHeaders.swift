@@ -69,7 +69,7 @@ extension StringProtocol {
 extension StringProtocol where UTF8View: BidirectionalCollection {
     /// Without leading and trailing spaces and tabs. Both are ASCII, so the UTF-8 positions found are
     /// character positions too, and the text between is copied once.
-    func trimmingHTTPWhitespace() -> String {
+    package func trimmingHTTPWhitespace() -> String {
         let bytes = utf8
         let isSpace: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 }
         guard let first = bytes.firstIndex(where: { !isSpace($0) }),
