@@ -27,17 +27,22 @@ let package = Package(
         .library(name: "ConformanceTesting", targets: ["ConformanceTesting"]),
         // A Hummingbird application's routes under the mock-connection API (trait "Hummingbird").
         .library(name: "WebSocketTestingHummingbird", targets: ["WebSocketTestingHummingbird"]),
+        // A Vapor application's routes under the mock-connection API (trait "Vapor").
+        .library(name: "WebSocketTestingVapor", targets: ["WebSocketTestingVapor"]),
         .executable(name: "wsspec", targets: ["wsspec"])
     ],
     // The framework integrations are traits, off by default: a package that does not ask for them builds neither
     // framework (docs/decisions.md, "Framework integrations as traits").
     traits: [
         .trait(name: "Hummingbird", description: "Host Hummingbird 2 applications in-process (WebSocketTestingHummingbird)."),
+        .trait(name: "Vapor", description: "Host Vapor 4 applications in-process (WebSocketTestingVapor)."),
         .default(enabledTraits: [])
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
+        .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
+        .package(url: "https://github.com/vapor/websocket-kit.git", from: "2.16.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
@@ -110,6 +115,20 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // A Vapor application's routes, through Vapor's responder, upgrader and websocket-kit, in-process.
+        .target(
+            name: "WebSocketTestingVapor",
+            dependencies: [
+                "WebSocketTesting",
+                "SimulatedNIO",
+                "Transport",
+                "WireSim",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Vapor", package: "vapor", condition: .when(traits: ["Vapor"]))
+            ],
+            swiftSettings: strictSettings
+        ),
         // The example application (a chat room, a keepalive route, a send-only route), and its server on NIO.
         .target(
             name: "ChatExample",
@@ -117,6 +136,21 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .executableTarget(name: "chat-example", dependencies: ["ChatExample", "WebSocketServer"], swiftSettings: strictSettings),
+        // The peer matrix's Swift servers (scripts/peers.sh): echo servers on Hummingbird and on Vapor, as their
+        // users write them, built with the traits that bring the frameworks.
+        .executableTarget(
+            name: "hummingbird-echo",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird", condition: .when(traits: ["Hummingbird"])),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket", condition: .when(traits: ["Hummingbird"])),
+                .product(name: "HummingbirdWSCompression", package: "hummingbird-websocket", condition: .when(traits: ["Hummingbird"])),
+                .product(name: "Logging", package: "swift-log")
+            ],
+            path: "Tests/Peers/hummingbird-echo", swiftSettings: strictSettings),
+        .executableTarget(
+            name: "vapor-echo",
+            dependencies: [.product(name: "Vapor", package: "vapor", condition: .when(traits: ["Vapor"]))],
+            path: "Tests/Peers/vapor-echo", swiftSettings: strictSettings),
         // A connection as a byte stream (the transport the runner and the test client drive), and its simulated
         // form: the client end of a WireSim link, and a host for sans-IO server sessions at the other end.
         .target(name: "Transport", dependencies: ["WebSocketCore", "WireSim"], swiftSettings: strictSettings),
@@ -305,6 +339,19 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird", condition: .when(traits: ["Hummingbird"])),
                 .product(name: "HummingbirdWSCompression", package: "hummingbird-websocket", condition: .when(traits: ["Hummingbird"])),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket", condition: .when(traits: ["Hummingbird"]))
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "VaporIntegrationTests",
+            dependencies: [
+                "WebSocketTestingVapor",
+                "WebSocketTesting",
+                "ConformanceTesting",
+                "Scenario",
+                "WebSocketCore",
+                .product(name: "Vapor", package: "vapor", condition: .when(traits: ["Vapor"])),
+                .product(name: "WebSocketKit", package: "websocket-kit", condition: .when(traits: ["Vapor"]))
             ],
             swiftSettings: strictSettings
         ),

@@ -34,8 +34,10 @@ import sys
 TOOL = "Autobahn|Testsuite 0.8.2 (fuzzingclient)"
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 REQUIREMENTS = os.path.join(ROOT, "Tests", "Peers", "requirements.txt")
-SWIFT_PACKAGE = os.path.join(ROOT, "Tests", "Peers", "SwiftServers", "Package.swift")
-# The Swift peers and the packages, pinned in SWIFT_PACKAGE, that their versions are named by.
+# The Swift peers are built in wsspec's own package (Tests/Peers/hummingbird-echo, vapor-echo); the versions they
+# were built against are those SwiftPM resolved for it.
+SWIFT_RESOLVED = os.path.join(ROOT, "Package.resolved")
+# The Swift peers and the packages that their versions are named by.
 SWIFT_PEERS = {"hummingbird": ["hummingbird", "hummingbird-websocket", "swift-websocket"], "vapor": ["vapor", "websocket-kit"]}
 NODE_WS = "/usr/share/nodejs/ws/package.json"
 
@@ -66,11 +68,11 @@ def peer_versions(peer, existing):
     base = peer[:-len("-keepalive")] if peer.endswith("-keepalive") else peer
     if base in SWIFT_PEERS:
         try:
-            with open(SWIFT_PACKAGE, encoding="utf-8") as handle:
-                pins = dict(re.findall(r'/([A-Za-z0-9_.-]+?)(?:\.git)?", exact: "([^"]+)"', handle.read()))
-            return ", ".join(f"{name} {pins[name]}" for name in SWIFT_PEERS[base]) + " (Tests/Peers/SwiftServers/Package.swift)"
-        except (OSError, KeyError):
-            return existing or f"{base} (not pinned in Tests/Peers/SwiftServers/Package.swift)"
+            with open(SWIFT_RESOLVED, encoding="utf-8") as handle:
+                pins = {pin["identity"]: pin["state"]["version"] for pin in json.load(handle)["pins"]}
+            return ", ".join(f"{name} {pins[name]}" for name in SWIFT_PEERS[base]) + f" (Tests/Peers/{base}-echo, debug build)"
+        except (OSError, ValueError, KeyError):
+            return existing or f"{base} (Package.resolved not found: build wsspec with --traits Hummingbird,Vapor)"
     if base == "ws":
         try:
             with open(NODE_WS, encoding="utf-8") as handle:

@@ -36,6 +36,8 @@ LAYERS = {
     # A Hummingbird application's routes under the mock API: the framework, on SimulatedNIO (trait Hummingbird).
     "WebSocketTestingHummingbird": {"WebSocketTesting", "SimulatedNIO", "Transport", "WireSim", "NIOCore", "NIOHTTP1",
                                     "Logging", "Hummingbird", "HummingbirdCore", "HummingbirdWebSocket"},
+    # A Vapor application's routes under the mock API: the framework, on SimulatedNIO (trait Vapor).
+    "WebSocketTestingVapor": {"WebSocketTesting", "SimulatedNIO", "Transport", "WireSim", "NIOCore", "NIOHTTP1", "Vapor"},
     "ConformanceSuite": {"Scenario", "ReferenceServer", "WebSocketCore"},
     "ConformanceReport": {"Scenario", "WebSocketCore", "Crypto"},
     # The network adapter, at the bottom beside Transport: bytes, connections and sans-IO sessions, no cases, no

@@ -28,8 +28,11 @@ def case_key(case_id):
 
 def observed(runs_dir, peer):
     folder = os.path.join(runs_dir, peer)
-    with open(os.path.join(folder, "index.json"), encoding="utf-8") as handle:
-        index = json.load(handle)
+    try:
+        with open(os.path.join(folder, "index.json"), encoding="utf-8") as handle:
+            index = json.load(handle)
+    except (OSError, ValueError) as error:
+        raise SystemExit(f"{folder}: no readable run of {peer} ({error})")
     if peer not in index:
         raise SystemExit(f"{folder}/index.json has no agent {peer!r} (run wsspec with --agent {peer})")
     cases = {}

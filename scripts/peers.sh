@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The peer matrix's servers: echo servers on loopback built on eight widely used WebSocket implementations
-# (Tests/Peers/*: six in Python and Node, Hummingbird and Vapor in Tests/Peers/SwiftServers), for checking
+# (Tests/Peers/*: six in Python and Node, Hummingbird and Vapor in Tests/Peers/hummingbird-echo and vapor-echo), for checking
 # wsspec's verdicts against real third-party code.
 #
 #   scripts/peers.sh install        the pinned venv (Tests/Peers/requirements.txt), Debian's node-ws and the
@@ -15,7 +15,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 venv=${PEERS_VENV:-.build-peers/venv}
-swift_build=.build-peers/swift
 all_peers="websockets aiohttp tornado autobahn wsproto ws hummingbird vapor websockets-keepalive aiohttp-keepalive tornado-keepalive autobahn-keepalive"
 peers=${PEERS:-$all_peers}
 
@@ -38,10 +37,13 @@ install() {
     fi
     case " $peers " in
         *" hummingbird "*|*" vapor "*)
-            # Debug: what a developer runs, and what shows Hummingbird's assertion on 0.7.5 (docs/swift-frameworks.md).
-            mkdir -p "$swift_build"
-            if ! swift build --package-path Tests/Peers/SwiftServers --scratch-path "$swift_build" >"$swift_build/build.log" 2>&1; then
-                echo "the Swift peers (Tests/Peers/SwiftServers) did not build:" >&2; tail -20 "$swift_build/build.log" >&2; exit 1
+            # Debug, in wsspec's own build with the framework traits (scripts/test.sh builds the same, so this finds
+            # them built): what a developer runs, and what shows Hummingbird's assertion on 0.7.5
+            # (docs/swift-frameworks.md).
+            mkdir -p .build
+            if ! swift build --traits Hummingbird,Vapor --product hummingbird-echo >.build/peers-build.log 2>&1 \
+                || ! swift build --traits Hummingbird,Vapor --product vapor-echo >>.build/peers-build.log 2>&1; then
+                echo "the Swift peers (hummingbird-echo, vapor-echo) did not build:" >&2; tail -20 .build/peers-build.log >&2; exit 1
             fi ;;
     esac
 }
@@ -50,7 +52,7 @@ command_for() {
     case "$1" in
         ws) echo "env NODE_PATH=/usr/share/nodejs node Tests/Peers/ws_echo.js 0" ;;
         websockets|aiohttp|tornado|autobahn|wsproto) echo "$venv/bin/python -u Tests/Peers/$1_echo.py 0" ;;
-        hummingbird|vapor) echo "$swift_build/debug/$1-echo 0" ;;
+        hummingbird|vapor) echo ".build/debug/$1-echo 0" ;;
         *-keepalive) echo "$venv/bin/python -u Tests/Peers/${1%-keepalive}_echo.py 0 keepalive" ;;
         *) echo "unknown peer: $1" >&2; exit 2 ;;
     esac

@@ -30,7 +30,7 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
 # The framework integrations are traits (off for users who do not ask for them); the tests build them all.
-traits=Hummingbird
+traits=Hummingbird,Vapor
 echo "== build (debug, with tests, traits: $traits)"
 if ! swift build --build-tests --traits "$traits" 2>&1 | tee "$log" | grep -E "error:|warning:|Compiling|Build complete" | grep -v "^\[" ; then :; fi
 if grep -q "error:" "$log"; then echo "build failed" >&2; exit 1; fi
@@ -82,14 +82,15 @@ swift test --skip-build --disable-xctest --filter WebSocketNIOTests 2>&1 | grep 
 status=${PIPESTATUS[0]}
 [ "$status" -eq 0 ] || exit "$status"
 
-echo "== the README's examples (mock API, Hummingbird): a package of its own that depends on wsspec's products by name, as a user's does"
+echo "== the README's examples (mock API, Hummingbird, Vapor): a package of its own that depends on wsspec's products by name, as a user's does"
 # A path dependency's identity is its folder's name: the package reaches this checkout through a folder named wsspec.
 mkdir -p .build-readme && ln -sfn "$here" .build-readme/wsspec
 python3 - <<'EOF'
 import re, sys
 blocks = re.findall(r"```swift\n(.*?)```", open("README.md").read(), re.S)
 for function, path in [("func echoesAndDropsSilentClients", "ReadmeExampleTests.swift"),
-                       ("func hummingbirdRoutesInProcess", "HummingbirdReadmeTests.swift")]:
+                       ("func hummingbirdRoutesInProcess", "HummingbirdReadmeTests.swift"),
+                       ("func vaporRoutesInProcess", "VaporReadmeTests.swift")]:
     example = [block for block in blocks if function in block]
     test = open("Tests/ReadmePackage/Tests/ReadmeTests/" + path).read()
     if len(example) != 1 or example[0] not in test:

@@ -2,12 +2,17 @@ public import Foundation
 import Scenario
 
 /// What changed between two reports, case by case: the golden-results gate of `wsspec diff`. It reads
-/// wsspec's saved runs, or any `index.json` in Autobahn|Testsuite's shape.
+/// wsspec's saved runs, any `index.json` in Autobahn|Testsuite's shape, or a peer golden file.
 public struct VerdictDiff: Sendable {
     public struct Outcome: Sendable, Hashable, CustomStringConvertible {
         public var behavior: String
         public var behaviorClose: String
         public var description: String { "\(behavior)/\(behaviorClose)" }
+
+        public init(behavior: String, behaviorClose: String) {
+            self.behavior = behavior
+            self.behaviorClose = behaviorClose
+        }
 
         /// Worse than `other`: a more severe behaviour verdict, or a close that now fails.
         func isWorse(than other: Outcome) -> Bool {
@@ -105,12 +110,23 @@ public struct VerdictDiff: Sendable {
             var behavior: String
             var behaviorClose: String
         }
+        /// The peer matrix's golden files (Fixtures/peers/NAME.json): one peer's verdicts, with their reasons.
+        struct Golden: Decodable {
+            var peer: String
+            var cases: [String: Entry]
+        }
+        let toOutcome = { (entry: Entry) in Outcome(behavior: entry.behavior, behaviorClose: entry.behaviorClose) }
         do {
-            let index = try JSONDecoder().decode([String: [String: Entry]].self, from: Data(contentsOf: indexFile))
-            return index.mapValues { $0.mapValues { Outcome(behavior: $0.behavior, behaviorClose: $0.behaviorClose) } }
+            let data = try Data(contentsOf: indexFile)
+            if let golden = try? JSONDecoder().decode(Golden.self, from: data) {
+                return [golden.peer: golden.cases.mapValues(toOutcome)]
+            }
+            return try JSONDecoder().decode([String: [String: Entry]].self, from: data).mapValues { $0.mapValues(toOutcome) }
         } catch {
             throw ReportWriter.ReportError(
-                description: "\(indexFile.path) holds no readable results (\(ReportWriter.runFileName) or an Autobahn-style index.json): \(error)")
+                description:
+                    "\(indexFile.path) holds no readable results (\(ReportWriter.runFileName), an Autobahn-style index.json or a peer golden file): \(error)"
+            )
         }
     }
 }

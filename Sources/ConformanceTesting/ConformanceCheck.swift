@@ -47,10 +47,13 @@ public enum ConformanceCheck {
 
     public enum Failure: Error, CustomStringConvertible {
         case noCases(String)
+        /// A saved run to compare with holds the verdicts of this many agents, not one.
+        case notOneAgent(String, Int)
 
         public var description: String {
             switch self {
             case .noCases(let globs): "no case of the catalog matches \"\(globs)\""
+            case .notOneAgent(let path, let count): "\(path) holds the verdicts of \(count) agents: compare with a run of one"
             }
         }
     }
@@ -69,6 +72,24 @@ public struct ConformanceResults: Sendable {
     /// Each case's verdict, by id: what a golden file holds.
     public var verdicts: [String: String] {
         Dictionary(uniqueKeysWithValues: run.results.map { ($0.id.rawValue, $0.verdict.rawValue) })
+    }
+
+    /// How these verdicts differ from those of a run saved at `location` (a `wsspec run` report directory or its
+    /// saved run, an Autobahn-style `index.json`, or a peer golden file): the in-process run checked against a live
+    /// one. Only the cases this run selected are compared; one the file lacks is `.added`.
+    ///
+    ///     #expect(try results.changes(since: liveReport).isEmpty)
+    public func changes(since location: URL) throws -> [VerdictDiff.Change] {
+        let saved = try VerdictDiff.outcomes(at: location)
+        guard saved.count == 1, let (name, outcomes) = saved.first else {
+            throw ConformanceCheck.Failure.notOneAgent(location.path, saved.count)
+        }
+        let ran = Set(run.results.map(\.id.rawValue))
+        let now = Dictionary(
+            uniqueKeysWithValues: run.results.map {
+                ($0.id.rawValue, VerdictDiff.Outcome(behavior: $0.verdict.rawValue, behaviorClose: $0.closeVerdict.rawValue))
+            })
+        return VerdictDiff(old: [name: outcomes.filter { ran.contains($0.key) }], new: [run.agent: now]).changes
     }
 
     /// One line per failing case: id, verdict, first reason. For a test's failure message.

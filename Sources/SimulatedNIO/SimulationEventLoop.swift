@@ -2,34 +2,40 @@ public import Dispatch
 public import NIOCore
 public import WireSim
 
-/// A SwiftNIO `EventLoop` whose thread is the simulation's driving thread and whose clock is virtual time:
+/// A SwiftNIO `EventLoop` whose thread is the simulation's driving thread and whose timers run on virtual time:
 /// `execute` posts an event, `scheduleTask` schedules one, so a framework's channel handlers and timers run
 /// as deterministically as the simulated link under them, and a 30 s idle timeout takes no real time.
 ///
 /// Work handed to it from another thread (code a framework runs in an unstructured `Task`) is posted to the
 /// simulation and runs on the driving thread, in order; it is never run where it was handed over.
+///
+/// Deadlines: NIO's only clock is the machine's uptime, and the frameworks compute a deadline as
+/// `NIODeadline.now() + interval` (websocket-kit's pings do). So a deadline is read as that interval from the
+/// real now, and runs that much later in virtual time; `now` is the real clock too, so that `loop.now + interval`
+/// means the same. What this cannot bring onto virtual time is code that measures elapsed time with NIO's clock
+/// (NIO's `IdleStateHandler` does): it sees almost no time pass (docs/frameworks-in-process.md).
 public final class SimulationEventLoop: EventLoop, @unchecked Sendable {
     // Unchecked: `simulation` is only touched as its own API allows (post from anywhere, the rest on the
     // driving thread, which is this loop's thread).
     public let simulation: Simulation
-    /// The NIO deadline that virtual time zero stands for: NIO's deadlines are uptimes.
-    private let origin: NIODeadline
 
     public init(simulation: Simulation) {
         self.simulation = simulation
-        origin = .now()
     }
 
     public var inEventLoop: Bool { simulation.isRunningOnThisThread }
 
-    public var now: NIODeadline { deadline(of: simulation.now) }
+    /// NIO's clock (see the type's note on deadlines).
+    public var now: NIODeadline { .now() }
 
     public func execute(_ task: @escaping @Sendable () -> Void) {
         simulation.post(task)
     }
 
     public func scheduleTask<T>(deadline: NIODeadline, _ task: @escaping @Sendable () throws -> T) -> Scheduled<T> {
-        scheduleTask(in: deadline - now, task)
+        // Past deadlines run at once; `.distantFuture` (Int64.max) saturates the virtual clock, never traps.
+        let remaining = deadline.uptimeNanoseconds.subtractingReportingOverflow(NIODeadline.now().uptimeNanoseconds)
+        return scheduleTask(in: .nanoseconds(Int64(clamping: remaining.overflow ? 0 : remaining.partialValue)), task)
     }
 
     public func scheduleTask<T>(in delay: TimeAmount, _ task: @escaping @Sendable () throws -> T) -> Scheduled<T> {
@@ -66,13 +72,6 @@ public final class SimulationEventLoop: EventLoop, @unchecked Sendable {
 
     public func shutdownGracefully(queue: DispatchQueue, _ callback: @escaping @Sendable ((any Error)?) -> Void) {
         queue.async { callback(nil) }
-    }
-
-    /// Saturates at the largest deadline NIO can hold: a simulation stood at the end of time must not trap.
-    private func deadline(of instant: VirtualInstant) -> NIODeadline {
-        let limit = UInt64(Int64.max)
-        let base = min(origin.uptimeNanoseconds, limit)
-        return .uptimeNanoseconds(base + min(instant.nanoseconds, limit - base))
     }
 }
 
