@@ -27,6 +27,8 @@ let package = Package(
         .library(name: "ConformanceTesting", targets: ["ConformanceTesting"]),
         // A Hummingbird application's routes under the mock-connection API (trait "Hummingbird").
         .library(name: "WebSocketTestingHummingbird", targets: ["WebSocketTestingHummingbird"]),
+        // A wsspec router's routes served beside a Hummingbird application's HTTP routes, from one port (trait "Hummingbird").
+        .library(name: "WebSocketServerHummingbird", targets: ["WebSocketServerHummingbird"]),
         // A Vapor application's routes under the mock-connection API (trait "Vapor").
         .library(name: "WebSocketTestingVapor", targets: ["WebSocketTestingVapor"]),
         .executable(name: "wsspec", targets: ["wsspec"])
@@ -41,6 +43,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.0.0"),
         .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
         .package(url: "https://github.com/vapor/websocket-kit.git", from: "2.16.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
@@ -98,10 +101,28 @@ let package = Package(
             dependencies: ["ConformanceSuite", "ConformanceReport", "Scenario", "Transport", "WireSim", "WebSocketTesting"],
             swiftSettings: strictSettings
         ),
+        // wsspec's routes on Hummingbird's server: a child channel that gives WebSocket handshakes for the router's
+        // paths to wsspec's session host and everything else to Hummingbird's HTTP/1.1 channel.
+        .target(
+            name: "WebSocketServerHummingbird",
+            dependencies: [
+                "WebSocketRoutes",
+                "WebSocketNIO",
+                "WebSocketCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "HummingbirdCore", package: "hummingbird", condition: .when(traits: ["Hummingbird"])),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle", condition: .when(traits: ["Hummingbird"]))
+            ],
+            swiftSettings: strictSettings
+        ),
         // A Hummingbird application's HTTP and WebSocket routes, through Hummingbird's own channel setup, in-process.
         .target(
             name: "WebSocketTestingHummingbird",
             dependencies: [
+                "WebSocketServerHummingbird",
+                "WebSocketRoutes",
+                "WebSocketNIO",
                 "WebSocketTesting",
                 "SimulatedNIO",
                 "Transport",
@@ -132,10 +153,24 @@ let package = Package(
         // The example application (a chat room, a keepalive route, a send-only route), and its server on NIO.
         .target(
             name: "ChatExample",
-            dependencies: ["WebSocketRoutes", .product(name: "NIOConcurrencyHelpers", package: "swift-nio")],
+            dependencies: [
+                "WebSocketRoutes",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Hummingbird", package: "hummingbird", condition: .when(traits: ["Hummingbird"]))
+            ],
             swiftSettings: strictSettings
         ),
-        .executableTarget(name: "chat-example", dependencies: ["ChatExample", "WebSocketServer"], swiftSettings: strictSettings),
+        // `swift run --traits Hummingbird chat-example PORT`: the page at / and the rooms, on Hummingbird, from one
+        // port; without the trait, the WebSocket routes alone on wsspec's own server.
+        .executableTarget(
+            name: "chat-example",
+            dependencies: [
+                "ChatExample",
+                "WebSocketServer",
+                "WebSocketServerHummingbird",
+                .product(name: "Hummingbird", package: "hummingbird", condition: .when(traits: ["Hummingbird"]))
+            ],
+            swiftSettings: strictSettings),
         // The peer matrix's Swift servers (scripts/peers.sh): echo servers on Hummingbird and on Vapor, as their
         // users write them, built with the traits that bring the frameworks.
         .executableTarget(
@@ -332,6 +367,14 @@ let package = Package(
             name: "HummingbirdIntegrationTests",
             dependencies: [
                 "WebSocketTestingHummingbird",
+                "WebSocketServerHummingbird",
+                "ChatExample",
+                "LiveRun",
+                "ConformanceSuite",
+                "ConformanceReport",
+                "WebSocketNIO",
+                "WireSim",
+                .product(name: "HummingbirdTesting", package: "hummingbird", condition: .when(traits: ["Hummingbird"])),
                 "WebSocketTesting",
                 "ConformanceTesting",
                 "Scenario",

@@ -35,7 +35,11 @@ LAYERS = {
                            "WebSocketTesting"},
     # A Hummingbird application's routes under the mock API: the framework, on SimulatedNIO (trait Hummingbird).
     "WebSocketTestingHummingbird": {"WebSocketTesting", "SimulatedNIO", "Transport", "WireSim", "NIOCore", "NIOHTTP1",
-                                    "Logging", "Hummingbird", "HummingbirdCore", "HummingbirdWebSocket"},
+                                    "Logging", "Hummingbird", "HummingbirdCore", "HummingbirdWebSocket",
+                                    "WebSocketServerHummingbird", "WebSocketRoutes", "WebSocketNIO"},
+    # wsspec's routes on Hummingbird's server: the session host (a network adapter) under Hummingbird's child channel.
+    "WebSocketServerHummingbird": {"WebSocketRoutes", "WebSocketNIO", "WebSocketCore", "NIOCore", "Logging",
+                                   "HummingbirdCore", "ServiceLifecycle"},
     # A Vapor application's routes under the mock API: the framework, on SimulatedNIO (trait Vapor).
     "WebSocketTestingVapor": {"WebSocketTesting", "SimulatedNIO", "Transport", "WireSim", "NIOCore", "NIOHTTP1", "Vapor"},
     "ConformanceSuite": {"Scenario", "ReferenceServer", "WebSocketCore"},
@@ -52,7 +56,7 @@ LAYERS = {
     "WSSpecCommand": {"ConformanceSuite", "ConformanceReport", "Scenario", "ReferenceServer", "WebSocketNIO",
                       "WebSocketServer", "LiveRun", "WebSocketCore", "Transport", "ArgumentParser", "Logging", "NIOSSL",
                       "NIOConcurrencyHelpers"},
-    "ChatExample": {"WebSocketRoutes", "NIOConcurrencyHelpers"},
+    "ChatExample": {"WebSocketRoutes", "NIOConcurrencyHelpers", "Hummingbird"},
     "CFuzzShims": set(),
     "FuzzEntryPoints": {"CFuzzShims", "WebSocketCore"},
     # The readers of saved runs and baselines, and every report writer behind them.

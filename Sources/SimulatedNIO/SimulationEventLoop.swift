@@ -1,5 +1,7 @@
 public import Dispatch
 public import NIOCore
+import Synchronization
+public import WebSocketCore
 public import WireSim
 
 /// A SwiftNIO `EventLoop` whose thread is the simulation's driving thread and whose timers run on virtual time:
@@ -19,8 +21,26 @@ public final class SimulationEventLoop: EventLoop, @unchecked Sendable {
     // driving thread, which is this loop's thread).
     public let simulation: Simulation
 
+    /// The scheduled tasks not yet run or cancelled, each with what fails its promise: when the simulation discards
+    /// its pending events (a case ends with a timer still set), their promises are failed instead of leaked (NIO
+    /// traps on an unfulfilled promise).
+    private let outstanding = Mutex<[ObjectIdentifier: @Sendable () -> Void]>([:])
+
     public init(simulation: Simulation) {
         self.simulation = simulation
+        simulation.whenDiscarding { [weak self] in self?.failOutstandingTasks() }
+    }
+
+    /// A failed promise's callbacks may set new timers: those are failed too, a bounded number of rounds.
+    private func failOutstandingTasks() {
+        for _ in 0..<100 {
+            let failures = outstanding.withLock { outstanding in
+                defer { outstanding = [:] }
+                return Array(outstanding.values)
+            }
+            if failures.isEmpty { return }
+            for fail in failures { fail() }
+        }
     }
 
     public var inEventLoop: Bool { simulation.isRunningOnThisThread }
@@ -41,11 +61,14 @@ public final class SimulationEventLoop: EventLoop, @unchecked Sendable {
     public func scheduleTask<T>(in delay: TimeAmount, _ task: @escaping @Sendable () throws -> T) -> Scheduled<T> {
         let promise = makePromise(of: T.self)
         let scheduled = ScheduledEvent()
+        let key = ObjectIdentifier(scheduled)
+        outstanding.withLock { $0[key] = { promise.fail(EventLoopError.shutdown) } }
         let simulation = simulation
         let delay = Duration.nanoseconds(max(0, delay.nanoseconds))
-        let schedule: @Sendable () -> Void = {
+        let schedule: @Sendable () -> Void = { [self] in
             scheduled.id = simulation.schedule(after: delay) {
                 scheduled.id = nil
+                self.outstanding.withLock { _ = $0.removeValue(forKey: key) }
                 // On the driving thread, which is this loop's: the value does not cross threads.
                 do { promise.assumeIsolatedUnsafeUnchecked().succeed(try task()) } catch { promise.fail(error) }
             }
@@ -56,6 +79,7 @@ public final class SimulationEventLoop: EventLoop, @unchecked Sendable {
                 guard let id = scheduled.id else { return }
                 simulation.cancel(id)
                 scheduled.id = nil
+                self.outstanding.withLock { _ = $0.removeValue(forKey: key) }
                 promise.fail(EventLoopError.cancelled)
             }
             if inEventLoop { cancel() } else { simulation.post(cancel) }
@@ -78,4 +102,16 @@ public final class SimulationEventLoop: EventLoop, @unchecked Sendable {
 /// The simulation event behind a scheduled NIO task, touched on the driving thread only.
 private final class ScheduledEvent: @unchecked Sendable {
     var id: Simulation.EventID?
+}
+
+/// A wsspec session hosted on a simulated channel (a WebSocket router mounted in a framework's server) runs its
+/// handlers on the simulation's executor and sleeps on virtual time, as it does on the simulated network directly.
+extension SimulationEventLoop: SessionTaskContext {
+    public func startTask(_ operation: sending @escaping () async -> Void) {
+        _ = simulation.spawn(operation)
+    }
+
+    public func sleep(for duration: Duration) async throws {
+        try await simulation.clock.sleep(for: duration)
+    }
 }

@@ -63,6 +63,15 @@ public protocol ServerSessionHost: Sendable {
     var messageMemory: MessageMemoryBudget? { get }
 }
 
+/// Where a session's tasks run and whose clock they sleep on, offered by what a host runs on rather than chosen by
+/// the host: an event loop that is a simulation's (`SimulatedNIO`) offers the simulation's executor and virtual
+/// clock, so that the handlers of sessions hosted on a simulated NIO channel run as deterministically as the
+/// channel under them. A host on any other event loop uses the global pool and real time.
+public protocol SessionTaskContext: Sendable {
+    func startTask(_ operation: sending @escaping () async -> Void)
+    func sleep(for duration: Duration) async throws
+}
+
 extension ServerSessionHost {
     /// A host that queues without limit (the simulated network) never makes a send wait.
     public func waitUntilWritable() async {}

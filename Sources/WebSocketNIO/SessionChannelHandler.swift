@@ -39,6 +39,9 @@ final class SessionChannelHandler: ChannelDuplexHandler {
     /// The session has answered the upgrade request (101 or a refusal): the handshake deadline is met.
     private var answered = false
     private var handshakeDeadline: Scheduled<Void>?
+    /// After our close: the longest we wait for the client to close its side. Cancelled when the handler goes, so
+    /// that no timer outlives the connection (a loop that is torn down with timers pending drops them unrun).
+    private var lingerDeadline: Scheduled<Void>?
     /// The session was told the connection is idle; the next idle period drops it.
     private var idleReported = false
     /// Handlers' sends waiting for the client to read what is queued.
@@ -75,6 +78,7 @@ final class SessionChannelHandler: ChannelDuplexHandler {
     func handlerRemoved(context: ChannelHandlerContext) {
         endSession()
         handshakeDeadline?.cancel()
+        lingerDeadline?.cancel()
         releaseWritabilityWaiters()
         host?.detach()
         host = nil
@@ -257,7 +261,9 @@ final class SessionChannelHandler: ChannelDuplexHandler {
     }
 
     private func closeAfterLinger(_ context: ChannelHandlerContext) {
-        context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(limits.lingerTimeout)) { [self] in self.context?.close(promise: nil) }
+        lingerDeadline = context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(limits.lingerTimeout)) { [self] in
+            self.context?.close(promise: nil)
+        }
     }
 
     private func cancelTimers() {
@@ -308,11 +314,19 @@ private final class ChannelSessionHost: ServerSessionHost, @unchecked Sendable {
     }
 
     func startTask(_ operation: sending @escaping () async -> Void) {
-        Task(operation: operation)
+        if let taskContext = eventLoop as? any SessionTaskContext {
+            taskContext.startTask(operation)
+        } else {
+            Task(operation: operation)
+        }
     }
 
     func sleep(for duration: Duration) async throws {
-        try await Task.sleep(for: duration)
+        if let taskContext = eventLoop as? any SessionTaskContext {
+            try await taskContext.sleep(for: duration)
+        } else {
+            try await Task.sleep(for: duration)
+        }
     }
 
     func waitUntilWritable() async {

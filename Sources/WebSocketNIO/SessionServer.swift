@@ -56,9 +56,7 @@ public final class SessionServer: Sendable {
                 return channel.eventLoop.makeCompletedFuture {
                     let operations = channel.pipeline.syncOperations
                     if let tls { try operations.addHandler(NIOSSLServerHandler(context: tls)) }
-                    try operations.addHandler(SessionChannelHandler.idleStateHandler(limits))
-                    try operations.addHandler(
-                        SessionChannelHandler(session: makeSession(), limits: limits, messageMemory: messageMemory, logger: logger))
+                    try channel.addSessionHandlers(makeSession(), limits: limits, messageMemory: messageMemory, logger: logger)
                 }
             }
         let channel = try await bootstrap.bind(host: host, port: port).get()

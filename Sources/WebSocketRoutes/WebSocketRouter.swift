@@ -78,6 +78,13 @@ public struct WebSocketRouter: Sendable {
                 middleware: middleware, body: body))
     }
 
+    /// Whether a route answers this request target (its path; the query is not matched): how a server that serves
+    /// other things from the same port (an HTTP framework) tells which WebSocket requests are this router's.
+    public func hasRoute(forTarget target: String) -> Bool { route(for: Self.path(of: target)) != nil }
+
+    /// A request target's path: what comes before its query.
+    static func path(of target: String) -> String { String(target.prefix { $0 != "?" }) }
+
     /// The first route whose pattern matches `path`, with the parameters' values.
     func route(for path: String) -> (route: Route, parameters: [String: String])? {
         for route in routes {

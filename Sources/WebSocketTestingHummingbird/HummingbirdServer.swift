@@ -1,12 +1,15 @@
 #if Hummingbird
     public import Hummingbird
-    import HummingbirdCore
+    public import HummingbirdCore
     public import HummingbirdWebSocket
     public import Logging
     public import NIOCore
     import NIOHTTP1
     import SimulatedNIO
     public import Transport
+    public import WebSocketNIO
+    public import WebSocketRoutes
+    import WebSocketServerHummingbird
     public import WireSim
 
     /// A Hummingbird application's HTTP and WebSocket routes as an in-process server: each connection runs
@@ -18,8 +21,7 @@
     /// close timeout sleep on the wall clock (`Task.sleep`), so `advanceTime` does not bring them; see
     /// docs/frameworks-in-process.md.
     public struct HummingbirdServer: InProcessServer {
-        private let channel: HTTP1WebSocketUpgradeChannel
-        private let logger: Logger
+        private let serve: @Sendable (SimulatedLink) -> any SimulatedServerEndpoint
 
         /// - Parameters:
         ///   - router: the application's HTTP routes (what it passes to `Application(router:)`).
@@ -34,11 +36,10 @@
             HTTPRouter.Responder.Context: InitializableFromSource<ApplicationRequestContextSource>,
             WebSocketRouter.Responder.Context: WebSocketRequestContext
         {
-            self.logger = logger
-            channel = HTTP1WebSocketUpgradeChannel(
-                responder: Self.channelResponder(router.buildResponder(), logger: logger),
-                webSocketResponder: webSocketRouter.buildResponder(),
-                configuration: configuration)
+            self.init(router: router, logger: logger) { responder in
+                HTTP1WebSocketUpgradeChannel(
+                    responder: responder, webSocketResponder: webSocketRouter.buildResponder(), configuration: configuration)
+            }
         }
 
         /// An application whose server decides upgrades in a closure, as Hummingbird's own Autobahn example writes
@@ -51,23 +52,44 @@
                     WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>
                 >
         ) where HTTPRouter.Responder.Context: InitializableFromSource<ApplicationRequestContextSource> {
-            self.logger = logger
-            channel = HTTP1WebSocketUpgradeChannel(
-                responder: Self.channelResponder(router.buildResponder(), logger: logger), configuration: configuration,
-                shouldUpgrade: shouldUpgrade)
+            self.init(router: router, logger: logger) { responder in
+                HTTP1WebSocketUpgradeChannel(responder: responder, configuration: configuration, shouldUpgrade: shouldUpgrade)
+            }
         }
 
-        public func attach(to link: SimulatedLink) -> any SimulatedServerEndpoint {
-            let (channel, logger) = (channel, logger)
-            return ChannelServer<HTTP1WebSocketUpgradeChannel.Value>(
-                setUp: { simulated in
-                    // Hummingbird decides an upgrade in an unstructured Task: virtual time waits for its answer.
-                    simulated.holdTimeForUpgradeAnswer(why: "Hummingbird decides the upgrade")
-                    return channel.setup(channel: simulated, logger: logger)
-                },
-                handle: { value, _ in await channel.handle(value: value, logger: logger) }
-            ).attach(to: link)
+        /// An application with a wsspec `WebSocketRouter` mounted beside its HTTP routes
+        /// (`Application(router:server: .http1(webSocketRoutes:))`): the HTTP requests are Hummingbird's, the
+        /// WebSocket routes wsspec's own protocol code, one connection each, as on a port.
+        public init<HTTPRouter: HTTPResponderBuilder>(
+            router: HTTPRouter, webSocketRoutes: WebSocketRoutes.WebSocketRouter,
+            configuration: HTTP1Channel.Configuration = .init(), limits: ConnectionLimits = ConnectionLimits(),
+            logger: Logger = Logger(label: "wsspec.hummingbird")
+        ) where HTTPRouter.Responder.Context: InitializableFromSource<ApplicationRequestContextSource> {
+            self.init(router: router, logger: logger) { responder in
+                WebSocketRoutesChannel(responder: responder, router: webSocketRoutes, configuration: configuration, limits: limits)
+            }
         }
+
+        /// Any child channel a Hummingbird server can be built with (what an `HTTPServerBuilder` makes of the
+        /// application's responder), run per connection as the server runs it: `setup`, then `handle`.
+        public init<HTTPRouter: HTTPResponderBuilder, Child: ServerChildChannel>(
+            router: HTTPRouter, logger: Logger = Logger(label: "wsspec.hummingbird"),
+            childChannel: (@escaping HTTPChannelHandler.Responder) -> Child
+        ) where HTTPRouter.Responder.Context: InitializableFromSource<ApplicationRequestContextSource> {
+            let child = childChannel(Self.channelResponder(router.buildResponder(), logger: logger))
+            serve = { link in
+                ChannelServer<Child.Value>(
+                    setUp: { simulated in
+                        // Hummingbird decides an upgrade in an unstructured Task: virtual time waits for its answer.
+                        simulated.holdTimeForUpgradeAnswer(why: "Hummingbird decides the upgrade")
+                        return child.setup(channel: simulated, logger: logger)
+                    },
+                    handle: { value, _ in await child.handle(value: value, logger: logger) }
+                ).attach(to: link)
+            }
+        }
+
+        public func attach(to link: SimulatedLink) -> any SimulatedServerEndpoint { serve(link) }
 
         /// What `Application.run` makes of a responder for its server: a request context per request, errors
         /// that are not HTTP errors as 500, and the response written.

@@ -3,6 +3,8 @@
     public import HummingbirdWebSocket
     public import Logging
     public import NIOCore
+    public import HummingbirdCore
+    public import WebSocketRoutes
     public import WebSocketTesting
     public import WireSim
 
@@ -39,6 +41,18 @@
             self.init(
                 seed: seed, link: link,
                 application: HummingbirdServer(router: router, configuration: configuration, shouldUpgrade: shouldUpgrade))
+        }
+
+        /// Hosts a Hummingbird application with a wsspec `WebSocketRouter` mounted beside its HTTP routes
+        /// (`Application(router:server: .http1(webSocketRoutes:))`), as its server runs it.
+        public convenience init<HTTPRouter: HTTPResponderBuilder>(
+            seed: UInt64 = 0, link: LinkOptions = .ideal,
+            hummingbird router: HTTPRouter, webSocketRoutes: WebSocketRoutes.WebSocketRouter,
+            configuration: HTTP1Channel.Configuration = .init()
+        ) where HTTPRouter.Responder.Context: InitializableFromSource<ApplicationRequestContextSource> {
+            self.init(
+                seed: seed, link: link,
+                application: HummingbirdServer(router: router, webSocketRoutes: webSocketRoutes, configuration: configuration))
         }
     }
 #endif

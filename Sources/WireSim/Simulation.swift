@@ -32,6 +32,8 @@ public final class Simulation: @unchecked Sendable {
     private var cancelled: Set<UInt64> = []
     private let inbox = Mutex<[@Sendable () -> Void]>([])
     private var driver: pthread_t?
+    /// Told, on the discarding thread, before pending events are dropped (`whenDiscarding`).
+    private var discardHandlers: [() -> Void] = []
     /// Work running outside the simulation that the run waits for before virtual time moves (`holdTime`).
     private let outside = Mutex(OutsideWork())
     /// Signalled by every post from another thread, for a run that waits on outside work.
@@ -73,10 +75,20 @@ public final class Simulation: @unchecked Sendable {
 
     public func cancel(_ event: EventID) { cancelled.insert(event.value) }
 
+    /// Calls `handler` each time pending events are about to be discarded, on the discarding thread, which counts
+    /// as the driving thread meanwhile: for a host whose events carry obligations that must not just vanish (an
+    /// event loop's scheduled task owes its promise a result). Call it where the simulation is set up.
+    public func whenDiscarding(_ handler: @escaping () -> Void) { discardHandlers.append(handler) }
+
     /// Drops every scheduled event. Events often capture the simulation (a timer that reschedules itself,
     /// a link delivery), so a run that stops with work still queued keeps the simulation alive until this
     /// is called.
     public func discardPendingEvents() {
+        // What holds work in an event (a promise a timer must keep) settles it now, as if the run were here.
+        let outer = driver
+        driver = pthread_self()
+        for handler in discardHandlers { handler() }
+        driver = outer
         queue = EventQueue()
         cancelled.removeAll()
         inbox.withLock { $0.removeAll() }

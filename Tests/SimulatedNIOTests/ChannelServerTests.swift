@@ -1,5 +1,6 @@
 import NIOCore
 import SimulatedNIO
+import Synchronization
 import Testing
 import WebSocketCore
 import WebSocketTesting
@@ -88,6 +89,24 @@ struct ChannelServerTests {
         _ = simulation.run(until: simulation.now.advanced(by: .seconds(1)))
         #expect(Double(simulation.now.nanoseconds) / 1e9 <= 111)
         never.cancel()
+        simulation.run(until: simulation.now) // the cancel, posted from this thread, runs
+        simulation.discardPendingEvents() // the cancelled timer's entry still holds the simulation
+    }
+
+    @Test func aTimerStillSetWhenTheSimulationIsDiscardedFailsItsPromiseInsteadOfLeakingIt() {
+        let simulation = Simulation(seed: 0)
+        let loop = SimulationEventLoop(simulation: simulation)
+        let outcome = Mutex<String>("unsettled")
+        simulation.post {
+            // A timer whose failure sets another: both must be settled (NIO traps on a promise left unfulfilled).
+            loop.scheduleTask(in: .seconds(10)) {}.futureResult.whenFailure { error in
+                outcome.withLock { $0 = "\(error)" }
+                loop.scheduleTask(in: .seconds(10)) {}.futureResult.whenComplete { _ in outcome.withLock { $0 += ", then the second" } }
+            }
+        }
+        simulation.run(until: simulation.now.advanced(by: .seconds(1)))
+        simulation.discardPendingEvents()
+        #expect(outcome.withLock { $0 } == "\(EventLoopError.shutdown), then the second")
     }
 
     @Test func aChunkedBodyReadOneByteAtATimeIsTheSame() async throws {

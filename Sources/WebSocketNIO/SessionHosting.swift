@@ -1,0 +1,21 @@
+public import Logging
+public import NIOCore
+public import WebSocketCore
+
+extension Channel {
+    /// Hosts a sans-IO server session on this channel, as `SessionServer` hosts one on each connection it accepts:
+    /// the idle timer, the handshake deadline, back-pressure and the linger after a close. For a channel another
+    /// server accepted (an HTTP framework handing over its WebSocket requests), on this channel's event loop.
+    /// Bytes that reach the pipeline after this call are the session's, from the first byte of the request.
+    public func addSessionHandlers(
+        _ session: any ServerSession, limits: ConnectionLimits, messageMemory: MessageMemoryBudget, logger: Logger
+    ) throws {
+        eventLoop.preconditionInEventLoop()
+        // What the session host's bootstrap sets on the channels it accepts (another server's channel has its own).
+        _ = setOption(.writeBufferWaterMark, value: SessionChannelHandler.waterMark(limits))
+        _ = setOption(.allowRemoteHalfClosure, value: true)
+        try pipeline.syncOperations.addHandler(SessionChannelHandler.idleStateHandler(limits))
+        try pipeline.syncOperations.addHandler(
+            SessionChannelHandler(session: session, limits: limits, messageMemory: messageMemory, logger: logger))
+    }
+}
