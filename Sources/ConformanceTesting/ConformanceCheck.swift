@@ -16,10 +16,14 @@ public enum ConformanceCheck {
     /// - Parameters:
     ///   - server: what answers each connection (`TestServer.application`, a `HummingbirdServer`, sessions).
     ///   - path: the route every case opens (the request target).
-    ///   - cases: comma-separated globs, as `wsspec run --cases` takes them; `exclude` likewise.
+    ///   - cases: comma-separated globs, as `wsspec run --cases` takes them.
+    ///   - exclude: globs of cases to leave out, as `wsspec run --exclude` takes them.
+    ///   - agent: the name the results and reports give the application.
+    ///   - parameters: the run's settings, as `wsspec run` takes them (timeouts, idle period, subprotocol, ...).
     ///   - seed: 0 for an ideal link; any other seed cuts and delays the bytes at random, reproducibly.
     ///   - jobs: cases run at a time (the verdicts do not depend on it).
-    ///   - reportDirectory: when given, the usual reports are written there (`formats`, HTML and JSON by default).
+    ///   - reportDirectory: when given, the usual reports are written there.
+    ///   - formats: the reports written to `reportDirectory` (HTML and JSON by default).
     /// - Throws: `ConformanceCheck.Failure.noCases` when the selection names no case: a check of nothing is no pass.
     public static func run(
         against server: any InProcessServer, path: String = "/", cases: String = "*", exclude: String? = nil,

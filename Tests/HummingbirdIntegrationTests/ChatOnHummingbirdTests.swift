@@ -46,6 +46,29 @@
             #expect(refusal?.status == 401)
         }
 
+        @Test func everyByteArrivingAloneChangesNothing() async throws {
+            // The first request head is read as it trickles in: the sorting resumes where it stopped.
+            let server = TestServer(
+                link: .everyByte, hummingbird: ChatApp.httpRouter(), webSocketRoutes: ChatApp.router(motd: "hello, tester"))
+            #expect(try await server.request("/").bodyText.contains("<title>wsspec chat</title>"))
+            let ann = try await server.connect("/chat/lobby?user=ann", subprotocols: ["chat.v1"])
+            #expect(try await ann.receive() == .text("welcome to lobby"))
+        }
+
+        @Test func aHeadTooLargeToSortIsHummingbirdsToRefuse() async throws {
+            // Larger than Hummingbird's decoder takes: the sorting stops reading and Hummingbird answers, as alone.
+            let server = Self.server()
+            let padding = String(repeating: "a", count: 120 * 1024)
+            let outcome: String
+            do {
+                let response = try await server.request("/", headers: ["X-Padding": padding])
+                outcome = "status \(response.status)"
+            } catch {
+                outcome = "\(error)"
+            }
+            #expect(outcome == "status 400") // Hummingbird's decoder refuses a head over its 80 KiB
+        }
+
         @Test func aHandshakeForAPathTheRouterDoesNotHaveIsHummingbirds() async throws {
             let refusal = await #expect(throws: ClientSessionError.self) { _ = try await Self.server().connect("/nowhere") }
             #expect(refusal?.status == 404)
