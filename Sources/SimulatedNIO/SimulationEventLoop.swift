@@ -54,7 +54,7 @@ public final class SimulationEventLoop: EventLoop, @unchecked Sendable {
 
     public func scheduleTask<T>(deadline: NIODeadline, _ task: @escaping @Sendable () throws -> T) -> Scheduled<T> {
         // Past deadlines run at once; `.distantFuture` (Int64.max) saturates the virtual clock, never traps.
-        let remaining = deadline.uptimeNanoseconds.subtractingReportingOverflow(NIODeadline.now().uptimeNanoseconds)
+        let remaining = deadline.uptimeNanoseconds.subtractingReportingOverflow(now.uptimeNanoseconds)
         return scheduleTask(in: .nanoseconds(Int64(clamping: remaining.overflow ? 0 : remaining.partialValue)), task)
     }
 

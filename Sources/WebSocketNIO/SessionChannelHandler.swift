@@ -277,6 +277,9 @@ final class SessionChannelHandler: ChannelDuplexHandler {
 // Unchecked: `handler` is only read and written on `eventLoop`.
 private final class ChannelSessionHost: ServerSessionHost, @unchecked Sendable {
     fileprivate let eventLoop: any EventLoop
+    /// Where the session's tasks run and sleep when the loop says (a simulation's loop); else the global pool and
+    /// real time. Asked once, not on every task or sleep.
+    private let taskContext: (any SessionTaskContext)?
     /// Mirrors the channel's writability, so that a send to a client that keeps up costs no hop to the event loop.
     fileprivate let writable = Atomic(true)
     /// Bytes handed to `perform` that the event loop has not written yet: the channel's writability does not see
@@ -292,6 +295,7 @@ private final class ChannelSessionHost: ServerSessionHost, @unchecked Sendable {
 
     init(eventLoop: any EventLoop, handler: SessionChannelHandler, maxQueuedOutput: Int, messageMemory: MessageMemoryBudget) {
         self.eventLoop = eventLoop
+        taskContext = eventLoop as? any SessionTaskContext
         self.handler = handler
         self.maxQueuedOutput = maxQueuedOutput
         self.messageMemory = messageMemory
@@ -314,19 +318,11 @@ private final class ChannelSessionHost: ServerSessionHost, @unchecked Sendable {
     }
 
     func startTask(_ operation: sending @escaping () async -> Void) {
-        if let taskContext = eventLoop as? any SessionTaskContext {
-            taskContext.startTask(operation)
-        } else {
-            Task(operation: operation)
-        }
+        if let taskContext { taskContext.startTask(operation) } else { Task(operation: operation) }
     }
 
     func sleep(for duration: Duration) async throws {
-        if let taskContext = eventLoop as? any SessionTaskContext {
-            try await taskContext.sleep(for: duration)
-        } else {
-            try await Task.sleep(for: duration)
-        }
+        if let taskContext { try await taskContext.sleep(for: duration) } else { try await Task.sleep(for: duration) }
     }
 
     func waitUntilWritable() async {

@@ -8,6 +8,7 @@
     /// within `timeout` is closed.
     final class FirstRequestSniffer: ChannelInboundHandler, RemovableChannelHandler {
         typealias InboundIn = ByteBuffer
+        typealias InboundOut = ByteBuffer
 
         /// Called once, on the channel's loop, with the head (nil: the bytes are not a request head this parser
         /// reads, which the HTTP side then answers as it would); it sets up the handlers that take over.
@@ -82,9 +83,5 @@
             let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
             deadline = context.eventLoop.scheduleTask(in: timeout) { bound.value.close(promise: nil) }
         }
-    }
-
-    extension FirstRequestSniffer {
-        typealias InboundOut = ByteBuffer
     }
 #endif

@@ -24,8 +24,8 @@
         private enum State {
             case idle
             case reading(HTTPRequestHead, ByteBuffer?)
+            /// A response (or the upgrade) is under way; anything that arrives now is out of order.
             case responding
-            case upgraded
         }
 
         private let application: Application
@@ -149,7 +149,6 @@
             protocolUpgrader.buildUpgradeResponse(channel: context.channel, upgradeRequest: head, initialResponseHeaders: [:])
                 .flatMap { headers in
                     let (handler, context, _, _) = bound.value
-                    handler.state = .upgraded
                     context.write(
                         handler.wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .switchingProtocols, headers: headers))),
                         promise: nil)
