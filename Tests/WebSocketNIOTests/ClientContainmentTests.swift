@@ -48,9 +48,13 @@ extension LiveTests {
             let end = ContinuousClock.now + .seconds(10)
             while descriptors.isEmpty && ContinuousClock.now < end {
                 try? await Task.sleep(for: .milliseconds(20))
-                if let pid = Self.pid(in: file), let listed = try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd"),
+                if let pid = Self.pid(in: file),
                     (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8))?.hasPrefix("sleep") == true
                 {
+                    // What the client inherited, not what `sleep` opens for a moment as it starts (the loader and
+                    // locale files, each briefly descriptor 3; seen once on a loaded machine): read once it has settled.
+                    try? await Task.sleep(for: .milliseconds(300))
+                    let listed = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd")) ?? []
                     descriptors = listed.compactMap { Int($0) }
                 }
             }
