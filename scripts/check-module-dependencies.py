@@ -46,7 +46,7 @@ LAYERS = {
     "ConformanceReport": {"Scenario", "WebSocketCore", "Crypto"},
     # The network adapter, at the bottom beside Transport: bytes, connections and sans-IO sessions, no cases, no
     # routes. The only library that speaks NIO's networking.
-    "WebSocketNIO": {"Transport", "WebSocketCore", "NIOCore", "NIOConcurrencyHelpers", "NIOPosix", "NIOTLS", "NIOSSL",
+    "WebSocketNIO": {"Transport", "WebSocketCore", "NIOCore", "NIOConcurrencyHelpers", "NIOPosix", "NIOTLS", "NIOSSL", "NIOHTTP2", "NIOHPACK",
                      "Logging"},
     # The server a developer runs: routes (or the reference server) on the NIO host.
     "WebSocketServer": {"WebSocketRoutes", "WebSocketNIO", "ReferenceServer", "NIOSSL", "Logging"},

@@ -14,6 +14,10 @@ public struct LiveSuite: Sendable {
     public var connectTimeout: Duration
     /// Where each case's mask keys and handshake nonce come from (`CaseID.seed(inRun:)` of this).
     public var seed: UInt64
+    /// Each case's WebSocket is an extended CONNECT on a stream of its own HTTP/2 connection (RFC 8441): h2c with
+    /// prior knowledge for `ws://`, ALPN `h2` for `wss://`. A server that takes none is unreachable, not run over
+    /// HTTP/1.1 instead.
+    public let http2: Bool
     private let tls: NIOSSLContext?
     private let group: any EventLoopGroup
     /// What the cases sent, so that one that receives another's message can say so (a relaying server).
@@ -21,7 +25,7 @@ public struct LiveSuite: Sendable {
 
     public init(
         url: WebSocketURL, parameters: RunParameters = RunParameters(), trust: ClientTrust = .system,
-        connectTimeout: Duration = .seconds(5), seed: UInt64 = 1,
+        connectTimeout: Duration = .seconds(5), seed: UInt64 = 1, http2: Bool = false,
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) throws(TLSSetupError) {
         self.url = url
@@ -31,13 +35,22 @@ public struct LiveSuite: Sendable {
         self.connectTimeout = connectTimeout
         self.seed = seed
         self.group = group
-        tls = url.secure ? try TLSSettings.clientContext(trust) : nil
+        self.http2 = http2
+        tls = url.secure ? try TLSSettings.clientContext(trust, applicationProtocols: http2 ? ["h2"] : []) : nil
+    }
+
+    private func connect() async throws(ConnectError) -> NIOTransport {
+        if http2 {
+            try await NIOTransport.connectHTTP2(to: url, tls: tls, timeout: connectTimeout, group: group)
+        } else {
+            try await NIOTransport.connect(to: url, tls: tls, timeout: connectTimeout, group: group)
+        }
     }
 
     /// Checks that the URL is a WebSocket endpoint at all: it connects, sends a valid opening request and
-    /// wants a 101 within the handshake timeout. A server that fails this cannot be tested.
+    /// wants it accepted (a 101, or a 2xx over HTTP/2) within the handshake timeout. A server that fails this cannot be tested.
     public func probe() async throws(ConnectError) {
-        let transport = try await NIOTransport.connect(to: url, tls: tls, timeout: connectTimeout, group: group)
+        let transport = try await connect()
         let outcome = await openingHandshake(on: transport)
         await transport.finish()
         try outcome.get()
@@ -81,7 +94,7 @@ public struct LiveSuite: Sendable {
         if let result = CaseResult.unimplemented(scenario, parameters: parameters, seed: seed) { return result }
         let transport: NIOTransport
         do {
-            transport = try await NIOTransport.connect(to: url, tls: tls, timeout: connectTimeout, group: group)
+            transport = try await connect()
         } catch {
             return CaseResult.notRun(scenario, reason: error.description, seed: seed)
         }

@@ -17,6 +17,9 @@ public enum OpeningHandshakeKind: String, Sendable, Hashable, Codable, CustomStr
 public protocol ClientOpeningHandshake: Sendable {
     var kind: OpeningHandshakeKind { get }
 
+    /// The request as this handshake sends it, for a report: the HTTP/1.1 head, or an HTTP/2 header list.
+    func requestText(for request: ClientHandshakeRequest) -> String
+
     /// Sends `request` (as `bytes` when given, with what the caller sends behind it; through `send` when given),
     /// and reads the answer within `timeout` of sending it; `received` sees every chunk read, as it came.
     func open(
@@ -24,6 +27,12 @@ public protocol ClientOpeningHandshake: Sendable {
         configuration: Connection.Configuration, maskKeys: any MaskKeySource, timeout: Duration,
         send: (([UInt8]) async -> Void)?, received: ([UInt8]) -> Void
     ) async -> ClientOpening.Outcome
+}
+
+extension ClientOpeningHandshake {
+    public func requestText(for request: ClientHandshakeRequest) -> String {
+        String(decoding: request.serialize(), as: UTF8.self)
+    }
 }
 
 /// The server's opening handshake, as a part of the transport it runs over (`ByteTransport.acceptingHandshake`):

@@ -75,6 +75,20 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("ca-file"), help: "Trust the CAs in this PEM file for wss:// instead of the system's.")
     var caFile: String?
 
+    @Flag(
+        name: .customLong("http2-prior-knowledge"),
+        help:
+            "Open each WebSocket over cleartext HTTP/2 (h2c, RFC 8441 extended CONNECT) on a ws:// URL, as curl's option of that name: a server that takes none makes the run exit 2."
+    )
+    var http2PriorKnowledge = false
+
+    @Flag(
+        name: .customLong("http2"),
+        help:
+            "Open each WebSocket over HTTP/2 on a wss:// URL, agreed by ALPN h2 (RFC 8441 extended CONNECT): a server that takes none makes the run exit 2."
+    )
+    var http2 = false
+
     @Flag(help: "Run against the reference server in-process over the simulated network (no sockets, virtual time).")
     var sim = false
 
@@ -104,6 +118,7 @@ struct RunCommand: AsyncParsableCommand {
         if seeds != nil && !sim { throw ValidationError("--seeds needs --sim (live runs cannot replay a network)") }
         if let seeds, !(1...10_000).contains(seeds) { throw ValidationError("--seeds must be from 1 to 10000") }
         if insecure && caFile != nil { throw ValidationError("--insecure and --ca-file contradict each other") }
+        try validateHTTP2()
         if let agent, agent.isEmpty { throw ValidationError("--agent must not be empty") }
         // Both go into the opening request as they are: a line break would split it (header injection).
         if let origin, origin.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
@@ -111,6 +126,22 @@ struct RunCommand: AsyncParsableCommand {
         }
         _ = try source.load()
         _ = try baseline()
+    }
+
+    /// HTTP/2 is chosen as curl chooses it: prior knowledge in cleartext, ALPN over TLS. The URL says which.
+    private func validateHTTP2() throws {
+        guard http2 || http2PriorKnowledge else { return }
+        if http2 && http2PriorKnowledge {
+            throw ValidationError("--http2 (TLS, ALPN h2) and --http2-prior-knowledge (cleartext h2c) contradict each other")
+        }
+        if sim { throw ValidationError("--sim runs over the simulated network's HTTP/1.1 upgrade; HTTP/2 runs are live") }
+        let secure = url.map { $0.lowercased().hasPrefix("wss:") } ?? false
+        if http2 && !secure {
+            throw ValidationError("--http2 agrees on HTTP/2 in the TLS handshake: it needs a wss:// URL (--http2-prior-knowledge for ws://)")
+        }
+        if http2PriorKnowledge && secure {
+            throw ValidationError("--http2-prior-knowledge is cleartext HTTP/2 (h2c): it needs a ws:// URL (--http2 for wss://)")
+        }
     }
 
     /// The `--expect` file, read before any case runs, so that a typo costs no run.
@@ -263,7 +294,9 @@ struct RunCommand: AsyncParsableCommand {
         let trust: ClientTrust = insecure ? .insecure : caFile.map { .caFile($0) } ?? .system
         let suite: LiveSuite
         do {
-            suite = try LiveSuite(url: url, parameters: parameters, trust: trust, connectTimeout: connectTimeout.duration, seed: seed)
+            suite = try LiveSuite(
+                url: url, parameters: parameters, trust: trust, connectTimeout: connectTimeout.duration, seed: seed,
+                http2: http2 || http2PriorKnowledge)
         } catch {
             throw RunFailure.usage(error.description)
         }
@@ -279,6 +312,6 @@ struct RunCommand: AsyncParsableCommand {
         let results = await suite.run(
             scenarios, jobs: jobs, started: { [parameters] in progress.started($0, parameters: parameters) },
             progress: { progress.record($0) })
-        return (url.description, results)
+        return (suite.http2 ? "\(url) over HTTP/2" : url.description, results)
     }
 }

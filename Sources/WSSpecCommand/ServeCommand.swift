@@ -7,7 +7,8 @@ import WebSocketServer
 
 /// `wsspec serve`: the reference echo server over TCP (or TLS), a testee for other tools.
 struct ServeCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run the reference echo server (RFC 6455, fully conformant).")
+    static let configuration = CommandConfiguration(
+        commandName: "serve", abstract: "Run the reference echo server (RFC 6455, fully conformant; over HTTP/1.1 and HTTP/2, RFC 8441).")
 
     @Option(help: "The address to listen on.")
     var host = "127.0.0.1"
@@ -65,7 +66,9 @@ struct ServeCommand: AsyncParsableCommand {
         var tls: NIOSSLContext?
         if let tlsCertificate {
             do {
-                tls = try TLSSettings.serverContext(certificateChain: tlsCertificate, privateKey: tlsKey ?? "")
+                // Browsers use WebSockets over HTTP/2 (RFC 8441) when ALPN agrees on h2; HTTP/1.1 clients still get theirs.
+                tls = try TLSSettings.serverContext(
+                    certificateChain: tlsCertificate, privateKey: tlsKey ?? "", applicationProtocols: ["h2", "http/1.1"])
             } catch {
                 throw RunFailure.usage(error.description)
             }
@@ -82,7 +85,7 @@ struct ServeCommand: AsyncParsableCommand {
         } catch {
             throw RunFailure.unreachable("cannot listen on \(host):\(port): \(error)")
         }
-        Console.out("serving the reference echo server on \(server.url(secure: tls != nil))")
+        Console.out("serving the reference echo server on \(server.url(secure: tls != nil)) (HTTP/1.1, and HTTP/2 by RFC 8441)")
         await server.waitUntilStopped()
     }
 }

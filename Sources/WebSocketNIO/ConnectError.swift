@@ -11,6 +11,9 @@ public struct ConnectError: Error, Sendable, CustomStringConvertible {
         case tls
         /// Something answered, but not with a WebSocket upgrade.
         case notWebSocket = "not a WebSocket endpoint"
+        /// The server does not take WebSockets over HTTP/2: it does not speak HTTP/2 (no SETTINGS, another ALPN
+        /// choice), or it does not advertise `SETTINGS_ENABLE_CONNECT_PROTOCOL` (RFC 8441 §3).
+        case http2 = "no WebSocket over HTTP/2 (RFC 8441)"
         /// Any other socket error.
         case network
     }

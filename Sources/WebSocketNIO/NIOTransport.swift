@@ -9,18 +9,27 @@ public import Transport
     import Darwin
 #endif
 
-/// The runner's connection to a live server: TCP, or TLS over TCP. Writes go out as the runner makes
-/// them (no coalescing, Nagle off) so that a case's segmentation reaches the wire as written.
+/// The runner's connection to a live server: TCP, or TLS over TCP, or one stream of an HTTP/2 connection over
+/// either (`connectHTTP2`). Writes go out as the runner makes them (no coalescing, Nagle off) so that a case's
+/// segmentation reaches the wire as written.
 public final class NIOTransport: ByteTransport {
     private let channel: any Channel
     private let queue: NIOLoopBound<InboundQueue>
-    private let start: NIODeadline
+    /// The HTTP/2 connection whose stream `channel` is, closed with it; nil over TCP.
+    private let connection: (any Channel)?
+    let start: NIODeadline
     private var outputClosed = false
+    public let openingHandshake: any ClientOpeningHandshake
 
-    private init(channel: any Channel, queue: NIOLoopBound<InboundQueue>) {
+    init(
+        channel: any Channel, queue: NIOLoopBound<InboundQueue>, connection: (any Channel)? = nil,
+        openingHandshake: any ClientOpeningHandshake = HTTP1Upgrade(), start: NIODeadline = .now()
+    ) {
         self.channel = channel
         self.queue = queue
-        start = .now()
+        self.connection = connection
+        self.openingHandshake = openingHandshake
+        self.start = start
     }
 
     /// Connects, and for `wss://` completes the TLS handshake, within `timeout`.
@@ -173,6 +182,10 @@ public final class NIOTransport: ByteTransport {
         outputClosed = true
         channel.close(promise: nil)
         try? await channel.closeFuture.get()
+        if let connection {
+            connection.close(promise: nil)
+            try? await connection.closeFuture.get()
+        }
     }
 }
 

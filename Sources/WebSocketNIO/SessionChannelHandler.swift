@@ -58,11 +58,19 @@ final class SessionChannelHandler: ChannelDuplexHandler {
         return .init(low: high / 2, high: high)
     }
 
-    init(session: any ServerSession, limits: ConnectionLimits, messageMemory: MessageMemoryBudget, logger: Logger) {
+    /// When the connection was accepted, if that was before this handler came (the handshake deadline counts from
+    /// it): a connection first read by another handler (`HTTP2PrefaceSniffer`) has used some of its time already.
+    private let acceptedAt: NIODeadline?
+
+    init(
+        session: any ServerSession, limits: ConnectionLimits, messageMemory: MessageMemoryBudget, logger: Logger,
+        acceptedAt: NIODeadline? = nil
+    ) {
         self.session = session
         self.limits = limits
         self.messageMemory = messageMemory
         self.logger = logger
+        self.acceptedAt = acceptedAt
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -155,7 +163,8 @@ final class SessionChannelHandler: ChannelDuplexHandler {
 
     private func startHandshakeDeadline(_ context: ChannelHandlerContext) {
         guard handshakeDeadline == nil, !answered else { return }
-        handshakeDeadline = context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(limits.handshakeTimeout)) { [self] in
+        let deadline = (acceptedAt ?? .now()) + TimeAmount(limits.handshakeTimeout)
+        handshakeDeadline = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) { [self] in
             guard !answered, let context = self.context else { return }
             logger.debug("no upgrade request within the handshake timeout")
             answered = true

@@ -14,8 +14,20 @@ extension Channel {
         // What the session host's bootstrap sets on the channels it accepts (another server's channel has its own).
         _ = setOption(.writeBufferWaterMark, value: SessionChannelHandler.waterMark(limits))
         _ = setOption(.allowRemoteHalfClosure, value: true)
+        try addSessionPipeline(session, limits: limits, messageMemory: messageMemory, logger: logger)
+    }
+
+    /// The session host's handlers alone, for a channel whose options are not a socket's: an HTTP/2 stream (whose
+    /// channel traps on them) sets its water marks in the HTTP/2 configuration and half-closes through its bridge.
+    /// - Parameter acceptedAt: when the connection was accepted, if another handler read it first: its handshake
+    ///   deadline counts from then.
+    func addSessionPipeline(
+        _ session: any ServerSession, limits: ConnectionLimits, messageMemory: MessageMemoryBudget, logger: Logger,
+        acceptedAt: NIODeadline? = nil
+    ) throws {
         try pipeline.syncOperations.addHandler(SessionChannelHandler.idleStateHandler(limits))
         try pipeline.syncOperations.addHandler(
-            SessionChannelHandler(session: session, limits: limits, messageMemory: messageMemory, logger: logger))
+            SessionChannelHandler(
+                session: session, limits: limits, messageMemory: messageMemory, logger: logger, acceptedAt: acceptedAt))
     }
 }

@@ -29,8 +29,11 @@ public final class SessionServer: Sendable {
     }
 
     /// Starts listening. Port 0 picks a free port.
+    /// - Parameter http2: also take WebSockets over HTTP/2 (RFC 8441) on the same port: cleartext HTTP/2 with prior
+    ///   knowledge, and over TLS what a client that chose `h2` in ALPN sends (a `tls` context that offers `h2`:
+    ///   `TLSSettings.serverContext(…, applicationProtocols: ["h2", "http/1.1"])`).
     public static func start(
-        host: String = "127.0.0.1", port: Int = 0, tls: NIOSSLContext? = nil,
+        host: String = "127.0.0.1", port: Int = 0, tls: NIOSSLContext? = nil, http2: Bool = true,
         limits: ConnectionLimits = ConnectionLimits(),
         logger: Logger = Logger(label: "wsspec.server"),
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
@@ -56,7 +59,12 @@ public final class SessionServer: Sendable {
                 return channel.eventLoop.makeCompletedFuture {
                     let operations = channel.pipeline.syncOperations
                     if let tls { try operations.addHandler(NIOSSLServerHandler(context: tls)) }
-                    try channel.addSessionHandlers(makeSession(), limits: limits, messageMemory: messageMemory, logger: logger)
+                    if http2 {
+                        try operations.addHandler(
+                            HTTP2PrefaceSniffer(makeSession: makeSession, limits: limits, messageMemory: messageMemory, logger: logger))
+                    } else {
+                        try channel.addSessionHandlers(makeSession(), limits: limits, messageMemory: messageMemory, logger: logger)
+                    }
                 }
             }
         let channel = try await bootstrap.bind(host: host, port: port).get()

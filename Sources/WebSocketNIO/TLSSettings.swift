@@ -23,8 +23,11 @@ public enum TLSSettings {
     /// TLS 1.0 and 1.1 are deprecated (RFC 8996); swift-nio-ssl's default still allows them.
     static let minimumVersion = TLSVersion.tlsv12
 
-    public static func clientContext(_ trust: ClientTrust) throws(TLSSetupError) -> NIOSSLContext {
+    /// - Parameter applicationProtocols: what the client offers in ALPN (`["h2"]` for WebSocket over HTTP/2); none by
+    ///   default, as an HTTP/1.1 WebSocket client offers none.
+    public static func clientContext(_ trust: ClientTrust, applicationProtocols: [String] = []) throws(TLSSetupError) -> NIOSSLContext {
         var configuration = TLSConfiguration.makeClientConfiguration()
+        configuration.applicationProtocols = applicationProtocols
         configuration.minimumTLSVersion = minimumVersion
         configuration.shutdownTimeout = shutdownTimeout
         switch trust {
@@ -39,7 +42,11 @@ public enum TLSSettings {
     }
 
     /// A server context from a PEM certificate chain and its PEM private key.
-    public static func serverContext(certificateChain: String, privateKey: String) throws(TLSSetupError) -> NIOSSLContext {
+    /// - Parameter applicationProtocols: what the server agrees to in ALPN, in its order of preference: a server that
+    ///   accepts WebSockets over HTTP/2 as well offers `["h2", "http/1.1"]`.
+    public static func serverContext(
+        certificateChain: String, privateKey: String, applicationProtocols: [String] = []
+    ) throws(TLSSetupError) -> NIOSSLContext {
         let chain = try load("certificate file", certificateChain) { try NIOSSLCertificate.fromPEMFile($0) }
         let key = try load("private key file", privateKey) { try NIOSSLPrivateKey(file: $0, format: .pem) }
         var configuration = TLSConfiguration.makeServerConfiguration(
@@ -47,6 +54,7 @@ public enum TLSSettings {
             privateKey: .privateKey(key))
         configuration.minimumTLSVersion = minimumVersion
         configuration.shutdownTimeout = shutdownTimeout
+        configuration.applicationProtocols = applicationProtocols
         return try make(configuration)
     }
 

@@ -46,7 +46,7 @@ extension CaseExecution {
         if let early = spec.earlyMessage, let frame = try? endpoint.serialize(FrameSpec(opcode: .text, payload: Array(early.utf8))) {
             bytes += frame
         }
-        handshake = HandshakeRecord(request: String(decoding: requestBytes, as: UTF8.self))
+        handshake = HandshakeRecord(request: transport.openingHandshake.requestText(for: request))
         let requirement = scenario.requirement, expectation = spec.expect
         let outcome = await ClientOpening.open(
             request, over: transport, sending: bytes, configuration: ScriptedEndpoint.decoding, maskKeys: endpoint.messageMaskKeys,

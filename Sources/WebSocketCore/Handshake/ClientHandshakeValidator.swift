@@ -18,6 +18,8 @@ public struct NegotiatedHandshake: Sendable, Hashable {
 /// Why a server's answer to the opening request does not open a WebSocket connection (RFC 6455 §4.1).
 public enum HandshakeResponseFailure: Error, Sendable, Hashable, CustomStringConvertible {
     case notSwitchingProtocols(status: Int, reasonPhrase: String)
+    /// An extended CONNECT (RFC 8441) answered with another status than 2xx.
+    case notSuccessful(status: Int)
     case missingUpgradeWebSocket
     case missingConnectionUpgrade
     case missingAccept
@@ -32,6 +34,7 @@ public enum HandshakeResponseFailure: Error, Sendable, Hashable, CustomStringCon
     public var description: String {
         switch self {
         case .notSwitchingProtocols(let status, let phrase): "server answered \(status) \(phrase) instead of 101"
+        case .notSuccessful(let status): "server answered the extended CONNECT with \(status) instead of 2xx"
         case .missingUpgradeWebSocket: "response lacks 'Upgrade: websocket'"
         case .missingConnectionUpgrade: "response lacks 'Connection: Upgrade'"
         case .missingAccept: "response lacks a single Sec-WebSocket-Accept"
@@ -60,6 +63,14 @@ public enum ClientHandshakeValidator {
         guard accept == request.expectedAccept else {
             throw .wrongAccept(expected: request.expectedAccept, received: accept)
         }
+        return try negotiated(headers, for: request)
+    }
+
+    /// What an accepting answer agreed on, however the WebSocket was opened: its subprotocol and extensions, judged
+    /// against the offers the request made.
+    public static func negotiated(_ headers: HTTPHeaders, for request: ClientHandshakeRequest)
+        throws(HandshakeResponseFailure) -> NegotiatedHandshake
+    {
         let chosen = headers.listElements("Sec-WebSocket-Protocol")
         if chosen.count > 1 { throw .multipleSubprotocols(chosen) }
         // Judge against the request as sent: overrides may have added or removed offers.

@@ -8,6 +8,12 @@ public struct ClientUpgrade {
         public var head: [UInt8]
         public var response: HTTPResponseHead
         public var rest: [UInt8]
+
+        public init(head: [UInt8], response: HTTPResponseHead, rest: [UInt8]) {
+            self.head = head
+            self.response = response
+            self.rest = rest
+        }
     }
 
     public enum Step {

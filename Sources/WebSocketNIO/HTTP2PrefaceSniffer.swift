@@ -1,0 +1,120 @@
+import Logging
+import NIOCore
+import NIOHTTP2
+import WebSocketCore
+
+/// Serves HTTP/1.1 and HTTP/2 on one port: a connection that opens with the HTTP/2 connection preface (RFC 9113
+/// §3.4, what a client with prior knowledge sends in cleartext and what one that chose `h2` in ALPN sends over TLS)
+/// gets an HTTP/2 pipeline, whose streams each host a session behind an `ExtendedConnectServerBridge`; any other
+/// gets the session host as before. The bytes read to decide go on to the pipeline chosen, unchanged, and are
+/// read once: it decides at the first byte that differs from the preface. The handshake deadline counts from the
+/// connection's acceptance either way: a client that sends nothing (or part of the preface) is handed to the
+/// HTTP/1.1 host when it passes, which answers it 408 as it would have without HTTP/2.
+final class HTTP2PrefaceSniffer: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = ByteBuffer
+
+    static let preface = Array("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".utf8)
+
+    /// What a server's HTTP/2 connections advertise: extended CONNECT enabled (RFC 8441 §3).
+    static let settings: HTTP2Settings = [
+        HTTP2Setting(parameter: .maxConcurrentStreams, value: 100),
+        HTTP2Setting(parameter: .initialWindowSize, value: 1 << 20),
+        HTTP2Setting(parameter: .maxFrameSize, value: 1 << 14),
+        HTTP2Setting(parameter: .maxHeaderListSize, value: 64 << 10),
+        HTTP2Setting(parameter: .enableConnectProtocol, value: 1)
+    ]
+
+    private let makeSession: @Sendable () -> any ServerSession
+    private let limits: ConnectionLimits
+    private let messageMemory: MessageMemoryBudget
+    private let logger: Logger
+    private var received = ByteBuffer()
+    private var deadline: Scheduled<Void>?
+    private let acceptedAt = NIODeadline.now()
+
+    init(
+        makeSession: @escaping @Sendable () -> any ServerSession, limits: ConnectionLimits,
+        messageMemory: MessageMemoryBudget, logger: Logger
+    ) {
+        self.makeSession = makeSession
+        self.limits = limits
+        self.messageMemory = messageMemory
+        self.logger = logger
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        if context.channel.isActive { startDeadline(context) }
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        startDeadline(context)
+        context.fireChannelActive()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) { deadline?.cancel() }
+
+    private func startDeadline(_ context: ChannelHandlerContext) {
+        guard deadline == nil else { return }
+        deadline = context.eventLoop.assumeIsolated().scheduleTask(deadline: acceptedAt + TimeAmount(limits.handshakeTimeout)) {
+            [self] in choose(http2: false, context)
+        }
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var buffer = unwrapInboundIn(data)
+        received.writeBuffer(&buffer)
+        let seen = received.readableBytesView.prefix(Self.preface.count)
+        guard seen.elementsEqual(Self.preface.prefix(seen.count)) else { return choose(http2: false, context) }
+        if seen.count == Self.preface.count { choose(http2: true, context) }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        deadline?.cancel()
+        context.fireChannelInactive()
+    }
+
+    private func choose(http2: Bool, _ context: ChannelHandlerContext) {
+        deadline?.cancel()
+        do {
+            if http2 {
+                logger.debug("HTTP/2 connection", metadata: ["remote": "\(context.channel.remoteAddress.map { "\($0)" } ?? "?")"])
+                try configureHTTP2(context.channel)
+            } else {
+                // The options `addSessionHandlers` sets are the bootstrap's already.
+                try context.channel.addSessionPipeline(
+                    makeSession(), limits: limits, messageMemory: messageMemory, logger: logger, acceptedAt: acceptedAt)
+            }
+        } catch {
+            logger.debug("cannot set up the connection", metadata: ["error": "\(error)"])
+            return context.close(promise: nil)
+        }
+        let bytes = received
+        received = ByteBuffer()
+        if bytes.readableBytes > 0 {
+            context.fireChannelRead(wrapInboundOut(bytes))
+            context.fireChannelReadComplete()
+        }
+        context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
+    }
+
+    private func configureHTTP2(_ channel: any Channel) throws {
+        var connection = NIOHTTP2Handler.ConnectionConfiguration()
+        connection.initialSettings = Self.settings
+        var stream = NIOHTTP2Handler.StreamConfiguration()
+        stream.targetWindowSize = 1 << 20
+        // The session host's back-pressure reads the stream's writability: the same bound as a connection's.
+        let high = max(limits.maxQueuedOutput, 2)
+        stream.outboundBufferSizeHighWatermark = high
+        stream.outboundBufferSizeLowWatermark = high / 2
+        let (makeSession, limits, messageMemory, logger) = (makeSession, limits, messageMemory, logger)
+        _ = try channel.pipeline.syncOperations.configureHTTP2Pipeline(
+            mode: .server, connectionConfiguration: connection, streamConfiguration: stream
+        ) { stream in
+            stream.eventLoop.makeCompletedFuture {
+                try stream.pipeline.syncOperations.addHandler(ExtendedConnectServerBridge())
+                try stream.addSessionPipeline(makeSession(), limits: limits, messageMemory: messageMemory, logger: logger)
+            }
+        }
+    }
+}
