@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The peer matrix: wsspec against eight real WebSocket servers (scripts/peers.sh), every verdict checked
-# against the golden file of that peer (Fixtures/peers/NAME.json, see scripts/peer_golden.py).
+# The peer matrix: wsspec against eight real WebSocket servers, and four over HTTP/2 (scripts/peers.sh), every
+# verdict checked against the golden file of that peer (Fixtures/peers/NAME.json, see scripts/peer_golden.py).
 #
 #   scripts/peer-matrix.sh            run and check; exit 1 on any verdict that differs from the golden files
 #   scripts/peer-matrix.sh --update   run and rewrite the golden files (reasons of unchanged verdicts are kept;

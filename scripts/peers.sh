@@ -1,30 +1,39 @@
 #!/usr/bin/env bash
 # The peer matrix's servers: echo servers on loopback built on eight widely used WebSocket implementations
-# (Tests/Peers/*: six in Python and Node, Hummingbird and Vapor in Tests/Peers/hummingbird-echo and vapor-echo), for checking
-# wsspec's verdicts against real third-party code.
+# (Tests/Peers/*: six in Python and Node, Hummingbird and Vapor in Tests/Peers/hummingbird-echo and vapor-echo), and
+# four that take WebSockets over HTTP/2 (RFC 8441), for checking wsspec's verdicts against real third-party code.
 #
-#   scripts/peers.sh install        the pinned venv (Tests/Peers/requirements.txt), Debian's node-ws and the
-#                                   Swift servers (a package of their own, built into .build-peers/swift)
+#   scripts/peers.sh install        the pinned venv (Tests/Peers/requirements.txt), Debian's node-ws, nghttpx and
+#                                   HAProxy, and the Swift servers (built with wsspec's traits)
 #   scripts/peers.sh start DIR      starts every peer on a free port; writes DIR/NAME.port, .pid and .log
 #   scripts/peers.sh urls DIR       one line a peer: NAME ws://127.0.0.1:PORT/
 #   scripts/peers.sh stop DIR       stops what start started
 #   scripts/peers.sh names          the peers' names
 #
 # NAME-keepalive is the same server with its own keepalive on (pings every second, short timeouts), for 11.x.
+# NAME-h2 takes WebSockets over cleartext HTTP/2 (RFC 8441, prior knowledge): Node's http2 with ws on each stream,
+# Hypercorn, and Debian's nghttpx and HAProxy in front of the websockets echo server (Tests/Peers/h2_front.py).
 # PEERS_VENV chooses the venv's folder (default .build-peers/venv); PEERS chooses a subset (space-separated).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 venv=${PEERS_VENV:-.build-peers/venv}
-all_peers="websockets aiohttp tornado autobahn wsproto ws hummingbird vapor websockets-keepalive aiohttp-keepalive tornado-keepalive autobahn-keepalive"
+all_peers="websockets aiohttp tornado autobahn wsproto ws hummingbird vapor websockets-keepalive aiohttp-keepalive tornado-keepalive autobahn-keepalive ws-h2 hypercorn-h2 nghttpx-h2 haproxy-h2"
 peers=${PEERS:-$all_peers}
 
-usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 install() {
     if ! command -v node >/dev/null || [ ! -f /usr/share/nodejs/ws/package.json ]; then
         echo "installing: node-ws (Debian)"
         apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq node-ws >/dev/null
     fi
+    case " $peers " in
+        *" nghttpx-h2 "*|*" haproxy-h2 "*)
+            if [ ! -x /usr/sbin/nghttpx ] || [ ! -x /usr/sbin/haproxy ]; then
+                echo "installing: nghttpx and HAProxy (Debian)"
+                apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nghttp2-proxy haproxy >/dev/null
+            fi ;;
+    esac
     if ! python3 -c 'import venv, ensurepip' 2>/dev/null; then
         echo "installing: python3-venv (Debian)"
         apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
@@ -53,6 +62,9 @@ command_for() {
         ws) echo "env NODE_PATH=/usr/share/nodejs node Tests/Peers/ws_echo.js 0" ;;
         websockets|aiohttp|tornado|autobahn|wsproto) echo "$venv/bin/python -u Tests/Peers/$1_echo.py 0" ;;
         hummingbird|vapor) echo ".build/debug/$1-echo 0" ;;
+        ws-h2) echo "env NODE_PATH=/usr/share/nodejs node Tests/Peers/ws_h2_echo.js 0" ;;
+        hypercorn-h2) echo "$venv/bin/python -u Tests/Peers/hypercorn_echo.py 0" ;;
+        nghttpx-h2|haproxy-h2) echo "$venv/bin/python -u Tests/Peers/h2_front.py ${1%-h2} Tests/Peers/websockets_echo.py" ;;
         *-keepalive) echo "$venv/bin/python -u Tests/Peers/${1%-keepalive}_echo.py 0 keepalive" ;;
         *) echo "unknown peer: $1" >&2; exit 2 ;;
     esac

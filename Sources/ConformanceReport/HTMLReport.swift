@@ -202,7 +202,9 @@ enum HTMLReport {
         html += closing(record)
         // Line ends shown as line ends; a bare CR (a deliberately broken request) still shows as \r.
         let head = { (text: String?, none: String) in HTMLText.escape((text ?? none).replacingOccurrences(of: "\r\n", with: "\n")) }
-        html += "<h2>Opening handshake</h2><h3>Request</h3><pre>\(head(record.handshake?.request, "(none sent)"))</pre>"
+        html += "<h2>Opening handshake</h2>"
+        if let handshake = record.handshake { html += "<p>By \(HTMLText.escape(handshake.openingKind.description)).</p>" }
+        html += "<h3>Request</h3><pre>\(head(record.handshake?.request, "(none sent)"))</pre>"
         html += "<h3>Response</h3><pre>\(head(record.handshake?.response, "(no response)"))</pre>\n"
         html += wireLog(record)
         html += "</body></html>\n"

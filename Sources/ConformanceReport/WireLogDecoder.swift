@@ -22,13 +22,14 @@ struct WireLogDecoder {
     }
 
     private static func decodeStream(_ record: CaseRecord, _ direction: WireRecord.Direction, into decoded: inout Decoded) {
-        guard let handshake = record.handshake, handshake.status == 101 else { return }
+        guard let handshake = record.handshake, handshake.upgraded else { return }
         var parser = FrameParser(
             .init(
                 senderRole: direction == .sent ? .client : .server, mode: .diagnostic,
                 maxFramePayloadLength: UInt64.max >> 1))
         // The head is followed by the first frame; find where it ends in the stream.
-        var headBytesLeft = direction == .sent ? handshake.request.utf8.count : -1
+        // Over HTTP/2 the heads are HEADERS frames beside the stream: its first bytes are a frame's.
+        var headBytesLeft = !handshake.headsAreInTheWire ? 0 : direction == .sent ? handshake.request.utf8.count : -1
         var headTail: [UInt8] = []
         for (index, wire) in record.wire.enumerated() where wire.direction == direction {
             var bytes = wire.bytes[...]

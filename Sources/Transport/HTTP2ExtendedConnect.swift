@@ -49,8 +49,9 @@ public struct HTTP2ExtendedConnect: ClientOpeningHandshake {
         }
         switch await stream.response(until: transport.elapsed + timeout) {
         case .headers(let fields):
+            // The header list is not part of the byte stream: the wire log keeps to the DATA frames' bytes, and the
+            // report shows the list as the response head.
             let text = Array(ExtendedConnect.text(of: fields).utf8)
-            received(text)
             let response: HTTPResponseHead
             do {
                 response = try ExtendedConnect.responseHead(fromFields: fields)

@@ -110,7 +110,7 @@ if selected("catalog") {
     print("")
 }
 if selected("loopback") {
-    print("Sections 1-7 and 10 against the reference server over TCP loopback (16 jobs; best of 3)")
+    print("Sections 1-7 and 10 against the reference server over TCP loopback, HTTP/1.1 and HTTP/2 (16 jobs; best of 3)")
     let loopback = try await LoopbackBenchmark.run(jobs: 16)
     print(
         "cases \(loopback.cases), not passed \(loopback.notPassed), wall \(formatted(loopback.loopbackSeconds, decimals: 3)) s "
@@ -119,6 +119,11 @@ if selected("loopback") {
     print(
         "longest case \(loopback.longestCase.id) \(formatted(loopback.longestCase.seconds, decimals: 3)) s of scripted pauses: "
             + "the floor of any run; harness overhead above it \(formatted(loopback.loopbackSeconds - loopback.longestCase.seconds, decimals: 3)) s")
+    print(
+        "over HTTP/2 (h2c, RFC 8441; a connection per case): not passed \(loopback.http2NotPassed), wall "
+            + "\(formatted(loopback.http2Seconds, decimals: 3)) s (\(formatted(loopback.http2Seconds / loopback.loopbackSeconds, decimals: 2))x "
+            + "HTTP/1.1's); CPU \(formatted(loopback.http2CPUSeconds, decimals: 3)) s against \(formatted(loopback.loopbackCPUSeconds, decimals: 3)) s "
+            + "(\(formatted(loopback.http2CPUSeconds / loopback.loopbackCPUSeconds, decimals: 2))x)")
     print("")
 }
 if selected("load") {

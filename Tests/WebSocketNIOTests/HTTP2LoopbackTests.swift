@@ -97,6 +97,34 @@ extension LiveTests {
             #expect(error?.detail.contains("404") == true, "\(String(describing: error))")
         }
 
+        /// A run over HTTP/2 and one over HTTP/1.1 against the same server merge into one report, a column each, and
+        /// each case's page says which way its WebSocket was opened; the frames of its wire log are decoded as over TCP.
+        @Test func runsOverBothTransportsMergeIntoTwoColumns() async throws {
+            let directory = temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let (h1, h2) = (directory.appendingPathComponent("h1").path, directory.appendingPathComponent("h2").path)
+            let statuses = try await withServer({ try await SessionServer.referenceServer(Self.configuration) }) { server in
+                let url = server.url().description
+                return (
+                    await CommandTests.run(["run", url, "--cases", "1.1.1,2.1", "--report-dir", h1]),
+                    await CommandTests.run(["run", url, "--cases", "1.1.1,2.1", "--http2-prior-knowledge", "--report-dir", h2])
+                )
+            }
+            #expect(statuses == (0, 0))
+            let merged = directory.appendingPathComponent("merged").path
+            #expect(await CommandTests.run(["report", h1, h2, "--report-dir", merged]) == 0)
+            let index =
+                try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: merged).appendingPathComponent("index.json")))
+                as? [String: [String: [String: Any]]]
+            #expect(index?.keys.sorted() == ["server", "server-h2"])
+            #expect(index?["server-h2"]?["2.1"]?["behavior"] as? String == "OK")
+            let page = try #require(
+                FileManager.default.enumerator(atPath: h2)?.compactMap { $0 as? String }.first { $0.hasSuffix(".html") && $0.contains("2_1") })
+            let html = try String(contentsOfFile: "\(h2)/\(page)", encoding: .utf8)
+            #expect(html.contains("By extended CONNECT on an HTTP/2 stream (RFC 8441 §4)."))
+            #expect(html.contains("ping FIN masked len=0"), "the wire log's frames are decoded")
+        }
+
         // MARK: Failing closed
 
         /// A server that speaks HTTP/1.1 only is unreachable over HTTP/2, with the reason; the run never falls back.

@@ -1,10 +1,24 @@
+public import Transport
 /// What the opening handshake looked like.
 public struct HandshakeRecord: Sendable, Hashable, Codable {
+    /// The request as sent: an HTTP/1.1 head, or an HTTP/2 header list (`opening` says which).
     public var request: String
     /// The response head, as text; `nil` when none arrived.
     public var response: String?
     public var status: Int?
     public var subprotocol: String?
+    /// How the WebSocket was opened; `nil` in runs saved before HTTP/2 came, which all used the HTTP/1.1 upgrade.
+    public var opening: OpeningHandshakeKind? = nil
+
+    /// How the WebSocket was opened, however the record was saved.
+    public var openingKind: OpeningHandshakeKind { opening ?? .http1Upgrade }
+    /// Whether the heads travelled in the byte stream (HTTP/1.1), before the frames, or beside it (HTTP/2 HEADERS).
+    public var headsAreInTheWire: Bool { openingKind == .http1Upgrade }
+    /// Whether the answer accepted the WebSocket: a 101, or a 2xx to an extended CONNECT.
+    public var upgraded: Bool {
+        guard let status else { return false }
+        return headsAreInTheWire ? status == 101 : (200..<300).contains(status)
+    }
 }
 
 /// A close frame as it was on the wire: its code (`nil`: the frame had none) and raw reason bytes.

@@ -46,7 +46,8 @@ extension CaseExecution {
         if let early = spec.earlyMessage, let frame = try? endpoint.serialize(FrameSpec(opcode: .text, payload: Array(early.utf8))) {
             bytes += frame
         }
-        handshake = HandshakeRecord(request: transport.openingHandshake.requestText(for: request))
+        handshake = HandshakeRecord(
+            request: transport.openingHandshake.requestText(for: request), opening: transport.openingHandshake.kind)
         let requirement = scenario.requirement, expectation = spec.expect
         let outcome = await ClientOpening.open(
             request, over: transport, sending: bytes, configuration: ScriptedEndpoint.decoding, maskKeys: endpoint.messageMaskKeys,
