@@ -123,6 +123,9 @@ fi
 echo "== the client matrix: real clients against wsspec serve-suite, every verdict against its golden file (Fixtures/peers/clients)"
 WSSPEC="$(swift build --show-bin-path)/wsspec" scripts/client-matrix.sh
 
+echo "== Chromium over HTTP/2 (RFC 8441) against wsspec serve: echo, a large message, a close code"
+scripts/chromium-h2.sh "$(swift build --show-bin-path)/wsspec"
+
 echo "== the built-in client against every client-role case, in-process (wsspec run-client --sim)"
 reports=$(mktemp -d)
 "$(swift build --show-bin-path)/wsspec" run-client --sim --jobs 2 --format json --report-dir "$reports" 2>/dev/null | tail -2

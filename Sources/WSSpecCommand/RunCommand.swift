@@ -200,7 +200,7 @@ struct RunCommand: AsyncParsableCommand {
         progress.finish()
 
         var run = ConformanceRun(
-            agent: agent ?? (url == nil ? "wsspec-reference" : "server") + (http2 || http2PriorKnowledge ? "-h2" : ""), target: target,
+            agent: agent ?? ((url == nil ? "wsspec-reference" : "server") + (http2 || http2PriorKnowledge ? "-h2" : "")), target: target,
             startedAt: startedAt, duration: clock.now - began, seed: runSeed, strict: strict, results: results)
         run.shard = source.shard
         let without = server.withoutFeatures

@@ -26,10 +26,12 @@ final class ExtendedConnectClientCodec: ChannelDuplexHandler, RemovableChannelHa
 
     // MARK: The handshake's side
 
-    func sendRequest(_ fields: [ExtendedConnect.Field], promise: EventLoopPromise<Void>) {
-        guard let context else { return promise.succeed() } // The stream is gone: the answer says so.
+    /// Sends the request's HEADERS. Not waited for: HTTP/2 holds a new stream's HEADERS while the server's
+    /// `SETTINGS_MAX_CONCURRENT_STREAMS` is reached, and the wait for the answer has the deadline.
+    func sendRequest(_ fields: [ExtendedConnect.Field]) {
+        guard let context else { return } // The stream is gone: the answer says so.
         let headers = HPACKHeaders(fields.map { ($0.name, $0.value) })
-        context.writeAndFlush(wrapOutboundOut(.headers(.init(headers: headers))), promise: promise)
+        context.writeAndFlush(wrapOutboundOut(.headers(.init(headers: headers))), promise: nil)
     }
 
     func response(before deadline: NIODeadline, _ promise: EventLoopPromise<ExtendedConnectAnswer>) {
@@ -68,7 +70,9 @@ final class ExtendedConnectClientCodec: ChannelDuplexHandler, RemovableChannelHa
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .headers(let headers):
-            answer(.headers(headers.headers.map { (name: $0.name, value: $0.value) }))
+            // An interim 1xx (RFC 9113 §8.1) comes before the answer; it is not the answer.
+            let interim = headers.headers.first(name: ":status")?.hasPrefix("1") == true && !headers.endStream
+            if !interim { answer(.headers(headers.headers.map { (name: $0.name, value: $0.value) })) }
             if headers.endStream { context.fireUserInboundEventTriggered(ChannelEvent.inputClosed) }
         case .data(let data):
             if case .byteBuffer(let buffer) = data.data, buffer.readableBytes > 0 {
@@ -78,9 +82,10 @@ final class ExtendedConnectClientCodec: ChannelDuplexHandler, RemovableChannelHa
                 answer(.ended(reset: false))
                 context.fireUserInboundEventTriggered(ChannelEvent.inputClosed)
             }
-        case .rstStream(let code):
+        case .rstStream:
+            // The stream channel reports the reset itself (`errorCaught`) once it is closed: a close before that
+            // would answer the peer's RST_STREAM with one of ours (RFC 9113 §5.4.2).
             answer(.ended(reset: true))
-            context.fireErrorCaught(NIOHTTP2Errors.streamClosed(streamID: .rootStream, errorCode: code))
         default:
             break
         }
@@ -126,10 +131,8 @@ final class NIOExtendedConnectStream: ExtendedConnectStream {
     }
 
     func sendRequest(_ fields: [ExtendedConnect.Field]) async {
-        let promise = codec.eventLoop.makePromise(of: Void.self)
         let codec = codec
-        codec.eventLoop.execute { codec.value.sendRequest(fields, promise: promise) }
-        try? await promise.futureResult.get()
+        codec.eventLoop.execute { codec.value.sendRequest(fields) }
     }
 
     func response(until deadline: Duration) async -> ExtendedConnectAnswer {

@@ -1,3 +1,4 @@
+import Logging
 import NIOCore
 import NIOHPACK
 import NIOHTTP2
@@ -17,10 +18,15 @@ final class ExtendedConnectServerBridge: ChannelDuplexHandler {
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = HTTP2Frame.FramePayload
 
+    private let logger: Logger
     private var requested = false
     /// Reads the session's answer until its head is whole; nil once it went out as HEADERS.
     private var answer: HTTPHeadParser? = HTTPHeadParser(maxHeadSize: 64 << 10)
     private var outputClosed = false
+    /// The client ended its side (END_STREAM): once the answer is out, ending ours closes the stream cleanly.
+    private var inputEnded = false
+
+    init(logger: Logger) { self.logger = logger }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
@@ -30,23 +36,34 @@ final class ExtendedConnectServerBridge: ChannelDuplexHandler {
                 let fields = headers.headers.map { (name: $0.name, value: $0.value) }
                 do {
                     let request = try ExtendedConnect.upgradeRequest(fromFields: fields)
+                    if request.headers.single("Upgrade") != nil {
+                        // The path is the client's: quoted, so no byte of it acts on a terminal.
+                        logger.debug("extended CONNECT", metadata: ["path": "\(request.target.debugDescription)"])
+                    }
                     context.fireChannelRead(wrapInboundOut(ByteBuffer(bytes: HTTPSerializer.serialize(request))))
                 } catch {
                     return reset(context, .protocolError)
                 }
             }
-            if headers.endStream { context.fireUserInboundEventTriggered(ChannelEvent.inputClosed) }
+            if headers.endStream { endOfInput(context) }
         case .data(let data):
             // DATA before the request's HEADERS is a connection error NIOHTTP2 reports itself.
             if requested, case .byteBuffer(let buffer) = data.data, buffer.readableBytes > 0 {
                 context.fireChannelRead(wrapInboundOut(buffer))
             }
-            if data.endStream { context.fireUserInboundEventTriggered(ChannelEvent.inputClosed) }
-        case .rstStream(let code):
-            context.fireErrorCaught(NIOHTTP2Errors.streamClosed(streamID: .rootStream, errorCode: code))
+            if data.endStream { endOfInput(context) }
+        case .rstStream:
+            // The stream channel reports the reset to the session host itself once it is closed; a close before that
+            // would answer the client's RST_STREAM with one of ours (RFC 9113 §5.4.2).
+            break
         default:
             break
         }
+    }
+
+    private func endOfInput(_ context: ChannelHandlerContext) {
+        inputEnded = true
+        context.fireUserInboundEventTriggered(ChannelEvent.inputClosed)
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
@@ -80,8 +97,11 @@ final class ExtendedConnectServerBridge: ChannelDuplexHandler {
 
     func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
         // The session's half-close is END_STREAM, once its answer went out; before that there is no response to end,
-        // and the stream is reset (a stream channel's own close sends RST_STREAM while the stream is open).
-        guard mode == .output, answer == nil else { return context.close(mode: .all, promise: promise) }
+        // and the stream is reset (a stream channel's own close sends RST_STREAM while the stream is open). A whole
+        // close after the client ended its side is END_STREAM too, as a close after a FIN is over TCP: the stream
+        // then closes cleanly.
+        let endsTheStream = mode == .output || mode == .all && inputEnded
+        guard endsTheStream, answer == nil else { return context.close(mode: .all, promise: promise) }
         guard !outputClosed else {
             promise?.succeed()
             return

@@ -1,5 +1,6 @@
 import Logging
 import NIOCore
+import NIOHPACK
 import NIOHTTP2
 import WebSocketCore
 
@@ -26,6 +27,7 @@ final class HTTP2PrefaceSniffer: ChannelInboundHandler, RemovableChannelHandler 
     ]
 
     private let makeSession: @Sendable () -> any ServerSession
+    private let connections: ConnectionSet
     private let limits: ConnectionLimits
     private let messageMemory: MessageMemoryBudget
     private let logger: Logger
@@ -34,10 +36,11 @@ final class HTTP2PrefaceSniffer: ChannelInboundHandler, RemovableChannelHandler 
     private let acceptedAt = NIODeadline.now()
 
     init(
-        makeSession: @escaping @Sendable () -> any ServerSession, limits: ConnectionLimits,
+        makeSession: @escaping @Sendable () -> any ServerSession, connections: ConnectionSet, limits: ConnectionLimits,
         messageMemory: MessageMemoryBudget, logger: Logger
     ) {
         self.makeSession = makeSession
+        self.connections = connections
         self.limits = limits
         self.messageMemory = messageMemory
         self.logger = logger
@@ -81,6 +84,7 @@ final class HTTP2PrefaceSniffer: ChannelInboundHandler, RemovableChannelHandler 
                 logger.debug("HTTP/2 connection", metadata: ["remote": "\(context.channel.remoteAddress.map { "\($0)" } ?? "?")"])
                 try configureHTTP2(context.channel)
             } else {
+                logger.debug("HTTP/1.1 connection", metadata: ["remote": "\(context.channel.remoteAddress.map { "\($0)" } ?? "?")"])
                 // The options `addSessionHandlers` sets are the bootstrap's already.
                 try context.channel.addSessionPipeline(
                     makeSession(), limits: limits, messageMemory: messageMemory, logger: logger, acceptedAt: acceptedAt)
@@ -107,14 +111,36 @@ final class HTTP2PrefaceSniffer: ChannelInboundHandler, RemovableChannelHandler 
         let high = max(limits.maxQueuedOutput, 2)
         stream.outboundBufferSizeHighWatermark = high
         stream.outboundBufferSizeLowWatermark = high / 2
-        let (makeSession, limits, messageMemory, logger) = (makeSession, limits, messageMemory, logger)
+        let deadline = HTTP2ConnectionDeadline(timeout: limits.handshakeTimeout, acceptedAt: acceptedAt)
+        let streams = HTTP2ConnectionDeadline.Streams(deadline: NIOLoopBound(deadline, eventLoop: channel.eventLoop))
+        let (makeSession, limits, messageMemory, logger, connections) = (makeSession, limits, messageMemory, logger, connections)
         _ = try channel.pipeline.syncOperations.configureHTTP2Pipeline(
-            mode: .server, connectionConfiguration: connection, streamConfiguration: stream
+            mode: .server, connectionConfiguration: connection, streamConfiguration: stream, streamDelegate: streams
         ) { stream in
             stream.eventLoop.makeCompletedFuture {
-                try stream.pipeline.syncOperations.addHandler(ExtendedConnectServerBridge())
+                // Each stream is a WebSocket with a session of its own: they count against the same limit as
+                // connections, so that a hundred streams a connection do not multiply what the server holds.
+                guard connections.insert(stream, limit: limits.maxConnections) else {
+                    return try stream.pipeline.syncOperations.addHandler(StreamRefusal())
+                }
+                try stream.pipeline.syncOperations.addHandler(ExtendedConnectServerBridge(logger: logger))
                 try stream.addSessionPipeline(makeSession(), limits: limits, messageMemory: messageMemory, logger: logger)
             }
         }
+        try channel.pipeline.syncOperations.addHandler(deadline)
+    }
+}
+
+/// Answers a stream past the server's limit as `SessionServer` answers a connection past it: 503, and the stream ends.
+private final class StreamRefusal: ChannelInboundHandler {
+    typealias InboundIn = HTTP2Frame.FramePayload
+    typealias OutboundOut = HTTP2Frame.FramePayload
+    private var answered = false
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard !answered, case .headers = unwrapInboundIn(data) else { return }
+        answered = true
+        let headers = HPACKHeaders([(":status", "503"), ("retry-after", "1")])
+        context.writeAndFlush(wrapOutboundOut(.headers(.init(headers: headers, endStream: true))), promise: nil)
     }
 }

@@ -54,6 +54,7 @@ extension NIOTransport {
                     try operations.addHandler(PeerSettingsWatcher(promise: peerSettings, expectsALPN: tlsContext != nil))
                 }
             }
+        let began = NIODeadline.now()
         let channel: any Channel
         do {
             channel = try await bootstrap.connect(host: url.host, port: url.port).get()
@@ -62,7 +63,8 @@ extension NIOTransport {
             throw classify(error, url: url)
         }
         do {
-            let timer = loop.scheduleTask(in: TimeAmount(timeout)) {
+            // One timeout for the connection, TLS and the server's SETTINGS together, as for a TCP connection.
+            let timer = loop.scheduleTask(deadline: began + TimeAmount(timeout)) {
                 peerSettings.fail(HTTP2Unavailable(reason: "no HTTP/2 SETTINGS frame within \(timeout)"))
             }
             defer { timer.cancel() }

@@ -61,7 +61,9 @@ public final class SessionServer: Sendable {
                     if let tls { try operations.addHandler(NIOSSLServerHandler(context: tls)) }
                     if http2 {
                         try operations.addHandler(
-                            HTTP2PrefaceSniffer(makeSession: makeSession, limits: limits, messageMemory: messageMemory, logger: logger))
+                            HTTP2PrefaceSniffer(
+                                makeSession: makeSession, connections: connections, limits: limits, messageMemory: messageMemory,
+                                logger: logger))
                     } else {
                         try channel.addSessionHandlers(makeSession(), limits: limits, messageMemory: messageMemory, logger: logger)
                     }
@@ -73,7 +75,7 @@ public final class SessionServer: Sendable {
         return SessionServer(channel: channel, connections: connections, messageMemory: messageMemory, host: host, port: boundPort)
     }
 
-    /// How many connections are open now (the refused ones are not counted).
+    /// How many connections are open now, each HTTP/2 stream counted as one too (the refused ones are not counted).
     public var connectionCount: Int { connections.count }
 
     /// The `ws://` (or `wss://`) URL of the server's root.

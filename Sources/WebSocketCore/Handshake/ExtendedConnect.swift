@@ -12,7 +12,7 @@ public enum ExtendedConnect {
     /// HTTP/1.1 fields with no place on an HTTP/2 stream: connection-specific ones (RFC 9113 §8.2.2), `Host` (the
     /// `:authority` pseudo-header carries it), and the upgrade's own, which `:protocol` supersedes (RFC 8441 §5).
     static let http1Only: Set<String> = [
-        "host", "upgrade", "connection", "keep-alive", "proxy-connection", "transfer-encoding",
+        "host", "upgrade", "connection", "keep-alive", "proxy-connection", "transfer-encoding", "te",
         "sec-websocket-key", "sec-websocket-accept"
     ]
 
