@@ -66,9 +66,8 @@ public struct HTTP2ExtendedConnect: ClientOpeningHandshake {
             } catch {
                 return .invalidUpgrade(answer, error)
             }
-            var configuration = configuration
-            configuration.permessageDeflate = negotiated.permessageDeflate
-            return .upgraded(answer, negotiated: negotiated, connection: Connection(role: .client, configuration: configuration, maskKeys: maskKeys))
+            let connection = negotiated.connection(role: .client, configuration: configuration, maskKeys: maskKeys)
+            return .upgraded(answer, negotiated: negotiated, connection: connection)
         case .ended(let reset): return .ended(reset: reset)
         case .timedOut: return .timedOut
         }

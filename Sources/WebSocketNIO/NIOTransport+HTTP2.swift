@@ -28,19 +28,15 @@ extension NIOTransport {
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws(ConnectError) -> NIOTransport {
         let loop = group.next()
-        let tlsContext = url.secure ? tls : nil
-        if url.secure && tls == nil { throw ConnectError(url: url, cause: .tls, detail: "no TLS settings for a wss:// URL") }
+        let tlsContext = try clientTLS(for: url, tls)
         let peerSettings = loop.makePromise(of: HTTP2Settings.self)
-        let serverHostname = url.hostIsAddressLiteral ? nil : url.host
         let bootstrap = ClientBootstrap(group: loop)
             .connectTimeout(TimeAmount(timeout))
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let operations = channel.pipeline.syncOperations
-                    if let tlsContext {
-                        try operations.addHandler(NIOSSLClientHandler(context: tlsContext, serverHostname: serverHostname))
-                    }
+                    if let tlsContext { try operations.addHandler(tlsContext.handler()) }
                     var connection = NIOHTTP2Handler.ConnectionConfiguration()
                     connection.initialSettings = http2Settings
                     var stream = NIOHTTP2Handler.StreamConfiguration()

@@ -39,10 +39,8 @@ public final class NIOTransport: ByteTransport {
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws(ConnectError) -> NIOTransport {
         let loop = group.next()
-        let tlsContext = url.secure ? tls : nil
-        if url.secure && tls == nil { throw ConnectError(url: url, cause: .tls, detail: "no TLS settings for a wss:// URL") }
+        let tlsContext = try clientTLS(for: url, tls)
         let readiness: EventLoopPromise<Void>? = tlsContext == nil ? nil : loop.makePromise()
-        let serverHostname = url.hostIsAddressLiteral ? nil : url.host
         let bootstrap = ClientBootstrap(group: loop)
             .connectTimeout(TimeAmount(timeout))
             .channelOption(.allowRemoteHalfClosure, value: true)
@@ -52,9 +50,7 @@ public final class NIOTransport: ByteTransport {
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let operations = channel.pipeline.syncOperations
-                    if let tlsContext {
-                        try operations.addHandler(NIOSSLClientHandler(context: tlsContext, serverHostname: serverHostname))
-                    }
+                    if let tlsContext { try operations.addHandler(tlsContext.handler()) }
                     try operations.addHandler(InboundQueue(eventLoop: loop, readiness: readiness))
                 }
             }
@@ -93,6 +89,22 @@ public final class NIOTransport: ByteTransport {
             NIOLoopBound(try channel.pipeline.syncOperations.handler(type: InboundQueue.self), eventLoop: loop)
         }.get()
         return NIOTransport(channel: channel, queue: queue)
+    }
+
+    /// What TLS a connection to `url` gets: none for `ws://`; for `wss://` the client context, which must be there,
+    /// and the host name for SNI and the certificate check (none for an address literal).
+    static func clientTLS(for url: WebSocketURL, _ tls: NIOSSLContext?) throws(ConnectError) -> ClientTLS? {
+        guard url.secure else { return nil }
+        guard let tls else { throw ConnectError(url: url, cause: .tls, detail: "no TLS settings for a wss:// URL") }
+        return ClientTLS(context: tls, serverHostname: url.hostIsAddressLiteral ? nil : url.host)
+    }
+
+    struct ClientTLS: Sendable {
+        let context: NIOSSLContext
+        let serverHostname: String?
+
+        /// The handler for one connection (NIOSSL checks the name when it is made).
+        func handler() throws -> NIOSSLClientHandler { try NIOSSLClientHandler(context: context, serverHostname: serverHostname) }
     }
 
     /// Sorts a connect or TLS error by its cause.

@@ -15,6 +15,22 @@ public struct NegotiatedHandshake: Sendable, Hashable {
     }
 }
 
+extension NegotiatedHandshake {
+    /// The connection an accepted opening handshake opens, in either role and however it was opened: `configuration`
+    /// on the terms the handshake agreed (its permessage-deflate), already holding `rest`, the bytes that came right
+    /// behind the handshake.
+    public func connection(
+        role: Role, configuration: Connection.Configuration, maskKeys: any MaskKeySource = FixedMaskKeySource(.zero),
+        holding rest: [UInt8] = []
+    ) -> Connection {
+        var configuration = configuration
+        configuration.permessageDeflate = permessageDeflate
+        let connection = Connection(role: role, configuration: configuration, maskKeys: maskKeys)
+        if !rest.isEmpty { connection.append(rest) }
+        return connection
+    }
+}
+
 /// Why a server's answer to the opening request does not open a WebSocket connection (RFC 6455 §4.1).
 public enum HandshakeResponseFailure: Error, Sendable, Hashable, CustomStringConvertible {
     case notSwitchingProtocols(status: Int, reasonPhrase: String)

@@ -66,10 +66,8 @@ public struct ClientUpgrade {
         } catch {
             return .invalidUpgrade(answer, error)
         }
-        var configuration = configuration
-        configuration.permessageDeflate = negotiated.permessageDeflate
-        let connection = Connection(role: .client, configuration: configuration, maskKeys: maskKeys)
-        if !received.rest.isEmpty { connection.append(received.rest) }
+        let connection = negotiated.connection(
+            role: .client, configuration: configuration, maskKeys: maskKeys, holding: received.rest)
         return .upgraded(answer, negotiated: negotiated, connection: connection)
     }
 }

@@ -39,10 +39,7 @@ public struct ServerUpgrade: Sendable {
         }
         let decision = decide(request)
         guard case .accept(_, let negotiated) = decision else { return .refused(response: decision.bytes) }
-        var configuration = configuration
-        configuration.permessageDeflate = negotiated.permessageDeflate
-        let connection = Connection(role: .server, configuration: configuration)
-        if !received.rest.isEmpty { connection.append(received.rest) }
+        let connection = negotiated.connection(role: .server, configuration: configuration, holding: received.rest)
         return .upgraded(response: decision.bytes, connection: connection, negotiated: negotiated)
     }
 }
