@@ -201,6 +201,8 @@ let package = Package(
             dependencies: [
                 "Transport",
                 "WebSocketCore",
+                "SimulatedNIO",
+                "WireSim",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -343,6 +345,8 @@ let package = Package(
                 "Scenario",
                 "ReferenceServer",
                 "WebSocketCore",
+                "Transport",
+                "WireSim",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -45,8 +45,9 @@ LAYERS = {
     "ConformanceSuite": {"Scenario", "ReferenceServer", "WebSocketCore"},
     "ConformanceReport": {"Scenario", "WebSocketCore", "Crypto"},
     # The network adapter, at the bottom beside Transport: bytes, connections and sans-IO sessions, no cases, no
-    # routes. The only library that speaks NIO's networking.
-    "WebSocketNIO": {"Transport", "WebSocketCore", "NIOCore", "NIOConcurrencyHelpers", "NIOPosix", "NIOTLS", "NIOSSL", "NIOHTTP2", "NIOHPACK",
+    # routes. The only library that speaks NIO's networking. SimulatedNIO and WireSim: the same pipelines on a
+    # simulated link (--sim over HTTP/2), on virtual time.
+    "WebSocketNIO": {"Transport", "WebSocketCore", "SimulatedNIO", "WireSim", "NIOCore", "NIOConcurrencyHelpers", "NIOPosix", "NIOTLS", "NIOSSL", "NIOHTTP2", "NIOHPACK",
                      "Logging"},
     # The server a developer runs: routes (or the reference server) on the NIO host.
     "WebSocketServer": {"WebSocketRoutes", "WebSocketNIO", "ReferenceServer", "NIOSSL", "Logging"},

@@ -45,11 +45,7 @@ final class ChannelEndpoint: SimulatedServerEndpoint, @unchecked Sendable {
     init(channel: SimulatedChannel) { self.channel = channel }
 
     func shutDown() {
-        let channel = channel
-        channel.link.simulation.post {
-            channel.link.reset(from: .b)
-            channel.close(promise: nil)
-        }
+        channel.shutDown()
         task?.cancel()
     }
 }

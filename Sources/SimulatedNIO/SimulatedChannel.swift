@@ -1,17 +1,20 @@
 public import NIOCore
+public import Transport
 import WebSocketCore
 public import WireSim
 
-/// A SwiftNIO `Channel` at the server end (side `.b`) of a simulated link: what NIO's TCP channel is to a
-/// socket. Writes become link segments when flushed, the peer's bytes arrive as `ByteBuffer` reads, a FIN
+/// A SwiftNIO `Channel` at one end of a simulated link (the server's, side `.b`, unless told otherwise): what NIO's
+/// TCP channel is to a socket. Writes become link segments when flushed, the peer's bytes arrive as `ByteBuffer` reads, a FIN
 /// is an input half-close (when the channel allows one) and a reset is an error and a close. Its event loop
 /// is the simulation's (`SimulationEventLoop`), so everything it does happens on the driving thread.
 ///
 /// Reads are delivered as they arrive rather than on `read()`: the link's segments are the only buffer.
-public final class SimulatedChannel: Channel, ChannelCore, LinkEndpoint, @unchecked Sendable {
+public final class SimulatedChannel: Channel, ChannelCore, LinkEndpoint, SimulatedServerEndpoint, @unchecked Sendable {
     // Unchecked: every mutable field is touched on the driving thread only (NIO's own rule for a channel's
     // state: on its event loop).
     public let link: SimulatedLink
+    /// The end it is: `.b` for a server, `.a` for a client.
+    public let side: SimulatedLink.Side
     private let loop: SimulationEventLoop
     public var eventLoop: any EventLoop { loop }
     public let allocator = ByteBufferAllocator()
@@ -19,8 +22,8 @@ public final class SimulatedChannel: Channel, ChannelCore, LinkEndpoint, @unchec
     public var closeFuture: EventLoopFuture<Void> { closePromise.futureResult }
     private var _pipeline: ChannelPipeline!
     public var pipeline: ChannelPipeline { _pipeline }
-    public let localAddress: SocketAddress? = try? SocketAddress(ipAddress: "127.0.0.1", port: 80)
-    public let remoteAddress: SocketAddress? = try? SocketAddress(ipAddress: "127.0.0.1", port: 50_000)
+    public let localAddress: SocketAddress?
+    public let remoteAddress: SocketAddress?
     public var parent: (any Channel)? { nil }
     public var isWritable: Bool { isOpen && !outputClosed }
     public var isActive: Bool { isOpen }
@@ -40,13 +43,17 @@ public final class SimulatedChannel: Channel, ChannelCore, LinkEndpoint, @unchec
     private var answerHold: TimeHold?
     private var answered = false
 
-    /// Attaches a channel to side `.b` of `link`; call `activate()` on the driving thread before use.
-    public init(link: SimulatedLink, eventLoop: SimulationEventLoop) {
+    /// Attaches a channel to `side` of `link`; call `activate()` on the driving thread before use.
+    public init(link: SimulatedLink, eventLoop: SimulationEventLoop, side: SimulatedLink.Side = .b) {
         self.link = link
+        self.side = side
         loop = eventLoop
         closePromise = eventLoop.makePromise()
+        let server = try? SocketAddress(ipAddress: "127.0.0.1", port: 80)
+        let client = try? SocketAddress(ipAddress: "127.0.0.1", port: 50_000)
+        (localAddress, remoteAddress) = side == .b ? (server, client) : (client, server)
         _pipeline = ChannelPipeline(channel: self)
-        link.attach(.b, self)
+        link.attach(side, self)
     }
 
     /// Registers the channel and makes it active, as an accepted connection is (on the driving thread).
@@ -58,6 +65,15 @@ public final class SimulatedChannel: Channel, ChannelCore, LinkEndpoint, @unchec
         for bytes in early { linkDidReceive(bytes) }
         early = []
         if earlyEndOfStream { linkDidReachEndOfStream() }
+    }
+
+    /// Ends the connection from this side (a reset) and closes the channel, on the driving thread: what the
+    /// connection started on the simulation unwinds when it runs next.
+    public func shutDown() {
+        link.simulation.post { [self] in
+            link.reset(from: side)
+            close(promise: nil)
+        }
     }
 
     /// Holds virtual time still (`Simulation.holdTime`) from the moment a WebSocket upgrade request has
@@ -90,6 +106,10 @@ public final class SimulatedChannel: Channel, ChannelCore, LinkEndpoint, @unchec
 
     public func getOption<Option: ChannelOption>(_ option: Option) -> EventLoopFuture<Option.Value> {
         if option is ChannelOptions.Types.AllowRemoteHalfClosureOption, let value = allowRemoteHalfClosure as? Option.Value {
+            return loop.makeSucceededFuture(value)
+        }
+        // Reads are delivered as they arrive: an HTTP/2 stream asks its connection's channel, and reads as it does.
+        if option is ChannelOptions.Types.AutoReadOption, let value = true as? Option.Value {
             return loop.makeSucceededFuture(value)
         }
         return loop.makeFailedFuture(ChannelError.operationUnsupported)
@@ -152,7 +172,7 @@ public final class SimulatedChannel: Channel, ChannelCore, LinkEndpoint, @unchec
         pending = []
         for (buffer, promise) in flushed {
             if buffer.readableBytes > 0 {
-                link.send(from: .b, Array(buffer.readableBytesView))
+                link.send(from: side, Array(buffer.readableBytesView))
                 answer()
             }
             promise?.succeed()
@@ -169,7 +189,7 @@ public final class SimulatedChannel: Channel, ChannelCore, LinkEndpoint, @unchec
             if !outputClosed {
                 flush0()
                 outputClosed = true
-                link.shutdownWrite(from: .b)
+                link.shutdownWrite(from: side)
                 pipeline.syncOperations.fireUserInboundEventTriggered(ChannelEvent.outputClosed)
             }
             promise?.succeed()
@@ -182,7 +202,7 @@ public final class SimulatedChannel: Channel, ChannelCore, LinkEndpoint, @unchec
             pending = []
             if !outputClosed {
                 outputClosed = true
-                link.shutdownWrite(from: .b)
+                link.shutdownWrite(from: side)
             }
             promise?.succeed()
             pipeline.syncOperations.fireChannelInactive()

@@ -12,11 +12,22 @@ public import WireSim
 /// simulation and runs on the driving thread, in order; it is never run where it was handed over.
 ///
 /// Deadlines: NIO's only clock is the machine's uptime, and the frameworks compute a deadline as
-/// `NIODeadline.now() + interval` (websocket-kit's pings do). So a deadline is read as that interval from the
-/// real now, and runs that much later in virtual time; `now` is the real clock too, so that `loop.now + interval`
-/// means the same. What this cannot bring onto virtual time is code that measures elapsed time with NIO's clock
-/// (NIO's `IdleStateHandler` does): it sees almost no time pass (docs/frameworks-in-process.md).
+/// `NIODeadline.now() + interval` (websocket-kit's pings do). So by default (`DeadlineClock.machine`) a deadline is
+/// read as that interval from the real now, and runs that much later in virtual time; `now` is the real clock too,
+/// so that `loop.now + interval` means the same. What this cannot bring onto virtual time is code that measures
+/// elapsed time with NIO's clock (NIO's `IdleStateHandler` does): it sees almost no time pass
+/// (docs/frameworks-in-process.md). wsspec's own NIO code reads the time from its loop (`loop.now`), so it runs on
+/// `DeadlineClock.virtual`, where `now` is the simulation's clock and a run is the same under the same seed.
 public final class SimulationEventLoop: EventLoop, @unchecked Sendable {
+    /// What `now` and a task's deadline are measured on.
+    public enum DeadlineClock: Sendable {
+        /// The machine's uptime, as `NIODeadline.now()`: for code that computes deadlines from NIO's global clock.
+        case machine
+        /// The simulation's clock (nanoseconds since it started): for code that reads the time from its loop only.
+        case virtual
+    }
+
+    public let deadlineClock: DeadlineClock
     // Unchecked: `simulation` is only touched as its own API allows (post from anywhere, the rest on the
     // driving thread, which is this loop's thread).
     public let simulation: Simulation
@@ -26,8 +37,9 @@ public final class SimulationEventLoop: EventLoop, @unchecked Sendable {
     /// traps on an unfulfilled promise).
     private let outstanding = Mutex<[ObjectIdentifier: @Sendable () -> Void]>([:])
 
-    public init(simulation: Simulation) {
+    public init(simulation: Simulation, deadlineClock: DeadlineClock = .machine) {
         self.simulation = simulation
+        self.deadlineClock = deadlineClock
         simulation.whenDiscarding { [weak self] in self?.failOutstandingTasks() }
     }
 
@@ -45,8 +57,13 @@ public final class SimulationEventLoop: EventLoop, @unchecked Sendable {
 
     public var inEventLoop: Bool { simulation.isRunningOnThisThread }
 
-    /// NIO's clock (see the type's note on deadlines).
-    public var now: NIODeadline { .now() }
+    /// The machine's clock or the simulation's (see the type's note on deadlines).
+    public var now: NIODeadline {
+        switch deadlineClock {
+        case .machine: .now()
+        case .virtual: .uptimeNanoseconds(simulation.now.nanoseconds)
+        }
+    }
 
     public func execute(_ task: @escaping @Sendable () -> Void) {
         simulation.post(task)

@@ -78,7 +78,7 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(
         name: .customLong("http2-prior-knowledge"),
         help:
-            "Open each WebSocket over cleartext HTTP/2 (h2c, RFC 8441 extended CONNECT) on a ws:// URL, as curl's option of that name: a server that takes none makes the run exit 2."
+            "Open each WebSocket over cleartext HTTP/2 (h2c, RFC 8441 extended CONNECT) on a ws:// URL, as curl's option of that name: a server that takes none makes the run exit 2. With --sim, over the simulated network."
     )
     var http2PriorKnowledge = false
 
@@ -134,7 +134,9 @@ struct RunCommand: AsyncParsableCommand {
         if http2 && http2PriorKnowledge {
             throw ValidationError("--http2 (TLS, ALPN h2) and --http2-prior-knowledge (cleartext h2c) contradict each other")
         }
-        if sim { throw ValidationError("--sim runs over the simulated network's HTTP/1.1 upgrade; HTTP/2 runs are live") }
+        if sim && http2 {
+            throw ValidationError("--sim has no TLS: --sim --http2-prior-knowledge runs over cleartext HTTP/2 (h2c)")
+        }
         let secure = url.map { $0.lowercased().hasPrefix("wss:") } ?? false
         if http2 && !secure {
             throw ValidationError("--http2 agrees on HTTP/2 in the TLS handshake: it needs a wss:// URL (--http2-prior-knowledge for ws://)")
@@ -264,9 +266,16 @@ struct RunCommand: AsyncParsableCommand {
 
     private func runSimulated(_ scenarios: [ScenarioCase], seed: UInt64, progress: Progress) async -> (String, [CaseResult]) {
         var suite = InProcessSuite.referenceServer(referenceConfiguration)
+        if http2PriorKnowledge {
+            // The reference server behind the session host's own pipeline, HTTP/1.1 and HTTP/2 on one port, as live.
+            let configuration = referenceConfiguration
+            suite.server = InProcessSessionServer { EchoServer(configuration: configuration) }
+            suite.connector = InProcessHTTP2Connector()
+        }
         suite.parameters.apply(server)
         finishParameters(&suite.parameters)
-        let target = "the reference server, in-process (simulated network, seed \(seed))"
+        let target =
+            "the reference server, in-process (simulated network, seed \(seed))" + (http2PriorKnowledge ? " over HTTP/2" : "")
         guard let seeds, seeds > 1 else {
             let results = await suite.run(scenarios, seed: seed, jobs: jobs)
             results.forEach(progress.record)

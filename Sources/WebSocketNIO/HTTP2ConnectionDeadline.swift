@@ -55,7 +55,7 @@ final class HTTP2ConnectionDeadline: ChannelInboundHandler, RemovableChannelHand
         openStreams -= 1
         guard openStreams == 0, let context else { return }
         if inputClosed { return context.close(promise: nil) }
-        arm(.now() + timeout)
+        arm(context.eventLoop.now + timeout)
     }
 
     private func arm(_ deadline: NIODeadline) {

@@ -33,12 +33,13 @@ final class HTTP2PrefaceSniffer: ChannelInboundHandler, RemovableChannelHandler 
     private let logger: Logger
     private var received = ByteBuffer()
     private var deadline: Scheduled<Void>?
-    private let acceptedAt = NIODeadline.now()
+    private let acceptedAt: NIODeadline
 
     init(
         makeSession: @escaping @Sendable () -> any ServerSession, connections: ConnectionSet, limits: ConnectionLimits,
-        messageMemory: MessageMemoryBudget, logger: Logger
+        messageMemory: MessageMemoryBudget, logger: Logger, acceptedAt: NIODeadline
     ) {
+        self.acceptedAt = acceptedAt
         self.makeSession = makeSession
         self.connections = connections
         self.limits = limits

@@ -45,7 +45,7 @@ final class InboundQueue: ChannelDuplexHandler, RemovableChannelHandler {
             promise.succeed(taken(input))
             return
         }
-        if NIODeadline.now() >= deadline {
+        if eventLoop.now >= deadline {
             promise.succeed(.timedOut)
             return
         }

@@ -35,22 +35,10 @@ extension NIOTransport {
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    let operations = channel.pipeline.syncOperations
-                    if let tlsContext { try operations.addHandler(tlsContext.handler()) }
-                    var connection = NIOHTTP2Handler.ConnectionConfiguration()
-                    connection.initialSettings = http2Settings
-                    var stream = NIOHTTP2Handler.StreamConfiguration()
-                    stream.targetWindowSize = 1 << 20
-                    stream.outboundBufferSizeHighWatermark = 1 << 20
-                    stream.outboundBufferSizeLowWatermark = 1 << 19
-                    // A server may not open streams to a client that disabled push: any it opens is closed at once.
-                    _ = try operations.configureHTTP2Pipeline(
-                        mode: .client, connectionConfiguration: connection, streamConfiguration: stream
-                    ) { pushed in pushed.close() }
-                    try operations.addHandler(PeerSettingsWatcher(promise: peerSettings, expectsALPN: tlsContext != nil))
+                    try configureHTTP2Client(channel, tls: tlsContext, peerSettings: peerSettings)
                 }
             }
-        let began = NIODeadline.now()
+        let began = loop.now
         let channel: any Channel
         do {
             channel = try await bootstrap.connect(host: url.host, port: url.port).get()
@@ -58,8 +46,39 @@ extension NIOTransport {
             peerSettings.fail(error)
             throw classify(error, url: url)
         }
+        return try await openExtendedConnectStream(
+            on: channel, url: url, peerSettings: peerSettings, began: began, timeout: timeout)
+    }
+
+    /// The client's HTTP/2 pipeline on a new connection, on its event loop: TLS if any, the HTTP/2 handler and its
+    /// stream multiplexer, and the watch for the server's first SETTINGS, which completes `peerSettings`.
+    static func configureHTTP2Client(
+        _ channel: any Channel, tls: ClientTLS?, peerSettings: EventLoopPromise<HTTP2Settings>
+    ) throws {
+        let operations = channel.pipeline.syncOperations
+        if let tls { try operations.addHandler(tls.handler()) }
+        var connection = NIOHTTP2Handler.ConnectionConfiguration()
+        connection.initialSettings = http2Settings
+        var stream = NIOHTTP2Handler.StreamConfiguration()
+        stream.targetWindowSize = 1 << 20
+        stream.outboundBufferSizeHighWatermark = 1 << 20
+        stream.outboundBufferSizeLowWatermark = 1 << 19
+        // A server may not open streams to a client that disabled push: any it opens is closed at once.
+        _ = try operations.configureHTTP2Pipeline(
+            mode: .client, connectionConfiguration: connection, streamConfiguration: stream
+        ) { pushed in pushed.close() }
+        try operations.addHandler(PeerSettingsWatcher(promise: peerSettings, expectsALPN: tls != nil))
+    }
+
+    /// The step after the connection, over a socket or a simulated link: waits for the server's first SETTINGS until
+    /// `timeout` after `began` (one timeout for the connection, TLS and SETTINGS together, as for a TCP connection),
+    /// checks that they enable extended CONNECT, and opens the WebSocket's stream. Closes the connection on failure.
+    static func openExtendedConnectStream(
+        on channel: any Channel, url: WebSocketURL, peerSettings: EventLoopPromise<HTTP2Settings>, began: NIODeadline,
+        timeout: Duration
+    ) async throws(ConnectError) -> NIOTransport {
+        let loop = channel.eventLoop
         do {
-            // One timeout for the connection, TLS and the server's SETTINGS together, as for a TCP connection.
             let timer = loop.scheduleTask(deadline: began + TimeAmount(timeout)) {
                 peerSettings.fail(HTTP2Unavailable(reason: "no HTTP/2 SETTINGS frame within \(timeout)"))
             }
@@ -104,7 +123,7 @@ extension NIOTransport {
                     NIOLoopBound(try operations.handler(type: InboundQueue.self), eventLoop: loop)
                 )
             }.get()
-            let start = NIODeadline.now()
+            let start = loop.now
             let handshake = HTTP2ExtendedConnect(
                 stream: NIOExtendedConnectStream(scheme: url.secure ? "https" : "http", codec: codec, start: start))
             return NIOTransport(channel: stream, queue: queue, connection: channel, openingHandshake: handshake, start: start)

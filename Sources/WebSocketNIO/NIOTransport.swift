@@ -23,13 +23,13 @@ public final class NIOTransport: ByteTransport {
 
     init(
         channel: any Channel, queue: NIOLoopBound<InboundQueue>, connection: (any Channel)? = nil,
-        openingHandshake: any ClientOpeningHandshake = HTTP1Upgrade(), start: NIODeadline = .now()
+        openingHandshake: any ClientOpeningHandshake = HTTP1Upgrade(), start: NIODeadline? = nil
     ) {
         self.channel = channel
         self.queue = queue
         self.connection = connection
         self.openingHandshake = openingHandshake
-        self.start = start
+        self.start = start ?? channel.eventLoop.now
     }
 
     /// Connects, and for `wss://` completes the TLS handshake, within `timeout`.
@@ -135,7 +135,8 @@ public final class NIOTransport: ByteTransport {
 
     // MARK: ByteTransport
 
-    public var elapsed: Duration { Duration(NIODeadline.now() - start) }
+    /// On the event loop's clock: the machine's, or a simulation's virtual time when the channel is simulated.
+    public var elapsed: Duration { Duration(channel.eventLoop.now - start) }
 
     /// Bytes handed to the channel at a time: what it queues for a peer that reads nothing stays near its high
     /// water mark plus one of these, not the whole of a 16 MiB message.

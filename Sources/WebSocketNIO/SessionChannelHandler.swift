@@ -16,7 +16,7 @@ import WebSocketCore
 ///
 /// It also enforces the `ConnectionLimits` that belong to the transport rather than to the protocol: the
 /// handshake deadline (until the session first answers, which it does only once the request is decided),
-/// idleness (an `IdleStateHandler` before it reports it), and write back-pressure: while more than
+/// idleness (an `IdleTimer` before it reports it), and write back-pressure: while more than
 /// `maxQueuedOutput` bytes wait for the client to read them, nothing more is read from it.
 final class SessionChannelHandler: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
@@ -47,9 +47,9 @@ final class SessionChannelHandler: ChannelDuplexHandler {
     /// Handlers' sends waiting for the client to read what is queued.
     private var writabilityWaiters: [EventLoopPromise<Void>] = []
 
-    /// What `IdleStateHandler` gets for `limits`, to be put in front of this handler.
-    static func idleStateHandler(_ limits: ConnectionLimits) -> IdleStateHandler {
-        IdleStateHandler(allTimeout: TimeAmount(limits.idleTimeout))
+    /// The idle clock for `limits`, to be put in front of this handler.
+    static func idleTimer(_ limits: ConnectionLimits) -> IdleTimer {
+        IdleTimer(timeout: TimeAmount(limits.idleTimeout))
     }
 
     /// The channel's write-buffer water marks for `limits`: unwritable above the limit, writable below half.
@@ -163,7 +163,7 @@ final class SessionChannelHandler: ChannelDuplexHandler {
 
     private func startHandshakeDeadline(_ context: ChannelHandlerContext) {
         guard handshakeDeadline == nil, !answered else { return }
-        let deadline = (acceptedAt ?? .now()) + TimeAmount(limits.handshakeTimeout)
+        let deadline = (acceptedAt ?? context.eventLoop.now) + TimeAmount(limits.handshakeTimeout)
         handshakeDeadline = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) { [self] in
             guard !answered, let context = self.context else { return }
             logger.debug("no upgrade request within the handshake timeout")

@@ -25,7 +25,7 @@ extension Channel {
         _ session: any ServerSession, limits: ConnectionLimits, messageMemory: MessageMemoryBudget, logger: Logger,
         acceptedAt: NIODeadline? = nil
     ) throws {
-        try pipeline.syncOperations.addHandler(SessionChannelHandler.idleStateHandler(limits))
+        try pipeline.syncOperations.addHandler(SessionChannelHandler.idleTimer(limits))
         try pipeline.syncOperations.addHandler(
             SessionChannelHandler(
                 session: session, limits: limits, messageMemory: messageMemory, logger: logger, acceptedAt: acceptedAt))

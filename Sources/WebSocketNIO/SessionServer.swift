@@ -51,28 +51,40 @@ public final class SessionServer: Sendable {
             // its loop for one buffer's worth of parsing at a time, and the other connections on it get their turns.
             .childChannelOption(.maxMessagesPerRead, value: 1)
             .childChannelInitializer { channel in
-                guard connections.insert(channel, limit: limits.maxConnections) else {
-                    logger.debug("connection refused: \(limits.maxConnections) open")
-                    // Plain bytes even under TLS: the client's handshake then fails, which is refusal enough.
-                    return channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(RefusalHandler()) }
-                }
-                return channel.eventLoop.makeCompletedFuture {
-                    let operations = channel.pipeline.syncOperations
-                    if let tls { try operations.addHandler(NIOSSLServerHandler(context: tls)) }
-                    if http2 {
-                        try operations.addHandler(
-                            HTTP2PrefaceSniffer(
-                                makeSession: makeSession, connections: connections, limits: limits, messageMemory: messageMemory,
-                                logger: logger))
-                    } else {
-                        try channel.addSessionHandlers(makeSession(), limits: limits, messageMemory: messageMemory, logger: logger)
-                    }
+                channel.eventLoop.makeCompletedFuture {
+                    try addConnectionHandlers(
+                        channel, tls: tls, http2: http2, makeSession: makeSession, connections: connections, limits: limits,
+                        messageMemory: messageMemory, logger: logger)
                 }
             }
         let channel = try await bootstrap.bind(host: host, port: port).get()
         let boundPort = channel.localAddress?.port ?? port
         logger.debug("listening", metadata: ["host": "\(host)", "port": "\(boundPort)", "tls": "\(tls != nil)"])
         return SessionServer(channel: channel, connections: connections, messageMemory: messageMemory, host: host, port: boundPort)
+    }
+
+    /// The handlers of one accepted connection, on its event loop: TLS if any, then the session host, or the
+    /// HTTP/2 sniffer in front of it; a connection past `limits.maxConnections` gets the refusal instead. Every
+    /// connection the server accepts is set up here, on a socket or (`InProcessSessionServer`) on a simulated link.
+    static func addConnectionHandlers(
+        _ channel: any Channel, tls: NIOSSLContext?, http2: Bool, makeSession: @escaping @Sendable () -> any ServerSession,
+        connections: ConnectionSet, limits: ConnectionLimits, messageMemory: MessageMemoryBudget, logger: Logger
+    ) throws {
+        let operations = channel.pipeline.syncOperations
+        guard connections.insert(channel, limit: limits.maxConnections) else {
+            logger.debug("connection refused: \(limits.maxConnections) open")
+            // Plain bytes even under TLS: the client's handshake then fails, which is refusal enough.
+            return try operations.addHandler(RefusalHandler())
+        }
+        if let tls { try operations.addHandler(NIOSSLServerHandler(context: tls)) }
+        if http2 {
+            try operations.addHandler(
+                HTTP2PrefaceSniffer(
+                    makeSession: makeSession, connections: connections, limits: limits, messageMemory: messageMemory,
+                    logger: logger, acceptedAt: channel.eventLoop.now))
+        } else {
+            try channel.addSessionHandlers(makeSession(), limits: limits, messageMemory: messageMemory, logger: logger)
+        }
     }
 
     /// How many connections are open now, each HTTP/2 stream counted as one too (the refused ones are not counted).

@@ -177,7 +177,7 @@ extension LiveTests {
             #expect(status == 2)
             #expect(await CommandTests.run(["run", "wss://127.0.0.1:1/", "--http2-prior-knowledge", "--format", ""]) == 2)
             #expect(await CommandTests.run(["run", "ws://127.0.0.1:1/", "--http2", "--format", ""]) == 2)
-            #expect(await CommandTests.run(["run", "--sim", "--http2-prior-knowledge", "--format", ""]) == 2)
+            #expect(await CommandTests.run(["run", "--sim", "--http2", "--format", ""]) == 2)
         }
     }
 }

@@ -7,6 +7,8 @@ public import WireSim
 public struct InProcessSuite: Sendable {
     /// The server each case connects to, fresh per connection.
     public var server: any InProcessServer
+    /// How each case's client reaches it: the link as its connection (HTTP/1.1) unless told otherwise.
+    public var connector: any InProcessConnector = LinkConnector()
     public var parameters: RunParameters
     /// The link's behaviour under a given seed. The default cuts and delays both directions at random.
     public var linkOptions: @Sendable (UInt64) -> LinkOptions
@@ -44,9 +46,7 @@ public struct InProcessSuite: Sendable {
         case .ready(let ready): setUp = ready
         }
         let result = Result {
-            try setUp.simulation.runTask(timeout: setUp.budget) { [parameters] in
-                await ScenarioRunner.run(scenario, on: setUp.transport, parameters: parameters, seed: setUp.seed)
-            }
+            try setUp.simulation.runTask(timeout: setUp.budget) { [self] in await runConnected(scenario, setUp) }
         }
         return finish(setUp, scenario, result)
     }
@@ -59,13 +59,11 @@ public struct InProcessSuite: Sendable {
         case .unimplemented(let result): return result
         case .ready(let ready): setUp = ready
         }
-        let parameters = parameters
-        let transport = setUp.transport
         let result: Result<CaseResult, any Error>
         do {
             result = .success(
-                try await setUp.simulation.runTask(timeout: setUp.budget, segments: { $0() }) {
-                    await ScenarioRunner.run(scenario, on: transport, parameters: parameters, seed: setUp.seed)
+                try await setUp.simulation.runTask(timeout: setUp.budget, segments: { $0() }) { [self] in
+                    await runConnected(scenario, setUp)
                 })
         } catch {
             result = .failure(error)
@@ -73,14 +71,34 @@ public struct InProcessSuite: Sendable {
         return finish(setUp, scenario, result)
     }
 
-    /// One case's simulation, link, server end and client transport.
+    /// Connects over the case's link and runs the case, in the simulation's task. A client that cannot connect
+    /// does not run the case (NOT RUN, with the reason), as in a live run.
+    private func runConnected(_ scenario: ScenarioCase, _ setUp: CaseSetUp) async -> CaseResult {
+        let connection: InProcessClientConnection
+        do {
+            connection = try await connector.connect(over: setUp.link, timeout: parameters.handshakeTimeout)
+        } catch {
+            return CaseResult.notRun(scenario, reason: "\(error)", seed: setUp.seed)
+        }
+        setUp.client.shutDown = connection.shutDown
+        return await ScenarioRunner.run(scenario, on: connection.transport, parameters: parameters, seed: setUp.seed)
+    }
+
+    /// One case's simulation, link, server end and client end.
     private struct CaseSetUp: @unchecked Sendable {
         // Unchecked: the simulation and its objects are driven by one caller at a time.
         let simulation: Simulation
+        let link: SimulatedLink
         let endpoint: any SimulatedServerEndpoint
-        let transport: SimulatedTransport
+        let client: ClientEnd
         let seed: UInt64
         let budget: Duration
+    }
+
+    /// How the client's end of a case's connection is ended, once it is connected.
+    private final class ClientEnd: @unchecked Sendable {
+        // Unchecked: set in the simulation's task, read after it, never at once.
+        var shutDown: @Sendable () -> Void = {}
     }
 
     /// A case that cannot run here is answered at once (UNIMPLEMENTED, with its reason).
@@ -96,7 +114,7 @@ public struct InProcessSuite: Sendable {
         let link = SimulatedLink(simulation: simulation, options: linkOptions(runSeed == 0 ? 0 : seed))
         return .ready(
             CaseSetUp(
-                simulation: simulation, endpoint: server.attach(to: link), transport: SimulatedTransport(link: link), seed: seed,
+                simulation: simulation, link: link, endpoint: server.attach(to: link), client: ClientEnd(), seed: seed,
                 budget: scenario.deadline + parameters.closeTimeout * 3 + parameters.handshakeTimeout))
     }
 
@@ -109,6 +127,7 @@ public struct InProcessSuite: Sendable {
         }
         // The link holds its endpoints weakly; what the server started for the connection ends with the case.
         setUp.endpoint.shutDown()
+        setUp.client.shutDown()
         _ = setUp.simulation.run(until: setUp.simulation.now, maxEvents: 100_000)
         setUp.simulation.discardPendingEvents()
         result.seed = setUp.seed
