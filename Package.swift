@@ -192,6 +192,17 @@ let package = Package(
         .target(name: "Transport", dependencies: ["WebSocketCore", "WireSim"], swiftSettings: strictSettings),
         // The scenario DSL, verdict rules and the runner over a transport (in-process over WireSim first).
         .target(name: "Scenario", dependencies: ["WebSocketCore", "WireSim", "Transport"], swiftSettings: strictSettings),
+        // Section 14, WebSocket over HTTP/2 (RFC 8441): cases as data, probed frame by frame by a client of its own
+        // (swift-nio-http2's HPACK; the one hand-written HTTP/2 frame encoder), judged into the catalog's results.
+        .target(
+            name: "HTTP2Section",
+            dependencies: [
+                "Scenario", "Transport", "WebSocketCore", "WireSim",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHPACK", package: "swift-nio-http2")
+            ],
+            swiftSettings: strictSettings
+        ),
         // The conformance catalog, one file per section, written in the DSL, and the reference server run against it.
         .target(name: "ConformanceSuite", dependencies: ["Scenario", "ReferenceServer", "WebSocketCore"], swiftSettings: strictSettings),
         // The network adapter at the bottom: the runner's transport over TCP/TLS, and a host for sans-IO server
@@ -219,6 +230,7 @@ let package = Package(
             name: "LiveRun",
             dependencies: [
                 "Scenario",
+                "HTTP2Section",
                 "Transport",
                 "WebSocketNIO",
                 "WebSocketCore",
@@ -240,6 +252,7 @@ let package = Package(
             name: "WSSpecCommand",
             dependencies: [
                 "ConformanceSuite",
+                "HTTP2Section",
                 "ConformanceReport",
                 "Scenario",
                 "ReferenceServer",
@@ -334,6 +347,7 @@ let package = Package(
             name: "WebSocketNIOTests",
             dependencies: [
                 "WebSocketNIO",
+                "HTTP2Section",
                 "WebSocketServer",
                 "WebSocketRoutes",
                 "LiveRun",

@@ -43,6 +43,8 @@ LAYERS = {
     # A Vapor application's routes under the mock API: the framework, on SimulatedNIO (trait Vapor).
     "WebSocketTestingVapor": {"WebSocketTesting", "SimulatedNIO", "Transport", "WireSim", "NIOCore", "NIOHTTP1", "Vapor"},
     "ConformanceSuite": {"Scenario", "ReferenceServer", "WebSocketCore"},
+    # Section 14 (RFC 8441): the results model, a byte transport, the core's WebSocket, HPACK; no NIO networking.
+    "HTTP2Section": {"Scenario", "Transport", "WebSocketCore", "WireSim", "NIOCore", "NIOHPACK"},
     "ConformanceReport": {"Scenario", "WebSocketCore", "Crypto"},
     # The network adapter, at the bottom beside Transport: bytes, connections and sans-IO sessions, no cases, no
     # routes. The only library that speaks NIO's networking. SimulatedNIO and WireSim: the same pipelines on a
@@ -52,9 +54,9 @@ LAYERS = {
     # The server a developer runs: routes (or the reference server) on the NIO host.
     "WebSocketServer": {"WebSocketRoutes", "WebSocketNIO", "ReferenceServer", "NIOSSL", "Logging"},
     # Live runs: the scenario runner over the NIO transport.
-    "LiveRun": {"Scenario", "Transport", "WebSocketNIO", "WebSocketCore", "NIOCore", "NIOPosix", "NIOSSL"},
+    "LiveRun": {"Scenario", "HTTP2Section", "Transport", "WebSocketNIO", "WebSocketCore", "NIOCore", "NIOPosix", "NIOSSL"},
     # Transport: serve-suite hands the runner a connection whose request head it has read (ReplayingTransport).
-    "WSSpecCommand": {"ConformanceSuite", "ConformanceReport", "Scenario", "ReferenceServer", "WebSocketNIO",
+    "WSSpecCommand": {"ConformanceSuite", "HTTP2Section", "ConformanceReport", "Scenario", "ReferenceServer", "WebSocketNIO",
                       "WebSocketServer", "LiveRun", "WebSocketCore", "Transport", "ArgumentParser", "Logging", "NIOSSL",
                       "NIOConcurrencyHelpers"},
     "ChatExample": {"WebSocketRoutes", "NIOConcurrencyHelpers", "Hummingbird"},

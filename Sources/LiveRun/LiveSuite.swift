@@ -18,8 +18,8 @@ public struct LiveSuite: Sendable {
     /// prior knowledge for `ws://`, ALPN `h2` for `wss://`. A server that takes none is unreachable, not run over
     /// HTTP/1.1 instead.
     public let http2: Bool
-    private let tls: NIOSSLContext?
-    private let group: any EventLoopGroup
+    let tls: NIOSSLContext?
+    let group: any EventLoopGroup
     /// What the cases sent, so that one that receives another's message can say so (a relaying server).
     private let crossTalk = CrossTalkMonitor()
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ConformanceSuite
 import Foundation
+import HTTP2Section
 import Scenario
 
 /// Which cases a command takes: the catalog's, the cases of scenario files, or both; then the globs.
@@ -35,7 +36,9 @@ struct CaseSourceOptions: ParsableArguments {
     /// The selected cases, in id order, then the shard's slice of them (which may be empty). A file that cannot
     /// be read or parsed, an id defined twice, or a selection that matches nothing is a usage error that names
     /// the cause.
-    func load() throws -> [ScenarioCase] {
+    /// - Parameter alsoMatching: ids of cases run beside the catalog's (the HTTP/2 section in a run over HTTP/2): a
+    ///   selection that matches only some of them is not empty.
+    func load(alsoMatching others: [CaseID] = []) throws -> [ScenarioCase] {
         if withCatalog && scenarioFiles.isEmpty { throw ValidationError("--with-catalog adds the catalog to --scenarios files; give at least one") }
         var all = scenarioFiles.isEmpty || withCatalog ? Catalog.all : []
         var origin = Dictionary(uniqueKeysWithValues: all.map { ($0.id, "the catalog") })
@@ -56,10 +59,13 @@ struct CaseSourceOptions: ParsableArguments {
             all += cases
         }
         let selected = all.filter { selection.contains($0.id) }.sorted { $0.id < $1.id }
-        if selected.isEmpty {
+        if selected.isEmpty, !others.contains(where: selection.contains) {
             let source = scenarioFiles.isEmpty ? "the catalog" : scenarioFiles.joined(separator: ", ")
             let excluded = exclude.map { " --exclude \($0)" } ?? ""
-            throw ValidationError("no case of \(source) matches --cases \(cases ?? "*")\(excluded)")
+            let section14 =
+                HTTP2Section.cases.contains { selection.contains($0.id) }
+                ? " (section 14 runs over HTTP/2 only: --http2, --http2-prior-knowledge)" : ""
+            throw ValidationError("no case of \(source) matches --cases \(cases ?? "*")\(excluded)\(section14)")
         }
         guard let shard else { return selected }
         return selected.filter { shard.contains($0.id) }

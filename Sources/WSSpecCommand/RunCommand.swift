@@ -2,6 +2,7 @@ import ArgumentParser
 import ConformanceReport
 import ConformanceSuite
 import Foundation
+import HTTP2Section
 import LiveRun
 import ReferenceServer
 import Scenario
@@ -124,8 +125,14 @@ struct RunCommand: AsyncParsableCommand {
         if let origin, origin.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
             throw ValidationError("--origin must not contain control characters (CR, LF...)")
         }
-        _ = try source.load()
+        _ = try source.load(alsoMatching: http2Section.map(\.id))
         _ = try baseline()
+    }
+
+    /// Section 14's cases this run takes: those the selection names, when the run is over HTTP/2.
+    private var http2Section: [HTTP2Case] {
+        guard http2 || http2PriorKnowledge else { return [] }
+        return HTTP2Section.cases(source.selection).filter { source.shard?.contains($0.id) ?? true }
     }
 
     /// HTTP/2 is chosen as curl chooses it: prior knowledge in cleartext, ALPN over TLS. The URL says which.
@@ -160,8 +167,9 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let baseline = try baseline()
-        var scenarios = try source.load()
-        if scenarios.isEmpty, let shard = source.shard {
+        var scenarios = try source.load(alsoMatching: http2Section.map(\.id))
+        let http2Cases = http2Section
+        if scenarios.isEmpty, http2Cases.isEmpty, let shard = source.shard {
             throw RunFailure.usage("shard \(shard) holds none of the selected cases: nothing to run")
         }
         if let caseTimeout {
@@ -171,14 +179,14 @@ struct RunCommand: AsyncParsableCommand {
         let startedAt = Date()
         let clock = ContinuousClock()
         let began = clock.now
-        let progress = Progress(total: scenarios.count, strict: strict)
+        let progress = Progress(total: scenarios.count + http2Cases.count, strict: strict)
 
         let target: String
         let results: [CaseResult]
         if sim {
-            (target, results) = await runSimulated(scenarios, seed: runSeed, progress: progress)
+            (target, results) = await runSimulated(scenarios, http2Cases, seed: runSeed, progress: progress)
         } else if let url {
-            (target, results) = try await runLive(scenarios, url: try parse(url), seed: runSeed, progress: progress)
+            (target, results) = try await runLive(scenarios, http2Cases, url: try parse(url), seed: runSeed, progress: progress)
         } else {
             let configuration = referenceConfiguration
             let referenceServer: SessionServer
@@ -192,7 +200,8 @@ struct RunCommand: AsyncParsableCommand {
             let outcome: Result<(String, [CaseResult]), any Error>
             do {
                 outcome = .success(
-                    try await runLive(scenarios, url: referenceServer.url(), seed: runSeed, progress: progress, parameters: parameters))
+                    try await runLive(
+                        scenarios, http2Cases, url: referenceServer.url(), seed: runSeed, progress: progress, parameters: parameters))
             } catch {
                 outcome = .failure(error)
             }
@@ -207,7 +216,7 @@ struct RunCommand: AsyncParsableCommand {
         run.shard = source.shard
         let without = server.withoutFeatures
         if !without.isEmpty { run.without = without.sorted { $0.rawValue < $1.rawValue } }
-        let exit = RunExit.decide([run], expected: scenarios.map(\.id), baseline: baseline)
+        let exit = RunExit.decide([run], expected: scenarios.map(\.id) + http2Cases.map(\.id), baseline: baseline)
         RunSummary.print(run, exit: baseline == nil ? exit : nil)
         if server.idlePeriod == nil, let idle = scenarios.first(where: { $0.checks.contains(.idle) }) {
             Console.out(
@@ -264,7 +273,9 @@ struct RunCommand: AsyncParsableCommand {
         }
     }
 
-    private func runSimulated(_ scenarios: [ScenarioCase], seed: UInt64, progress: Progress) async -> (String, [CaseResult]) {
+    private func runSimulated(
+        _ scenarios: [ScenarioCase], _ http2Cases: [HTTP2Case], seed: UInt64, progress: Progress
+    ) async -> (String, [CaseResult]) {
         var suite = InProcessSuite.referenceServer(referenceConfiguration)
         if http2PriorKnowledge {
             // The reference server behind the session host's own pipeline, HTTP/1.1 and HTTP/2 on one port, as live.
@@ -276,12 +287,15 @@ struct RunCommand: AsyncParsableCommand {
         finishParameters(&suite.parameters)
         let target =
             "the reference server, in-process (simulated network, seed \(seed))" + (http2PriorKnowledge ? " over HTTP/2" : "")
+        let section = HTTP2SectionRunner(parameters: suite.parameters, scheme: "http")
         guard let seeds, seeds > 1 else {
-            let results = await suite.run(scenarios, seed: seed, jobs: jobs)
+            var results = await suite.run(scenarios, seed: seed, jobs: jobs)
+            results += await section.run(http2Cases, inProcess: suite.server, seed: seed, jobs: jobs)
             results.forEach(progress.record)
             return (target, results)
         }
-        let (results, changes) = await suite.sweep(scenarios, seeds: seeds, jobs: jobs)
+        var (results, changes) = await suite.sweep(scenarios, seeds: seeds, jobs: jobs)
+        results += await section.run(http2Cases, inProcess: suite.server, seed: seed, jobs: jobs)
         results.forEach(progress.record)
         progress.finish()
         Console.out(
@@ -292,7 +306,7 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     private func runLive(
-        _ scenarios: [ScenarioCase], url: WebSocketURL, seed: UInt64, progress: Progress,
+        _ scenarios: [ScenarioCase], _ http2Cases: [HTTP2Case], url: WebSocketURL, seed: UInt64, progress: Progress,
         parameters: RunParameters? = nil
     ) async throws -> (String, [CaseResult]) {
         var parameters = parameters ?? baseParameters()
@@ -318,9 +332,10 @@ struct RunCommand: AsyncParsableCommand {
         }
         let ticker = Task { await progress.tick() }
         defer { ticker.cancel() }
-        let results = await suite.run(
+        var results = await suite.run(
             scenarios, jobs: jobs, started: { [parameters] in progress.started($0, parameters: parameters) },
             progress: { progress.record($0) })
+        results += await suite.runHTTP2Section(http2Cases, jobs: jobs) { progress.record($0) }
         return (suite.http2 ? "\(url) over HTTP/2" : url.description, results)
     }
 }

@@ -34,12 +34,14 @@ final class HTTP2PrefaceSniffer: ChannelInboundHandler, RemovableChannelHandler 
     private var received = ByteBuffer()
     private var deadline: Scheduled<Void>?
     private let acceptedAt: NIODeadline
+    private let plant: HTTP2ServerPlant
 
     init(
         makeSession: @escaping @Sendable () -> any ServerSession, connections: ConnectionSet, limits: ConnectionLimits,
-        messageMemory: MessageMemoryBudget, logger: Logger, acceptedAt: NIODeadline
+        messageMemory: MessageMemoryBudget, logger: Logger, acceptedAt: NIODeadline, plant: HTTP2ServerPlant = .none
     ) {
         self.acceptedAt = acceptedAt
+        self.plant = plant
         self.makeSession = makeSession
         self.connections = connections
         self.limits = limits
@@ -106,6 +108,8 @@ final class HTTP2PrefaceSniffer: ChannelInboundHandler, RemovableChannelHandler 
     private func configureHTTP2(_ channel: any Channel) throws {
         var connection = NIOHTTP2Handler.ConnectionConfiguration()
         connection.initialSettings = Self.settings
+        if !plant.validatesHeaders { connection.headerBlockValidation = .disabled }
+        try plant.connection?(channel)
         var stream = NIOHTTP2Handler.StreamConfiguration()
         stream.targetWindowSize = 1 << 20
         // The session host's back-pressure reads the stream's writability: the same bound as a connection's.
@@ -114,7 +118,7 @@ final class HTTP2PrefaceSniffer: ChannelInboundHandler, RemovableChannelHandler 
         stream.outboundBufferSizeLowWatermark = high / 2
         let deadline = HTTP2ConnectionDeadline(timeout: limits.handshakeTimeout, acceptedAt: acceptedAt)
         let streams = HTTP2ConnectionDeadline.Streams(deadline: NIOLoopBound(deadline, eventLoop: channel.eventLoop))
-        let (makeSession, limits, messageMemory, logger, connections) = (makeSession, limits, messageMemory, logger, connections)
+        let (makeSession, limits, messageMemory, logger, connections, plant) = (makeSession, limits, messageMemory, logger, connections, plant)
         _ = try channel.pipeline.syncOperations.configureHTTP2Pipeline(
             mode: .server, connectionConfiguration: connection, streamConfiguration: stream, streamDelegate: streams
         ) { stream in
@@ -124,6 +128,7 @@ final class HTTP2PrefaceSniffer: ChannelInboundHandler, RemovableChannelHandler 
                 guard connections.insert(stream, limit: limits.maxConnections) else {
                     return try stream.pipeline.syncOperations.addHandler(StreamRefusal())
                 }
+                try plant.stream?(stream)
                 try stream.pipeline.syncOperations.addHandler(ExtendedConnectServerBridge(logger: logger))
                 try stream.addSessionPipeline(makeSession(), limits: limits, messageMemory: messageMemory, logger: logger)
             }

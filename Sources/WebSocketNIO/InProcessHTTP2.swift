@@ -13,6 +13,8 @@ public import WireSim
 public struct InProcessSessionServer: InProcessServer {
     public var limits: ConnectionLimits
     public var logger: Logger
+    /// A defect planted on purpose, for tests of the HTTP/2 section (`HTTP2ServerPlant`).
+    package var plant = HTTP2ServerPlant.none
     public let makeSession: @Sendable () -> any ServerSession
 
     public init(
@@ -27,14 +29,14 @@ public struct InProcessSessionServer: InProcessServer {
     public func attach(to link: SimulatedLink) -> any SimulatedServerEndpoint {
         let channel = SimulatedChannel(
             link: link, eventLoop: SimulationEventLoop(simulation: link.simulation, deadlineClock: .virtual))
-        let (limits, logger, makeSession) = (limits, logger, makeSession)
+        let (limits, logger, makeSession, plant) = (limits, logger, makeSession, plant)
         link.simulation.schedule(after: .zero) {
             // What the listener's bootstrap sets on the sockets it accepts.
             _ = channel.setOption(.allowRemoteHalfClosure, value: true)
             do {
                 try SessionServer.addConnectionHandlers(
                     channel, tls: nil, http2: true, makeSession: makeSession, connections: ConnectionSet(), limits: limits,
-                    messageMemory: MessageMemoryBudget(limit: limits.maxMessageMemory), logger: logger)
+                    messageMemory: MessageMemoryBudget(limit: limits.maxMessageMemory), logger: logger, plant: plant)
             } catch {
                 return channel.close(promise: nil)
             }

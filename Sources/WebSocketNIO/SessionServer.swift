@@ -39,6 +39,18 @@ public final class SessionServer: Sendable {
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         makeSession: @escaping @Sendable () -> any ServerSession
     ) async throws -> SessionServer {
+        try await start(
+            host: host, port: port, tls: tls, http2: http2, limits: limits, logger: logger, group: group, plant: .none,
+            makeSession: makeSession)
+    }
+
+    /// The same, with a defect planted in its HTTP/2 pipeline (`HTTP2ServerPlant`): for tests of the HTTP/2 section.
+    package static func start(
+        host: String = "127.0.0.1", port: Int = 0, tls: NIOSSLContext? = nil, http2: Bool = true,
+        limits: ConnectionLimits = ConnectionLimits(), logger: Logger = Logger(label: "wsspec.server"),
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, plant: HTTP2ServerPlant,
+        makeSession: @escaping @Sendable () -> any ServerSession
+    ) async throws -> SessionServer {
         let connections = ConnectionSet()
         let messageMemory = MessageMemoryBudget(limit: limits.maxMessageMemory)
         let bootstrap = ServerBootstrap(group: group)
@@ -54,7 +66,7 @@ public final class SessionServer: Sendable {
                 channel.eventLoop.makeCompletedFuture {
                     try addConnectionHandlers(
                         channel, tls: tls, http2: http2, makeSession: makeSession, connections: connections, limits: limits,
-                        messageMemory: messageMemory, logger: logger)
+                        messageMemory: messageMemory, logger: logger, plant: plant)
                 }
             }
         let channel = try await bootstrap.bind(host: host, port: port).get()
@@ -68,7 +80,8 @@ public final class SessionServer: Sendable {
     /// connection the server accepts is set up here, on a socket or (`InProcessSessionServer`) on a simulated link.
     static func addConnectionHandlers(
         _ channel: any Channel, tls: NIOSSLContext?, http2: Bool, makeSession: @escaping @Sendable () -> any ServerSession,
-        connections: ConnectionSet, limits: ConnectionLimits, messageMemory: MessageMemoryBudget, logger: Logger
+        connections: ConnectionSet, limits: ConnectionLimits, messageMemory: MessageMemoryBudget, logger: Logger,
+        plant: HTTP2ServerPlant = .none
     ) throws {
         let operations = channel.pipeline.syncOperations
         guard connections.insert(channel, limit: limits.maxConnections) else {
@@ -81,7 +94,7 @@ public final class SessionServer: Sendable {
             try operations.addHandler(
                 HTTP2PrefaceSniffer(
                     makeSession: makeSession, connections: connections, limits: limits, messageMemory: messageMemory,
-                    logger: logger, acceptedAt: channel.eventLoop.now))
+                    logger: logger, acceptedAt: channel.eventLoop.now, plant: plant))
         } else {
             try channel.addSessionHandlers(makeSession(), limits: limits, messageMemory: messageMemory, logger: logger)
         }

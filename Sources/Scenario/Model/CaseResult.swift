@@ -1,6 +1,18 @@
 public import Transport
+
 /// What the opening handshake looked like.
 public struct HandshakeRecord: Sendable, Hashable, Codable {
+    public init(
+        request: String, response: String? = nil, status: Int? = nil, subprotocol: String? = nil,
+        opening: OpeningHandshakeKind? = nil
+    ) {
+        self.request = request
+        self.response = response
+        self.status = status
+        self.subprotocol = subprotocol
+        self.opening = opening
+    }
+
     /// The request as sent: an HTTP/1.1 head, or an HTTP/2 header list (`opening` says which).
     public var request: String
     /// The response head, as text; `nil` when none arrived.
@@ -89,6 +101,21 @@ public struct CaseResult: Sendable, Hashable {
             acceptableOutcomes: OutcomeDescription.describe(scenario), observed: [], handshake: nil,
             closing: ClosingRecord(initiatedBy: nil, droppedBy: nil, wasClean: false),
             wire: [], duration: .zero, seed: seed)
+    }
+
+    /// A case judged by a runner of its own (the HTTP/2 section's frame-level probe): its words, the verdict and why,
+    /// and what was seen, one line an event (`ObservedEvent.recorded`). It has no WebSocket close of its own to grade:
+    /// its close verdict is INFORMATIONAL, and its wire log is the lines, not bytes.
+    public static func judged(
+        id: CaseID, title: String, sends: String, expectation: String, requirement: Requirement, rfcSections: [String],
+        verdict: Verdict, reasons: [String], acceptableOutcomes: [String], observed: [Observation],
+        handshake: HandshakeRecord?, duration: Duration, seed: UInt64?
+    ) -> CaseResult {
+        CaseResult(
+            id: id, title: title, sends: sends, expectation: expectation, requirement: requirement, rfcSections: rfcSections,
+            verdict: verdict, closeVerdict: .informational, reasons: reasons, acceptableOutcomes: acceptableOutcomes,
+            observed: observed, handshake: handshake, closing: ClosingRecord(initiatedBy: nil, droppedBy: nil, wasClean: false),
+            wire: [], duration: duration, seed: seed)
     }
 
     /// UNIMPLEMENTED without a connection: the run says the server lacks a feature the case needs.

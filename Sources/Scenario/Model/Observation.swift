@@ -15,8 +15,8 @@ public enum ObservedEvent: Sendable, Hashable, CustomStringConvertible {
     case messageStart(Opcode, prefix: [UInt8], length: Int)
     /// Events a result leaves out, to stay small; the case saw and judged them all.
     case omitted(count: Int)
-    /// An event read back from a saved run, as it was described when it happened (a saved run keeps events as
-    /// text: a report shows them, nothing matches them again).
+    /// An event as text: read back from a saved run, as it was described when it happened (a saved run keeps events
+    /// as text: a report shows them, nothing matches them again), or an HTTP/2 frame the HTTP/2 section's probe logged.
     case recorded(String)
 
     /// A message kept by its first `Observation.keptPayload` bytes and its length; any other event as it is.

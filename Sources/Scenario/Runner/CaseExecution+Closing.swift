@@ -60,6 +60,8 @@ extension CaseExecution {
             ClosingFacts(
                 ourFailure: endpoint.failure, sentByUs: endpoint.sentClose, sentByPeer: endpoint.receivedClose,
                 initiatedBy: endpoint.initiatedBy, droppedBy: endpoint.droppedBy,
-                weClosedAtCaseEnd: weClosedAtCaseEnd, role: role))
+                weClosedAtCaseEnd: weClosedAtCaseEnd, role: role,
+                connectionName: transport.openingHandshake.kind == .http2ExtendedConnect
+                    ? "its side of the HTTP/2 stream (END_STREAM)" : "the TCP connection"))
     }
 }

@@ -13,6 +13,9 @@ struct ClosingFacts: Sendable, Hashable {
     var weClosedAtCaseEnd: Bool
     /// The script's role: the server closes TCP first (RFC 6455 §7.1.1), so who must drop it depends on it.
     var role: ScriptRole = .client
+    /// What the WebSocket runs over, as the reasons name it: a TCP connection, or an HTTP/2 stream (whose orderly end
+    /// is END_STREAM, RFC 8441 §6).
+    var connectionName = "the TCP connection"
 }
 
 /// The close verdict, with the meaning Autobahn|Testsuite gives `behaviorClose`, so that gates written
@@ -63,7 +66,7 @@ enum CloseGrading {
         if requireClean && facts.ourFailure == nil {
             guard received != nil else { return outcome(.unclean, "the peer never answered the \(ourName)'s close frame") }
             if weHadToDrop {
-                return outcome(.unclean, "the peer did not close the TCP connection after the closing handshake")
+                return outcome(.unclean, "the peer did not close \(facts.connectionName) after the closing handshake")
             }
         }
         if let code = received?.code, !accepted.contains(code) {
@@ -75,7 +78,7 @@ enum CloseGrading {
                 .failedByClient,
                 received == nil
                     ? "the \(ourName) had to drop the connection"
-                    : "the peer did not close the TCP connection after the closing handshake")
+                    : "the peer did not close \(facts.connectionName) after the closing handshake")
         }
         return outcome(.ok, nil)
     }

@@ -5,12 +5,13 @@ public enum ParallelCases {
     /// `estimate` orders the start: the longest cases start first, so that a case that waits for a minute
     /// overlaps the others instead of trailing after them (ties keep the cases' order). `started` hears of
     /// each case as it starts, `progress` of each result as it arrives.
-    public static func run(
-        _ cases: [ScenarioCase], jobs: Int,
-        estimate: (ScenarioCase) -> Duration = { _ in .zero },
-        started: @escaping @Sendable (ScenarioCase) -> Void = { _ in },
+    /// Any kind of case: the catalog's, or the HTTP/2 section's.
+    public static func run<Case: Sendable>(
+        _ cases: [Case], jobs: Int,
+        estimate: (Case) -> Duration = { _ in .zero },
+        started: @escaping @Sendable (Case) -> Void = { _ in },
         progress: @escaping @Sendable (CaseResult) -> Void = { _ in },
-        _ body: @escaping @Sendable (ScenarioCase) async -> CaseResult
+        _ body: @escaping @Sendable (Case) async -> CaseResult
     ) async -> [CaseResult] {
         let estimates = cases.map(estimate)
         let order = cases.indices.sorted { estimates[$0] != estimates[$1] ? estimates[$0] > estimates[$1] : $0 < $1 }
