@@ -142,7 +142,8 @@ struct RunCommand: AsyncParsableCommand {
             throw ValidationError("--http2 (TLS, ALPN h2) and --http2-prior-knowledge (cleartext h2c) contradict each other")
         }
         if sim && http2 {
-            throw ValidationError("--sim has no TLS: --sim --http2-prior-knowledge runs over cleartext HTTP/2 (h2c)")
+            throw ValidationError(
+                "--sim serves no certificate of its own: --sim --http2-prior-knowledge runs over cleartext HTTP/2 (h2c)")
         }
         let secure = url.map { $0.lowercased().hasPrefix("wss:") } ?? false
         if http2 && !secure {

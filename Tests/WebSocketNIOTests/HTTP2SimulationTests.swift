@@ -48,6 +48,37 @@ extension LiveTests {
             #expect(compared > 300)
         }
 
+        /// Over TLS too: the reference server's connections TLS first (ALPN h2), the client checking its certificate, the
+        /// whole handshake in memory on the link; the verdicts are those over h2c. (TLS draws its own randomness, so
+        /// the bytes differ between runs; the verdicts do not.)
+        @Test func referenceServerIsConformantOverTLS() async throws {
+            let cases = Catalog.cases(CaseSelection(cases: "1.*,2.*,3.*,5.*,6.4.*,7.*,10.*"))
+            var overTLS = Self.suite()
+            let configuration = Self.configuration
+            var server = InProcessSessionServer { EchoServer(configuration: configuration) }
+            server.tls = try TLSSettings.serverContext(
+                certificateChain: Fixtures.path("tls/server.pem"), privateKey: Fixtures.path("tls/server-key.pem"),
+                applicationProtocols: ["h2", "http/1.1"])
+            overTLS.server = server
+            overTLS.connector = InProcessHTTP2Connector(
+                tls: try TLSSettings.clientContext(.caFile(Fixtures.path("tls/ca.pem")), applicationProtocols: ["h2"]))
+            let secure = await overTLS.run(cases, jobs: 2)
+            let clear = await Self.suite().run(cases, jobs: 2)
+            #expect(secure.count == cases.count)
+            for (tls, h2c) in zip(secure, clear) {
+                #expect(tls.passed, "\(tls.summary)")
+                #expect(tls.handshake?.request.contains(":scheme: https") == true, "\(tls.summary)")
+                #expect(tls.verdict == h2c.verdict && tls.closeVerdict == h2c.closeVerdict, "\(tls.summary) / \(h2c.summary)")
+            }
+            // A client that does not trust the server's certificate runs nothing.
+            overTLS.connector = InProcessHTTP2Connector(tls: try TLSSettings.clientContext(.system, applicationProtocols: ["h2"]))
+            let untrusted = await overTLS.run(Array(cases.prefix(2)))
+            for result in untrusted {
+                #expect(result.verdict == .failed, "\(result.summary)")
+                #expect(result.reasons.joined().contains("TLS"), "\(result.reasons)")
+            }
+        }
+
         /// The same seed gives the same run, byte for byte and instant for instant, on an ideal link and on a seeded one
         /// that splits and delays; other seeds change no verdict.
         @Test func deterministicPerSeed() async {
