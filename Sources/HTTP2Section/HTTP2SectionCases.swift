@@ -55,6 +55,12 @@ public enum HTTP2Section {
             "14.2.10", "A :protocol the server does not speak", ["RFC 8441 §4", "RFC 8441 §5"],
             ":protocol not-websocket (a WebSocket server speaks websocket only)", [.set(":protocol", "not-websocket")]),
         HTTP2Case(
+            "14.2.12", "A plain CONNECT", .must, rfc: ["RFC 9110 §9.3.6", "RFC 9113 §8.5", "RFC 8441 §4"],
+            sends: "a CONNECT with :authority alone (no :protocol, :scheme or :path): a request for a TCP tunnel",
+            expects:
+                "no WebSocket: a response that is not 2xx, or RST_STREAM; the connection's other streams are not its business (a drop without GOAWAY is NON-STRICT)",
+            probe: .refused([.remove(":protocol"), .remove(":scheme"), .remove(":path")])),
+        HTTP2Case(
             "14.2.11", "An unsupported WebSocket version", .must, rfc: ["RFC 8441 §5", "RFC 6455 §4.2.2", "RFC 6455 §4.4"],
             sends: "an extended CONNECT with sec-websocket-version: 14 (no such version)",
             expects: "no WebSocket; a refusal that is a response names the version the server speaks (sec-websocket-version: 13)",

@@ -26,7 +26,10 @@ enum HTTP2Defect: String, CaseIterable, Sendable {
         case .ignoresClientWindow: ["14.6.2"]
         case .dropsConnectionOnStreamReset: ["14.4.4"]
         case .acceptsMalformedRequests:
-            ["14.2.1", "14.2.2", "14.2.3", "14.2.4", "14.2.5", "14.2.6", "14.2.7", "14.2.8", "14.2.9", "14.2.10", "14.2.11", "14.7.1"]
+            [
+                "14.2.1", "14.2.2", "14.2.3", "14.2.4", "14.2.5", "14.2.6", "14.2.7", "14.2.8", "14.2.9", "14.2.10", "14.2.11",
+                "14.2.12", "14.7.1"
+            ]
         case .leaksUpgradeFields: ["14.3.1", "14.3.2"]
         case .resetsRefusals: ["14.2.11", "14.7.1"]
         case .abortsOnClientEnd: ["14.4.3"]
