@@ -114,10 +114,8 @@ final class HTTP2ProbeSession {
     /// The valid request this run would send, as a client request and as the header list.
     func request(extensions: [ExtensionOffer] = []) -> ClientHandshakeRequest {
         var random = SplitMix64(seed: seed)
-        return ClientHandshakeRequest(
-            target: parameters.path, host: parameters.host, nonce: (0..<16).map { _ in UInt8(truncatingIfNeeded: random.next()) },
-            origin: parameters.origin, subprotocols: parameters.requiredSubprotocol.map { [$0] } ?? [], extensions: extensions,
-            extraHeaders: parameters.extraHeaders)
+        return parameters.standardRequest(
+            nonce: (0..<16).map { _ in UInt8(truncatingIfNeeded: random.next()) }, extensions: extensions)
     }
 
     /// Opens an extended CONNECT on a new stream, its header list changed by `edits`, and reads the answer.

@@ -5,42 +5,19 @@ public import WireSim
 extension HTTP2SectionRunner {
     /// Runs the cases against an in-process server (one that takes HTTP/2 on its link: `InProcessSessionServer`),
     /// each over a simulated link of its own, `jobs` at a time, deterministic per run seed: the section under `--sim`.
+    /// The link itself is the connection (`LinkConnector`): the probe writes its own HTTP/2 frames on it.
     public func run(
         _ cases: [HTTP2Case], inProcess server: any InProcessServer, seed runSeed: UInt64 = 0, jobs: Int = 1,
         linkOptions: @escaping @Sendable (UInt64) -> LinkOptions = InProcessSuite.seededLink
     ) async -> [CaseResult] {
-        await ParallelCases.run(cases, jobs: jobs) { scenario in
-            await runInProcess(
-                scenario, server: server, seed: scenario.id.seed(inRun: runSeed),
-                link: linkOptions(runSeed == 0 ? 0 : scenario.id.seed(inRun: runSeed)))
-        }
-    }
-
-    private func runInProcess(_ scenario: HTTP2Case, server: any InProcessServer, seed: UInt64, link options: LinkOptions) async -> CaseResult {
-        let simulation = Simulation(seed: seed, tracing: false)
-        let connection = SimulatedConnection(link: SimulatedLink(simulation: simulation, options: options))
-        connection.endpoint = server.attach(to: connection.link)
-        var result: CaseResult
-        do {
-            result = try await simulation.runTask(timeout: budget * 2, segments: { $0() }) { [self] in
-                let transport = try await LinkConnector().connect(over: connection.link, timeout: parameters.handshakeTimeout).transport
-                return await run(scenario, over: transport, seed: seed)
+        let suite = InProcessSuite(parameters: parameters, linkOptions: linkOptions, server: server)
+        return await ParallelCases.run(cases, jobs: jobs) { scenario in
+            let work = ConnectedCase(
+                id: scenario.id, budget: budget * 2, notRun: { notRun(scenario, reason: $0, seed: $1) }
+            ) { transport, seed in
+                await run(scenario, over: transport, seed: seed)
             }
-        } catch {
-            result = notRun(scenario, reason: "the case did not finish under simulation: \(error)", seed: seed)
+            return await suite.run(work, seed: runSeed)
         }
-        connection.endpoint?.shutDown()
-        _ = simulation.run(until: simulation.now, maxEvents: 100_000)
-        simulation.discardPendingEvents()
-        return result
     }
-}
-
-/// One case's link and the server's end of it, confined to the simulation's driving thread and the caller that
-/// drives it, one at a time.
-private final class SimulatedConnection: @unchecked Sendable {
-    let link: SimulatedLink
-    var endpoint: (any SimulatedServerEndpoint)?
-
-    init(link: SimulatedLink) { self.link = link }
 }

@@ -58,11 +58,7 @@ public struct LiveSuite: Sendable {
 
     private func openingHandshake(on transport: NIOTransport) async -> Result<Void, ConnectError> {
         func notWebSocket(_ detail: String) -> Result<Void, ConnectError> { .failure(ConnectError(url: url, cause: .notWebSocket, detail: detail)) }
-        let request = ClientHandshakeRequest(
-            target: parameters.path, host: parameters.host,
-            nonce: (0..<16).map { _ in UInt8.random(in: 0...255) },
-            origin: parameters.origin, subprotocols: parameters.requiredSubprotocol.map { [$0] } ?? [],
-            extraHeaders: parameters.extraHeaders)
+        let request = parameters.standardRequest(nonce: (0..<16).map { _ in UInt8.random(in: 0...255) })
         let outcome = await ClientOpening.open(
             request, over: transport, maskKeys: FixedMaskKeySource(.zero),
             timeout: parameters.handshakeTimeout)

@@ -55,4 +55,13 @@ public struct RunParameters: Sendable, Hashable {
     public var wireLogLimit = 256 << 10
 
     public init() {}
+
+    /// The run's plain opening request: its target, host, origin, the subprotocol the server requires and the extra
+    /// header fields, with `nonce` and the extensions offered (what the probes of a live run and the HTTP/2 section
+    /// open a WebSocket with; a case's own request is its `HandshakeSpec`'s).
+    public func standardRequest(nonce: [UInt8], extensions: [ExtensionOffer] = []) -> ClientHandshakeRequest {
+        ClientHandshakeRequest(
+            target: path, host: host, nonce: nonce, origin: origin, subprotocols: requiredSubprotocol.map { [$0] } ?? [],
+            extensions: extensions, extraHeaders: extraHeaders)
+    }
 }

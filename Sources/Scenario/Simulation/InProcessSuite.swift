@@ -40,48 +40,62 @@ public struct InProcessSuite: Sendable {
 
     /// Runs one case under one run seed; the result carries the case's own seed.
     public func run(_ scenario: ScenarioCase, seed runSeed: UInt64 = 0) -> CaseResult {
-        let setUp: CaseSetUp
-        switch prepare(scenario, seed: runSeed) {
-        case .unimplemented(let result): return result
-        case .ready(let ready): setUp = ready
-        }
-        let result = Result {
-            try setUp.simulation.runTask(timeout: setUp.budget) { [self] in await runConnected(scenario, setUp) }
-        }
-        return finish(setUp, scenario, result)
+        if let result = unimplemented(scenario, seed: runSeed) { return result }
+        let work = connected(scenario)
+        let setUp = prepare(work, seed: runSeed)
+        let result = Result { try setUp.simulation.runTask(timeout: work.budget) { [self] in await runConnected(work, setUp) } }
+        return finish(setUp, work, result)
     }
 
     /// The same, for async callers: while the server's own tasks hold virtual time (a framework deciding an
     /// upgrade) the run suspends instead of blocking a thread those tasks may need.
     public func runCase(_ scenario: ScenarioCase, seed runSeed: UInt64 = 0) async -> CaseResult {
-        let setUp: CaseSetUp
-        switch prepare(scenario, seed: runSeed) {
-        case .unimplemented(let result): return result
-        case .ready(let ready): setUp = ready
-        }
+        if let result = unimplemented(scenario, seed: runSeed) { return result }
+        return await run(connected(scenario), seed: runSeed)
+    }
+
+    /// One case on a connection of its own, in a simulation of its own under the case's seed: the catalog's cases
+    /// (`runCase`) and the HTTP/2 section's, which write their own frames on the connection, are driven here alike.
+    public func run(_ work: ConnectedCase, seed runSeed: UInt64) async -> CaseResult {
+        let setUp = prepare(work, seed: runSeed)
         let result: Result<CaseResult, any Error>
         do {
             result = .success(
-                try await setUp.simulation.runTask(timeout: setUp.budget, segments: { $0() }) { [self] in
-                    await runConnected(scenario, setUp)
+                try await setUp.simulation.runTask(timeout: work.budget, segments: { $0() }) { [self] in
+                    await runConnected(work, setUp)
                 })
         } catch {
             result = .failure(error)
         }
-        return finish(setUp, scenario, result)
+        return finish(setUp, work, result)
+    }
+
+    /// A catalog case as work on a connection: the scenario runner over the transport.
+    private func connected(_ scenario: ScenarioCase) -> ConnectedCase {
+        ConnectedCase(
+            id: scenario.id, budget: scenario.deadline + parameters.closeTimeout * 3 + parameters.handshakeTimeout,
+            notRun: { CaseResult.notRun(scenario, reason: $0, seed: $1) }
+        ) { [parameters] transport, seed in
+            await ScenarioRunner.run(scenario, on: transport, parameters: parameters, seed: seed)
+        }
+    }
+
+    /// A case that cannot run here is answered at once (UNIMPLEMENTED, with its reason).
+    private func unimplemented(_ scenario: ScenarioCase, seed runSeed: UInt64) -> CaseResult? {
+        CaseResult.unimplemented(scenario, parameters: parameters, seed: scenario.id.seed(inRun: runSeed))
     }
 
     /// Connects over the case's link and runs the case, in the simulation's task. A client that cannot connect
     /// does not run the case (NOT RUN, with the reason), as in a live run.
-    private func runConnected(_ scenario: ScenarioCase, _ setUp: CaseSetUp) async -> CaseResult {
+    private func runConnected(_ work: ConnectedCase, _ setUp: CaseSetUp) async -> CaseResult {
         let connection: InProcessClientConnection
         do {
             connection = try await connector.connect(over: setUp.link, timeout: parameters.handshakeTimeout)
         } catch {
-            return CaseResult.notRun(scenario, reason: "\(error)", seed: setUp.seed)
+            return work.notRun("\(error)", setUp.seed)
         }
         setUp.client.shutDown = connection.shutDown
-        return await ScenarioRunner.run(scenario, on: connection.transport, parameters: parameters, seed: setUp.seed)
+        return await work.body(connection.transport, setUp.seed)
     }
 
     /// One case's simulation, link, server end and client end.
@@ -92,7 +106,6 @@ public struct InProcessSuite: Sendable {
         let endpoint: any SimulatedServerEndpoint
         let client: ClientEnd
         let seed: UInt64
-        let budget: Duration
     }
 
     /// How the client's end of a case's connection is ended, once it is connected.
@@ -101,29 +114,18 @@ public struct InProcessSuite: Sendable {
         var shutDown: @Sendable () -> Void = {}
     }
 
-    /// A case that cannot run here is answered at once (UNIMPLEMENTED, with its reason).
-    private enum Preparation {
-        case ready(CaseSetUp)
-        case unimplemented(CaseResult)
-    }
-
-    private func prepare(_ scenario: ScenarioCase, seed runSeed: UInt64) -> Preparation {
-        let seed = scenario.id.seed(inRun: runSeed)
-        if let result = CaseResult.unimplemented(scenario, parameters: parameters, seed: seed) { return .unimplemented(result) }
+    private func prepare(_ work: ConnectedCase, seed runSeed: UInt64) -> CaseSetUp {
+        let seed = work.id.seed(inRun: runSeed)
         let simulation = Simulation(seed: seed, tracing: false) // Results carry their own wire log.
         let link = SimulatedLink(simulation: simulation, options: linkOptions(runSeed == 0 ? 0 : seed))
-        return .ready(
-            CaseSetUp(
-                simulation: simulation, link: link, endpoint: server.attach(to: link), client: ClientEnd(), seed: seed,
-                budget: scenario.deadline + parameters.closeTimeout * 3 + parameters.handshakeTimeout))
+        return CaseSetUp(simulation: simulation, link: link, endpoint: server.attach(to: link), client: ClientEnd(), seed: seed)
     }
 
-    private func finish(_ setUp: CaseSetUp, _ scenario: ScenarioCase, _ outcome: Result<CaseResult, any Error>) -> CaseResult {
+    private func finish(_ setUp: CaseSetUp, _ work: ConnectedCase, _ outcome: Result<CaseResult, any Error>) -> CaseResult {
         var result: CaseResult
         switch outcome {
         case .success(let finished): result = finished
-        case .failure(let error):
-            result = .notRun(scenario, reason: "the case did not finish under simulation: \(error)", seed: setUp.seed)
+        case .failure(let error): result = work.notRun("the case did not finish under simulation: \(error)", setUp.seed)
         }
         // The link holds its endpoints weakly; what the server started for the connection ends with the case.
         setUp.endpoint.shutDown()
@@ -166,5 +168,24 @@ public struct InProcessSuite: Sendable {
             }
         }
         return (baseline, changes)
+    }
+}
+
+/// What one case does on its own connection (`InProcessSuite.run(_:seed:)`): its id (which gives its seed), the
+/// virtual time it may take, what it does with the transport and its seed, and its result when it could not run.
+public struct ConnectedCase: Sendable {
+    public let id: CaseID
+    public let budget: Duration
+    public let notRun: @Sendable (_ reason: String, _ seed: UInt64) -> CaseResult
+    public let body: @Sendable (_ transport: any ByteTransport, _ seed: UInt64) async -> CaseResult
+
+    public init(
+        id: CaseID, budget: Duration, notRun: @escaping @Sendable (_ reason: String, _ seed: UInt64) -> CaseResult,
+        body: @escaping @Sendable (_ transport: any ByteTransport, _ seed: UInt64) async -> CaseResult
+    ) {
+        self.id = id
+        self.budget = budget
+        self.notRun = notRun
+        self.body = body
     }
 }
