@@ -47,6 +47,11 @@ public final class DeflateCompressor {
         stream.pointee.next_out = nil
         // A sync flush always ends in an empty stored block, 00 00 ff ff; the receiver puts it back.
         if output.count >= 4, output.suffix(4).elementsEqual([0x00, 0x00, 0xFF, 0xFF]) { output.removeLast(4) }
+        // An empty message right after another, with context takeover: zlib has nothing to flush and writes nothing,
+        // but the receiver appends 00 00 ff ff, which is a whole empty stored block only behind its header byte. So
+        // the message is that byte, 00 (RFC 7692 §7.2.3.6); without it the receiver's inflater reads the next
+        // message as the block's length.
+        if output.isEmpty { output = [0x00] }
         if settings.noContextTakeover { deflateReset(stream) }
         return output
     }
