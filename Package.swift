@@ -225,6 +225,13 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // Differential fuzzing: seeded conversations as scenario-file cases, the run loop and the shrinker; where the
+        // conversations run (live, in-process) is the command's.
+        .target(
+            name: "ConversationFuzz",
+            dependencies: ["Scenario", "WebSocketCore"],
+            swiftSettings: strictSettings
+        ),
         // Live runs: the catalog against a server at a URL, each case on its own connection, `jobs` at a time.
         .target(
             name: "LiveRun",
@@ -251,6 +258,7 @@ let package = Package(
         .target(
             name: "WSSpecCommand",
             dependencies: [
+                "ConversationFuzz",
                 "ConformanceSuite",
                 "HTTP2Section",
                 "ConformanceReport",
@@ -340,7 +348,10 @@ let package = Package(
         ),
         .testTarget(
             name: "ScenarioTests",
-            dependencies: ["Scenario", "ConformanceSuite", "ReferenceServer", "WebSocketCore", "WireSim", "WebSocketTesting", "Transport"],
+            dependencies: [
+                "Scenario", "ConversationFuzz", "ConformanceSuite", "ReferenceServer", "WebSocketCore", "WireSim", "WebSocketTesting",
+                "Transport"
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

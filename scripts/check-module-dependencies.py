@@ -53,10 +53,12 @@ LAYERS = {
                      "Logging"},
     # The server a developer runs: routes (or the reference server) on the NIO host.
     "WebSocketServer": {"WebSocketRoutes", "WebSocketNIO", "ReferenceServer", "NIOSSL", "Logging"},
+    # Fuzzing: conversations rendered as scenario cases, run by whoever calls it (live or in-process).
+    "ConversationFuzz": {"Scenario", "WebSocketCore"},
     # Live runs: the scenario runner over the NIO transport.
     "LiveRun": {"Scenario", "HTTP2Section", "Transport", "WebSocketNIO", "WebSocketCore", "NIOCore", "NIOPosix", "NIOSSL"},
     # Transport: serve-suite hands the runner a connection whose request head it has read (ReplayingTransport).
-    "WSSpecCommand": {"ConformanceSuite", "HTTP2Section", "ConformanceReport", "Scenario", "ReferenceServer", "WebSocketNIO",
+    "WSSpecCommand": {"ConversationFuzz", "ConformanceSuite", "HTTP2Section", "ConformanceReport", "Scenario", "ReferenceServer", "WebSocketNIO",
                       "WebSocketServer", "LiveRun", "WebSocketCore", "Transport", "ArgumentParser", "Logging", "NIOSSL",
                       "NIOConcurrencyHelpers"},
     "ChatExample": {"WebSocketRoutes", "NIOConcurrencyHelpers", "Hummingbird"},

@@ -13,6 +13,8 @@
 # those counts only.
 # Then the load sections (9.x, and 12.x/13.x at the default round-trip budget) run once against every peer, 4
 # cases at a time, against Fixtures/peers/load/NAME.json (about 2.5 minutes with a release binary).
+# Then each peer with a list of known fuzz findings (Fixtures/peers/fuzz/) is fuzzed with a fixed seed and count and
+# checked against it (scripts/peer_fuzz.py; FUZZ=0 leaves it out).
 # WSSPEC names the wsspec binary (default: the debug build, built when missing); JOBS the job counts (checked:
 # "16"; written: "1"; --update takes the first); WSSPEC_LOAD the binary for the load sections (default WSSPEC; a release
 # build moves their megabytes several times faster); LOAD=0 leaves the load sections out.
@@ -61,6 +63,23 @@ run_peers() {
     done < <(scripts/peers.sh urls "$work/peers")
 }
 
+# Every failing case of every peer left a capsule (docs/capsules.md): played back offline, each must give its
+# recorded verdicts without leaving the recording. The peers' real bytes check the playback on every test run.
+replay_capsules() {
+    local out=$1 name capsules=0
+    [ "$mode" = check ] || return 0
+    for name in $(ls "$out"); do
+        [ -d "$out/$name/capsules" ] || continue
+        capsules=$((capsules + $(ls "$out/$name/capsules" | wc -l)))
+        if ! "$wsspec" replay --check "$out/$name/capsules" >"$out-$name.replay" 2>&1; then
+            echo "$name: a capsule replayed offline did not give its recorded verdicts:" >&2
+            grep -B3 "not the same\|note:\|error:" "$out-$name.replay" | head -20 >&2
+            status=1
+        fi
+    done
+    echo "capsules: $capsules replayed offline, each checked against its recorded verdicts"
+}
+
 for count in $jobs; do
     run_peers "$wsspec" Fixtures/peers "$count" "$work/runs-$count"
     [ $status -eq 0 ] || exit $status
@@ -70,12 +89,39 @@ for count in $jobs; do
     [ -n "$ran" ] || { echo "no peer runs at --jobs $count"; continue; }
     # shellcheck disable=SC2086
     python3 scripts/peer_golden.py "$mode" Fixtures/peers "$work/runs-$count" $ran || status=$?
+    replay_capsules "$work/runs-$count"
 done
+# A short fuzz of each peer with a list of known findings (Fixtures/peers/fuzz/NAME.json: a fixed seed and count, so
+# the same conversations every time): every kind of finding must be on the list, with its reason, and every one on the
+# list must still be found.
+if [ "${FUZZ:-1}" = 1 ] && [ $status -eq 0 ]; then
+    fuzzed=()
+    while read -r name url; do
+        [ -f "Fixtures/peers/fuzz/$name.json" ] || continue
+        mapfile -t arguments < <(python3 -c 'import json,sys; print("\n".join(json.load(open(sys.argv[1]))["arguments"]))' \
+            "Fixtures/peers/fuzz/$name.json")
+        set +e
+        "$wsspec" fuzz "$url" "${arguments[@]}" --report-dir "$work/fuzz/$name" >"$work/fuzz-$name.out" 2>&1
+        code=$?
+        set -e
+        if [ $code -gt 1 ]; then
+            echo "wsspec fuzz could not run against $name ($url), status $code:" >&2
+            tail -5 "$work/fuzz-$name.out" >&2
+            status=1
+        fi
+        fuzzed+=("$name")
+    done < <(scripts/peers.sh urls "$work/peers")
+    echo "-- fuzz"
+    if [ ${#fuzzed[@]} -gt 0 ] && [ $status -eq 0 ]; then
+        python3 scripts/peer_fuzz.py "$mode" Fixtures/peers/fuzz "$work/fuzz" "${fuzzed[@]}" || status=$?
+    fi
+fi
 if [ "${LOAD:-1}" = 1 ] && [ $status -eq 0 ]; then
     run_peers "${WSSPEC_LOAD:-$wsspec}" Fixtures/peers/load 4 "$work/load"
     [ $status -eq 0 ] || exit $status
     echo "-- load sections (9.x, 12.x, 13.x), --jobs 4"
     python3 scripts/peer_golden.py "$mode" Fixtures/peers/load "$work/load" $(ls Fixtures/peers/load | sed -n 's/\.json$//p') || status=$?
+    replay_capsules "$work/load"
 fi
 probe=$(ls "$work/runs-${jobs%% *}" 2>/dev/null | head -1 || true)
 if [ "$mode" = check ] && [ $status -eq 0 ] && [ -n "$probe" ]; then

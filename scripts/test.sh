@@ -63,6 +63,8 @@ echo "== docs/agreement.md says what the fixtures say (Autobahn's verdicts and t
 python3 scripts/agreement.py check
 echo "== docs/http2.md's peer table says what the HTTP/2 peers' golden files say"
 python3 scripts/http2_doc.py check
+echo "== docs/differential-fuzzing.md's findings say what the peers' fuzz lists say"
+python3 scripts/fuzz_doc.py check
 
 if [ $quick -eq 0 ]; then
     echo "== fuzz smoke (every target, 60 s in all)"

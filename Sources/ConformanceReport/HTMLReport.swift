@@ -170,6 +170,11 @@ enum HTMLReport {
         html += row("Requirement", "\(record.requirement) (\(HTMLText.escape(record.rfcSections.joined(separator: ", "))))")
         html += row("Duration", "\(record.duration.secondsText) s") + row("Seed", record.seed.map(String.init) ?? "–")
         if let deflate = record.permessageDeflate { html += row("permessage-deflate", HTMLText.escape(deflate)) }
+        if let capsule = record.capsule.map(HTMLText.escape) {
+            // Every byte both ways, for `wsspec replay` offline or against the server again.
+            html += row(
+                "Capsule", "<a href=\"../\(capsule)\">\(capsule)</a> · replay: <code>wsspec replay \(capsule)</code> (in the report directory)")
+        }
         for measurement in record.measurements {
             html += row(
                 HTMLText.escape(measurement.name.prefix(1).uppercased() + measurement.name.dropFirst()),

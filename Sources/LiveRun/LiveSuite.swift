@@ -22,6 +22,8 @@ public struct LiveSuite: Sendable {
     let group: any EventLoopGroup
     /// What the cases sent, so that one that receives another's message can say so (a relaying server).
     private let crossTalk = CrossTalkMonitor()
+    /// Where each failing case's capsule goes; nil: no connection is recorded.
+    public var capsules: CapsuleRecorder?
 
     public init(
         url: WebSocketURL, parameters: RunParameters = RunParameters(), trust: ClientTrust = .system,
@@ -94,9 +96,17 @@ public struct LiveSuite: Sendable {
         } catch {
             return CaseResult.notRun(scenario, reason: error.description, seed: seed)
         }
-        var result = await ScenarioRunner.run(scenario, on: transport, parameters: parameters, seed: seed, crossTalk: crossTalk)
+        let result: CaseResult
+        if let capsules {
+            result = await capsules.run(
+                scenario, on: transport, parameters: parameters, seed: seed, runSeed: self.seed, target: url.description,
+                http2Scheme: http2 ? (url.secure ? "https" : "http") : nil, crossTalk: crossTalk)
+        } else {
+            var plain = await ScenarioRunner.run(scenario, on: transport, parameters: parameters, seed: seed, crossTalk: crossTalk)
+            plain.seed = seed
+            result = plain
+        }
         await transport.finish()
-        result.seed = seed
         return result
     }
 

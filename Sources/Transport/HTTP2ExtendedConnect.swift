@@ -23,7 +23,7 @@ public enum ExtendedConnectAnswer: Sendable {
 /// `openingHandshake`, so the runner, the probe and the test client open WebSockets over HTTP/2 as they do over
 /// HTTP/1.1.
 public struct HTTP2ExtendedConnect: ClientOpeningHandshake {
-    private let stream: any ExtendedConnectStream
+    public let stream: any ExtendedConnectStream
 
     public init(stream: any ExtendedConnectStream) { self.stream = stream }
 

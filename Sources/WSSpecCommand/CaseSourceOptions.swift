@@ -72,6 +72,21 @@ struct CaseSourceOptions: ParsableArguments {
     }
 }
 
+extension CaseSourceOptions {
+    /// Where each case of the scenario files is defined, with the file's text, for the capsules of a run (a file that
+    /// no longer reads as it did when `load` read it leaves its cases to the catalog's name alone).
+    func capsuleSources() -> [CaseID: Capsule.Source] {
+        var sources: [CaseID: Capsule.Source] = [:]
+        for path in scenarioFiles {
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8),
+                let cases = try? ScenarioFileParser.parse(text, file: path)
+            else { continue }
+            for scenario in cases { sources[scenario.id] = .scenarioFile(name: path, text: text) }
+        }
+        return sources
+    }
+}
+
 /// `--shard K/N`.
 struct ShardArgument: ExpressibleByArgument {
     var shard: Shard

@@ -176,6 +176,8 @@ struct RunCommand: AsyncParsableCommand {
         if let caseTimeout {
             for index in scenarios.indices { scenarios[index].deadline = min(scenarios[index].deadline, caseTimeout.duration) }
         }
+        // A live run leaves a capsule per failing case (`wsspec replay`); under --sim the seed alone reruns a case.
+        let capsuleFolder = sim ? nil : try CapsuleFolder(reportDirectory: reportDirectory)
         let runSeed = seed ?? (sim ? 0 : UInt64.random(in: 1...UInt64(UInt32.max)))
         let startedAt = Date()
         let clock = ContinuousClock()
@@ -187,7 +189,8 @@ struct RunCommand: AsyncParsableCommand {
         if sim {
             (target, results) = await runSimulated(scenarios, http2Cases, seed: runSeed, progress: progress)
         } else if let url {
-            (target, results) = try await runLive(scenarios, http2Cases, url: try parse(url), seed: runSeed, progress: progress)
+            (target, results) = try await runLive(
+                scenarios, http2Cases, url: try parse(url), seed: runSeed, progress: progress, capsules: capsuleFolder)
         } else {
             let configuration = referenceConfiguration
             let referenceServer: SessionServer
@@ -202,7 +205,8 @@ struct RunCommand: AsyncParsableCommand {
             do {
                 outcome = .success(
                     try await runLive(
-                        scenarios, http2Cases, url: referenceServer.url(), seed: runSeed, progress: progress, parameters: parameters))
+                        scenarios, http2Cases, url: referenceServer.url(), seed: runSeed, progress: progress, parameters: parameters,
+                        capsules: capsuleFolder))
             } catch {
                 outcome = .failure(error)
             }
@@ -240,7 +244,14 @@ struct RunCommand: AsyncParsableCommand {
                 throw RunFailure(status: 2, message: "error: cannot write the baseline \(writeExpect): \(error.localizedDescription)")
             }
         }
+        let capsules = results.compactMap(\.capsule)
+        if let capsuleFolder, !capsules.isEmpty {
+            Console.out("capsules: \(capsules.count) in \(capsuleFolder.directory.path) (wsspec replay FILE runs one again)")
+        }
         if let baseline { BaselineSummary.print(baseline.compare(run), file: expect ?? "") }
+        if let failure = capsuleFolder?.writeFailures.first {
+            throw RunFailure(status: 2, message: "error: \(failure)")
+        }
         try exit.end()
     }
 
@@ -308,7 +319,7 @@ struct RunCommand: AsyncParsableCommand {
 
     private func runLive(
         _ scenarios: [ScenarioCase], _ http2Cases: [HTTP2Case], url: WebSocketURL, seed: UInt64, progress: Progress,
-        parameters: RunParameters? = nil
+        parameters: RunParameters? = nil, capsules capsuleFolder: CapsuleFolder?
     ) async throws -> (String, [CaseResult]) {
         var parameters = parameters ?? baseParameters()
         finishParameters(&parameters)
@@ -316,7 +327,7 @@ struct RunCommand: AsyncParsableCommand {
             Console.error("warning: --insecure sends the --header fields (credentials?) to a server whose certificate is not checked")
         }
         let trust: ClientTrust = insecure ? .insecure : caFile.map { .caFile($0) } ?? .system
-        let suite: LiveSuite
+        var suite: LiveSuite
         do {
             suite = try LiveSuite(
                 url: url, parameters: parameters, trust: trust, connectTimeout: connectTimeout.duration, seed: seed,
@@ -331,6 +342,7 @@ struct RunCommand: AsyncParsableCommand {
                 throw RunFailure.unreachable(error.description)
             }
         }
+        suite.capsules = capsuleFolder?.recorder(sources: source.capsuleSources())
         let ticker = Task { await progress.tick() }
         defer { ticker.cancel() }
         var results = await suite.run(

@@ -6,12 +6,16 @@ public struct WSSpec: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "wsspec",
         abstract: "WebSocket (RFC 6455) conformance testing: run the suite, list it, serve the reference server, merge and compare reports.",
-        version: "0.1.0",
+        version: WSSpec.version,
         subcommands: [
-            RunCommand.self, RunClientCommand.self, ListCommand.self, ServeCommand.self, ServeSuiteCommand.self, ReportCommand.self, DiffCommand.self
+            RunCommand.self, RunClientCommand.self, ListCommand.self, ServeCommand.self, ServeSuiteCommand.self, ReportCommand.self, DiffCommand.self,
+            ReplayCommand.self, FuzzCommand.self, ShrinkCommand.self
         ],
         defaultSubcommand: nil
     )
+
+    /// The version `--version` prints and capsules name.
+    public static let version = "0.1.0"
 
     public init() {}
 

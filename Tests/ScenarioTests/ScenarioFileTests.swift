@@ -5,7 +5,7 @@ import Testing
 
 @Suite("Scenario files")
 struct ScenarioFileTests {
-    static let examples = ["echo-basics.wsspec", "fail-fast.wsspec", "compression.wsspec"]
+    static let examples = ["echo-basics.wsspec", "fail-fast.wsspec", "compression.wsspec", "aiohttp-empty-first-fragment.wsspec"]
 
     @Test("the examples parse and pass against the reference server", arguments: examples)
     func examplesPass(name: String) async throws {

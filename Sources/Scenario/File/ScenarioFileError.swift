@@ -5,6 +5,13 @@ public struct ScenarioFileError: Error, Sendable, Hashable, CustomStringConverti
     public var column: Int
     public var message: String
 
+    public init(file: String, line: Int, column: Int, message: String) {
+        self.file = file
+        self.line = line
+        self.column = column
+        self.message = message
+    }
+
     /// Line 0 is the file as a whole (it could not be read).
     public var description: String { line == 0 ? "\(file): \(message)" : "\(file):\(line):\(column): \(message)" }
 }

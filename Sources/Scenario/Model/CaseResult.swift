@@ -91,6 +91,9 @@ public struct CaseResult: Sendable, Hashable {
     /// Cases of the same run whose messages this case received (`CrossTalkMonitor`): the server relays between
     /// connections.
     public var crossTalkFrom: [CaseID] = []
+    /// The failure capsule of this case, relative to the report directory (`capsules/ID.json`): a failing case of a
+    /// live run has one, for `wsspec replay`.
+    public var capsule: String?
 
     /// The result of a case that could not run at all (no connection, no simulation): FAILED, for `reason`.
     public static func notRun(_ scenario: ScenarioCase, reason: String, seed: UInt64?) -> CaseResult {
@@ -181,7 +184,7 @@ extension CaseResult: Codable {
     private enum CodingKeys: String, CodingKey {
         case id, title, sends, expectation, requirement, rfcSections, verdict, closeVerdict, reasons, advisories
         case acceptableOutcomes, observed, handshake, closing, wire, duration, seed, measurements, permessageDeflate
-        case crossTalkFrom
+        case crossTalkFrom, capsule
     }
 
     // Empty lists and absent values are left out, and read back as such: runs saved before a field existed load.
@@ -207,6 +210,7 @@ extension CaseResult: Codable {
         measurements = try container.decodeIfPresent([CaseMeasurement].self, forKey: .measurements) ?? []
         permessageDeflate = try container.decodeIfPresent(String.self, forKey: .permessageDeflate)
         crossTalkFrom = try container.decodeIfPresent([CaseID].self, forKey: .crossTalkFrom) ?? []
+        capsule = try container.decodeIfPresent(String.self, forKey: .capsule)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -231,5 +235,6 @@ extension CaseResult: Codable {
         if !measurements.isEmpty { try container.encode(measurements, forKey: .measurements) }
         try container.encodeIfPresent(permessageDeflate, forKey: .permessageDeflate)
         if !crossTalkFrom.isEmpty { try container.encode(crossTalkFrom, forKey: .crossTalkFrom) }
+        try container.encodeIfPresent(capsule, forKey: .capsule)
     }
 }

@@ -71,7 +71,7 @@ public enum ObservedEvent: Sendable, Hashable, CustomStringConvertible {
 
     /// Lower-case hex, two digits a byte, nothing elided.
     public static func hex(_ bytes: [UInt8]) -> String {
-        bytes.map { String($0, radix: 16).leftPadded(2) }.joined()
+        Hex.encode(bytes)
     }
 }
 
@@ -171,19 +171,10 @@ public struct WireRecord: Sendable, Hashable, Codable {
         time = try container.decode(Duration.self, forKey: .time)
         direction = try container.decode(Direction.self, forKey: .direction)
         length = try container.decode(Int.self, forKey: .length)
-        let hex = Array(try container.decode(String.self, forKey: .hex).utf8)
-        func nibble(_ digit: UInt8) throws -> UInt8 {
-            switch digit {
-            case 0x30...0x39: digit - 0x30
-            case 0x61...0x66: digit - 0x61 + 10
-            case 0x41...0x46: digit - 0x41 + 10
-            default: throw DecodingError.dataCorruptedError(forKey: .hex, in: container, debugDescription: "not hex")
-            }
+        guard let bytes = Hex.decode(try container.decode(String.self, forKey: .hex)) else {
+            throw DecodingError.dataCorruptedError(forKey: .hex, in: container, debugDescription: "not an even number of hex digits")
         }
-        guard hex.count % 2 == 0 else {
-            throw DecodingError.dataCorruptedError(forKey: .hex, in: container, debugDescription: "odd number of hex digits")
-        }
-        bytes = try stride(from: 0, to: hex.count, by: 2).map { try nibble(hex[$0]) << 4 | nibble(hex[$0 + 1]) }
+        self.bytes = bytes
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -193,8 +184,4 @@ public struct WireRecord: Sendable, Hashable, Codable {
         try container.encode(length, forKey: .length)
         try container.encode(ObservedEvent.hex(bytes), forKey: .hex)
     }
-}
-
-extension String {
-    func leftPadded(_ width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
 }

@@ -70,18 +70,21 @@ public struct InProcessSuite: Sendable {
         return finish(setUp, work, result)
     }
 
-    /// A catalog case as work on a connection: the scenario runner over the transport.
-    private func connected(_ scenario: ScenarioCase) -> ConnectedCase {
+    /// A catalog case as work on a connection: the scenario runner over the transport (`body`, when given, runs it).
+    func connected(
+        _ scenario: ScenarioCase, body: (@Sendable (_ transport: any ByteTransport, _ seed: UInt64) async -> CaseResult)? = nil
+    ) -> ConnectedCase {
         ConnectedCase(
             id: scenario.id, budget: scenario.deadline + parameters.closeTimeout * 3 + parameters.handshakeTimeout,
             notRun: { CaseResult.notRun(scenario, reason: $0, seed: $1) }
         ) { [parameters] transport, seed in
-            await ScenarioRunner.run(scenario, on: transport, parameters: parameters, seed: seed)
+            if let body { return await body(transport, seed) }
+            return await ScenarioRunner.run(scenario, on: transport, parameters: parameters, seed: seed)
         }
     }
 
     /// A case that cannot run here is answered at once (UNIMPLEMENTED, with its reason).
-    private func unimplemented(_ scenario: ScenarioCase, seed runSeed: UInt64) -> CaseResult? {
+    func unimplemented(_ scenario: ScenarioCase, seed runSeed: UInt64) -> CaseResult? {
         CaseResult.unimplemented(scenario, parameters: parameters, seed: scenario.id.seed(inRun: runSeed))
     }
 
