@@ -36,10 +36,31 @@ scripts/peers.sh start "$work/peers"
 if [ "$mode" = update ]; then jobs=${JOBS:-1}; jobs=${jobs%% *}; else jobs=${JOBS:-16}; fi
 status=0
 
+# The arguments a golden file names for its peer's runs, one a line.
+golden_arguments() {
+    python3 -c 'import json,sys; print("\n".join(json.load(open(sys.argv[1]))["arguments"]))' "$1"
+}
+
+# Runs a wsspec command line against peer NAME at URL, its output to LOG: a status over 1 (it could not run at all,
+# where 1 only means cases failed or findings were made) fails the matrix, with the log's end.
+run_checked() {
+    local name=$1 url=$2 log=$3 code
+    shift 3
+    set +e
+    "$@" >"$log" 2>&1
+    code=$?
+    set -e
+    if [ $code -gt 1 ]; then
+        echo "wsspec could not run against $name ($url), status $code:" >&2
+        tail -5 "$log" >&2
+        status=1
+    fi
+}
+
 # Runs BINARY against every peer that has a golden file in GOLDEN_DIR, JOBS cases at a time, each with the
 # arguments its golden file names (so that the file says how its verdicts were made), into OUT/NAME.
 run_peers() {
-    local binary=$1 golden_dir=$2 jobs=$3 out=$4 name url code
+    local binary=$1 golden_dir=$2 jobs=$3 out=$4 name url
     while read -r name url; do
         [ -f "$golden_dir/$name.json" ] || continue
         # A golden file may name the job counts its peer is checked at ("jobs"): the Swift servers fail a hundred cases
@@ -48,18 +69,9 @@ run_peers() {
             "$golden_dir/$name.json" "$jobs"; then
             continue
         fi
-        mapfile -t arguments < <(python3 -c 'import json,sys; print("\n".join(json.load(open(sys.argv[1]))["arguments"]))' \
-            "$golden_dir/$name.json")
-        set +e
-        "$binary" run "$url" "${arguments[@]}" --jobs "$jobs" --agent "$name" --format json \
-            --report-dir "$out/$name" >"$out-$name.out" 2>&1
-        code=$?
-        set -e
-        if [ $code -gt 1 ]; then
-            echo "wsspec could not run against $name ($url), status $code:" >&2
-            tail -5 "$out-$name.out" >&2
-            status=1
-        fi
+        mapfile -t arguments < <(golden_arguments "$golden_dir/$name.json")
+        run_checked "$name" "$url" "$out-$name.out" "$binary" run "$url" "${arguments[@]}" --jobs "$jobs" --agent "$name" \
+            --format json --report-dir "$out/$name"
     done < <(scripts/peers.sh urls "$work/peers")
 }
 
@@ -98,17 +110,8 @@ if [ "${FUZZ:-1}" = 1 ] && [ $status -eq 0 ]; then
     fuzzed=()
     while read -r name url; do
         [ -f "Fixtures/peers/fuzz/$name.json" ] || continue
-        mapfile -t arguments < <(python3 -c 'import json,sys; print("\n".join(json.load(open(sys.argv[1]))["arguments"]))' \
-            "Fixtures/peers/fuzz/$name.json")
-        set +e
-        "$wsspec" fuzz "$url" "${arguments[@]}" --report-dir "$work/fuzz/$name" >"$work/fuzz-$name.out" 2>&1
-        code=$?
-        set -e
-        if [ $code -gt 1 ]; then
-            echo "wsspec fuzz could not run against $name ($url), status $code:" >&2
-            tail -5 "$work/fuzz-$name.out" >&2
-            status=1
-        fi
+        mapfile -t arguments < <(golden_arguments "Fixtures/peers/fuzz/$name.json")
+        run_checked "$name" "$url" "$work/fuzz-$name.out" "$wsspec" fuzz "$url" "${arguments[@]}" --report-dir "$work/fuzz/$name"
         fuzzed+=("$name")
     done < <(scripts/peers.sh urls "$work/peers")
     echo "-- fuzz"

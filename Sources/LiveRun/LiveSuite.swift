@@ -96,17 +96,16 @@ public struct LiveSuite: Sendable {
         } catch {
             return CaseResult.notRun(scenario, reason: error.description, seed: seed)
         }
-        let result: CaseResult
-        if let capsules {
-            result = await capsules.run(
-                scenario, on: transport, parameters: parameters, seed: seed, runSeed: self.seed, target: url.description,
-                http2Scheme: http2 ? (url.secure ? "https" : "http") : nil, crossTalk: crossTalk)
-        } else {
-            var plain = await ScenarioRunner.run(scenario, on: transport, parameters: parameters, seed: seed, crossTalk: crossTalk)
-            plain.seed = seed
-            result = plain
-        }
+        var result =
+            if let capsules {
+                await capsules.run(
+                    scenario, on: transport, parameters: parameters, seed: seed, runSeed: self.seed, target: url.description,
+                    http2Scheme: http2 ? (url.secure ? "https" : "http") : nil, crossTalk: crossTalk)
+            } else {
+                await ScenarioRunner.run(scenario, on: transport, parameters: parameters, seed: seed, crossTalk: crossTalk)
+            }
         await transport.finish()
+        result.seed = seed
         return result
     }
 
