@@ -19,13 +19,7 @@ TIMEFORMAT="%R %U %S"
 ( TIMEFORMAT="%U %S"; { time "$wsspec" serve-suite --port 0 --cases "$CASES" --exit-after-agents 1 --format json \
       --report-dir "$work/loop" >"$work/server.log" 2>&1; } 2>"$work/server.time" ) &
 echo $! >"$work/server.pid"
-url=""
-for _ in $(seq 100); do
-    url=$(sed -n 's/.* on \(ws:\/\/[^ ]*\) .*/\1/p' "$work/server.log")
-    [ -n "$url" ] && break
-    sleep 0.1
-done
-[ -n "$url" ] || { echo "serve-suite did not start:"; cat "$work/server.log"; exit 1; }
+url=$(scripts/wait-for-url.sh "$work/server.log") || { echo "serve-suite did not start:"; cat "$work/server.log"; exit 1; }
 count=$("$wsspec" list --role client --cases "$CASES" | tail -1 | cut -d' ' -f1)
 loop=$( { time "$python" Tests/Peers/clients/websockets_client.py "${url%/}" websockets >"$work/client.log" 2>&1; } 2>&1 )
 wait "$(cat "$work/server.pid")" || true

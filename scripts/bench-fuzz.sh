@@ -11,13 +11,7 @@ work=$(mktemp -d)
 trap 'kill "$(cat "$work/serve.pid" 2>/dev/null)" 2>/dev/null || true; PEERS=websockets scripts/peers.sh stop "$work/peers" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
 "$wsspec" serve --port 0 >"$work/serve.log" 2>&1 &
 echo $! >"$work/serve.pid"
-reference=""
-for _ in $(seq 100); do
-    reference=$(sed -n 's/.*\(ws:\/\/127\.0\.0\.1:[0-9]*\/\).*/\1/p' "$work/serve.log" | head -1)
-    [ -n "$reference" ] && break
-    sleep 0.1
-done
-[ -n "$reference" ] || { echo "wsspec serve did not start:"; cat "$work/serve.log"; exit 1; }
+reference=$(scripts/wait-for-url.sh "$work/serve.log") || { echo "wsspec serve did not start:"; cat "$work/serve.log"; exit 1; }
 PEERS=websockets scripts/peers.sh start "$work/peers" >/dev/null
 websockets=$(PEERS=websockets scripts/peers.sh urls "$work/peers" | awk '$1 == "websockets" { print $2 }')
 

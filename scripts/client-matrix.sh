@@ -56,12 +56,7 @@ run_client() {
     "$wsspec" serve-suite --port 0 "${arguments[@]}" --exit-after-agents 1 --format json \
         --report-dir "$work/runs/$name" >"$work/$name.server" 2>&1 &
     echo $! >"$work/$name.pid"
-    for _ in $(seq 100); do
-        url=$(sed -n 's/.* on \(ws:\/\/[^ ]*\) .*/\1/p' "$work/$name.server")
-        [ -n "$url" ] && break
-        sleep 0.1
-    done
-    if [ -z "$url" ]; then
+    if ! url=$(scripts/wait-for-url.sh "$work/$name.server"); then
         kill "$(cat "$work/$name.pid")" 2>/dev/null || true
         echo "server did not start" >"$work/$name.status"
         return
@@ -83,33 +78,39 @@ run_client() {
     else echo ok >"$work/$name.status"; fi
 }
 
+# A client's status; a run_client that ended without writing one (it died: set -e, a signal) failed.
+status_of() { cat "$work/$1.status" 2>/dev/null || echo "ended without a status"; }
+
 # At most $jobs clients at once; each line below is printed once its client is done.
 report() {
     local name=$1
-    if [ "$(cat "$work/$name.status")" = ok ]; then
+    if [ "$(status_of "$name")" = ok ]; then
         echo "$name: the driver ran every case in $(cat "$work/$name.seconds") s"
     else
-        echo "$name: the driver failed ($(cat "$work/$name.status")):" >&2
-        tail -n 5 "$work/$name.client" "$work/$name.server" >&2 || true
+        echo "$name: the driver failed ($(status_of "$name")):" >&2
+        tail -n 5 "$work/$name.client" "$work/$name.server" >&2 2>/dev/null || true
     fi
 }
+# A client is done when its run_client process has ended, whether or not it wrote a status.
+declare -A job=()
 running=()
 for index in "${!names[@]}"; do
     while [ ${#running[@]} -ge "$jobs" ]; do
         wait -n || true
         still=()
         for name in "${running[@]}"; do
-            if [ -f "$work/$name.status" ]; then report "$name"; else still+=("$name"); fi
+            if kill -0 "${job[$name]}" 2>/dev/null; then still+=("$name"); else report "$name"; fi
         done
         running=("${still[@]}")
     done
     run_client "${drivers[$index]}" "${names[$index]}" &
+    job[${names[$index]}]=$!
     running+=("${names[$index]}")
 done
 wait
 for name in "${running[@]}"; do report "$name"; done
 status=0
-for name in "${names[@]}"; do [ "$(cat "$work/$name.status")" = ok ] || status=1; done
+for name in "${names[@]}"; do [ "$(status_of "$name")" = ok ] || status=1; done
 [ $status -eq 0 ] || exit $status
 
 python3 scripts/peer_golden.py "$mode" Fixtures/peers/clients "$work/runs" "${names[@]}" || status=$?
