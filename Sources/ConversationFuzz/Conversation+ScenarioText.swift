@@ -11,6 +11,7 @@ extension Conversation {
         case .closeMidMessage: ending = "a close between fragments"
         case .closeThenFrame: ending = "a frame after the close"
         case .violation(let violation): ending = "then \(violation.kind.rawValue)"
+        case .refusedOpening(let flaw): return "Fuzzed: an opening request with \(flaw.kind.rawValue)"
         }
         return "Fuzzed: \(turns.count) turn\(turns.count == 1 ? "" : "s"), \(frameCount) frames, \(ending)"
     }
@@ -23,11 +24,11 @@ extension Conversation {
         ]
         func add(_ line: String) { lines.append("  " + line) }
         switch ending {
-        case .normalClose, .closeMidMessage, .closeThenFrame: add("closing normal")
+        case .normalClose, .closeMidMessage, .closeThenFrame, .refusedOpening: add("closing normal")
         case .violation(let violation): add("closing fails " + violation.codes.map(String.init).joined(separator: " "))
         }
         // Always an explicit open: a conversation shrunk to nothing but its close still has a step.
-        add(deflate.map { "open extension \"\($0.rawValue)\"" } ?? "open")
+        add(openingLine)
         var chopped = false
         for turn in turns {
             switch turn {
@@ -64,7 +65,7 @@ extension Conversation {
         }
         if chopped { add("chop off") }
         switch ending {
-        case .normalClose: break
+        case .normalClose, .refusedOpening: break
         case .closeMidMessage(let opcode, let start):
             add(Self.frame(Violation.Frame(opcode: opcode.rawValue, fin: false, payload: start)))
             add("send close 1000")
@@ -74,11 +75,32 @@ extension Conversation {
             add(Self.frame(frame))
             add("expect close 1000")
         case .violation(let violation):
-            for frame in violation.frames { add(Self.frame(frame)) }
-            add("expect failure " + violation.codes.map(String.init).joined(separator: " "))
+            let codes = violation.codes.map(String.init).joined(separator: " ")
+            for (index, frame) in violation.frames.enumerated() {
+                add(Self.frame(frame))
+                // Text that is invalid before its last fragment: as in the catalog's 6.4.x, failing at once is OK, and
+                // waiting for the rest of the message NON-STRICT (§8.1 says "when" invalid data arrives).
+                guard index == violation.invalidTextFrame, index < violation.frames.count - 1 else { continue }
+                add("one-of")
+                add("  option ok \"fails as soon as the text cannot be valid\"")
+                add("    expect failure \(codes) within 1s")
+                add("  option non-strict \"waits for the rest of the message\"")
+                add("    expect nothing 1s")
+                add("end")
+            }
+            add("expect failure " + codes)
         }
         lines.append("end")
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The opening request as the file's `open` line.
+    var openingLine: String {
+        var spec = HandshakeSpec()
+        if let deflate { spec.extensions = ExtensionOffer.parse([deflate.rawValue]) ?? [] }
+        if case .refusedOpening(let flaw) = ending { flaw.apply(to: &spec) }
+        // Every field a conversation sets is one the file form can say.
+        return spec.scenarioFileLine ?? "open"
     }
 
     /// The case itself, parsed from `scenarioText`.

@@ -2,7 +2,8 @@ public import Scenario
 public import WebSocketCore
 
 /// One generated conversation with a peer: an opening (with or without a permessage-deflate offer), turns that each
-/// end when the peer has answered them (so the expected answers are never a race), and an ending. It renders as a
+/// end when the peer has answered them (so the expected answers are never a race), and an ending; or an opening
+/// request that breaks a rule, and nothing after it. It renders as a
 /// case of a scenario file (`scenarioText`), which is what runs, what a capsule keeps and what shrinking writes out:
 /// `wsspec run URL --scenarios FILE` reproduces any conversation.
 public struct Conversation: Sendable, Hashable {
@@ -51,6 +52,8 @@ public struct Conversation: Sendable, Hashable {
         case closeThenFrame(Violation.Frame)
         /// One rule broken; the peer must fail the connection.
         case violation(Violation)
+        /// The opening request breaks a rule; the peer must refuse it, so the conversation has no turns.
+        case refusedOpening(OpeningFlaw)
     }
 
     public var id: CaseID
@@ -82,6 +85,7 @@ public struct Conversation: Sendable, Hashable {
         case .normalClose: endingFrames = 1
         case .closeMidMessage, .closeThenFrame: endingFrames = 2
         case .violation(let violation): endingFrames = violation.frames.count
+        case .refusedOpening: endingFrames = 0
         }
         return turnFrames + endingFrames
     }

@@ -7,6 +7,9 @@ public struct ConversationGenerator: Sendable {
     public var seed: UInt64
     /// The share of conversations that end by breaking a rule.
     public var violationShare = 0.4
+    /// The share whose opening request breaks a rule (drawn apart from the rest, so the other conversations of a seed
+    /// are the same whatever this share is).
+    public var flawedOpeningShare = 0.1
     /// Offer permessage-deflate (`--without permessage-deflate` turns it off).
     public var deflate = true
     /// The largest message, past the 16-bit length (65 535) so that every length encoding is used.
@@ -19,6 +22,13 @@ public struct ConversationGenerator: Sendable {
 
     public func conversation(_ number: Int) -> Conversation {
         let seed = StableHash.fnv1a(Array("\(self.seed)/\(number)".utf8))
+        var opening = SplitMix64(seed: StableHash.fnv1a(Array("\(self.seed)/\(number)/opening".utf8)))
+        if opening.chance(flawedOpeningShare) {
+            let offer: Conversation.DeflateOffer? = deflate && opening.chance(0.3) ? .contextTakeover : nil
+            return Conversation(
+                id: CaseID(stringLiteral: "\(Self.section).\(number)"), seed: seed, deflate: offer, turns: [],
+                ending: .refusedOpening(flaw(&opening)))
+        }
         var random = SplitMix64(seed: seed)
         let offer: Conversation.DeflateOffer? =
             deflate && random.chance(0.3) ? (random.chance(0.5) ? .contextTakeover : .noContextTakeover) : nil
@@ -156,6 +166,17 @@ public struct ConversationGenerator: Sendable {
             return Violation(kind: kind, frames: opener + [Frame(opcode: 8, payload: [UInt8(random.int(in: 0...255))])])
         case .invalidCloseReason:
             return Violation(kind: kind, frames: opener + [Frame(opcode: 8, payload: [0x03, 0xE8, 0x61, 0xFF, 0x62])])
+        }
+    }
+
+    func flaw(_ random: inout SplitMix64) -> OpeningFlaw {
+        let kinds = OpeningFlaw.Kind.allCases
+        let kind = kinds[random.int(in: 0...kinds.count - 1)]
+        switch kind {
+        case .unknownVersion:
+            return OpeningFlaw(kind: kind, value: OpeningFlaw.unknownVersions[random.int(in: 0...OpeningFlaw.unknownVersions.count - 1)])
+        case .otherMethod: return OpeningFlaw(kind: kind, value: OpeningFlaw.otherMethods[random.int(in: 0...OpeningFlaw.otherMethods.count - 1)])
+        default: return OpeningFlaw(kind: kind)
         }
     }
 

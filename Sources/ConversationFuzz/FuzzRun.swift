@@ -75,18 +75,24 @@ public struct FuzzRun: Sendable {
 
 /// What identifies a failure across conversations and shrinking steps: the verdicts and the rule, the first protocol
 /// word of the first reason ("no pong arrived" and "expected a pong, but …" are the same failure; a wrong close code is
-/// not). Figures and the peer's bytes never enter it: a different payload is the same failure.
+/// not), and for a result that fails only under `--strict` its first advisory. Figures and the peer's bytes never enter
+/// it: a different payload is the same failure.
 public enum FindingKey {
     /// The words reasons name rules by, as the runner's grading writes them.
     static let rules = [
         "pong", "ping", "close", "fail", "text message", "binary message", "message", "handshake", "upgrade", "deadline",
-        "reading", "decompress", "UTF-8", "frame"
+        "reading", "decompress", "UTF-8", "frame", "refusal"
     ]
 
     public static func of(_ result: CaseResult) -> String {
-        let reason = result.reasons.first ?? ""
+        // A matched option's note ("NON-STRICT: waits for the rest of the message") says which way the peer went, not
+        // what failed: the first reason that is not one.
+        let notes = Verdict.allCases.map { "\($0): " }
+        let reason = result.reasons.first { reason in !notes.contains(where: reason.hasPrefix) } ?? result.reasons.first ?? ""
         let rule = rules.compactMap { word in reason.range(of: word).map { (word, $0.lowerBound) } }.min { $0.1 < $1.1 }?.0
-        return "\(result.verdict)/\(result.closeVerdict): \(rule ?? "other")"
+        let key = "\(result.verdict)/\(result.closeVerdict): \(rule ?? "other")"
+        guard !result.fails(strict: false), let advisory = result.advisories.first else { return key }
+        return key + " (advisory: \(advisory.finding))"
     }
 }
 

@@ -10,6 +10,8 @@ import WebSocketCore
 /// Deterministic given the conversation and the peer's answers.
 public struct Shrinker: Sendable {
     public var reproductions = 3
+    /// Whether NON-STRICT verdicts and advisories fail (the run's `--strict`): the finding is one under the same rule.
+    public var strict = false
     /// Runs a conversation against the peer.
     public var reproduce: @Sendable (Conversation) async -> CaseResult
     /// Whether the peer takes a plain WebSocket at all (a crashed peer reproduces everything, and proves nothing).
@@ -76,7 +78,7 @@ public struct Shrinker: Sendable {
     /// a row.
     func holds(_ candidate: Conversation, _ outcome: inout Outcome) async -> Bool {
         outcome.candidates += 1
-        guard !(await reference(candidate)).fails(strict: false) else { return false }
+        guard !(await reference(candidate)).fails(strict: strict) else { return false }
         for _ in 0..<reproductions {
             outcome.runs += 1
             guard FindingKey.of(await reproduce(candidate)) == outcome.key else { return false }
@@ -211,7 +213,7 @@ public struct Shrinker: Sendable {
             return candidate
         }
         switch conversation.ending {
-        case .normalClose:
+        case .normalClose, .refusedOpening:
             return []
         case .closeThenFrame(var frame):
             guard frame.opcode != 8, !frame.payload.isEmpty else { return [] }
@@ -222,6 +224,22 @@ public struct Shrinker: Sendable {
         case .violation(let violation):
             var candidates: [Conversation] = []
             let frames = violation.frames
+            // Text that turns invalid before its last fragment: the fragments up to that one merged, and those after it,
+            // so that fail-fast is still what is asked (two frames).
+            if let invalid = violation.invalidTextFrame, invalid < frames.count - 1 {
+                if invalid > 0 {
+                    var merged = violation
+                    merged.frames.replaceSubrange(
+                        0...invalid, with: [Violation.Frame(opcode: frames[0].opcode, fin: false, payload: frames[0...invalid].flatMap(\.payload))])
+                    candidates.append(with(.violation(merged)))
+                }
+                if frames.count - invalid > 2 {
+                    var merged = violation
+                    merged.frames.replaceSubrange(
+                        (invalid + 1)..., with: [Violation.Frame(opcode: 0, payload: frames[(invalid + 1)...].flatMap(\.payload))])
+                    candidates.append(with(.violation(merged)))
+                }
+            }
             // Without the frames before the last (an opener), or with the frames of a message merged into one.
             if frames.count > 1 {
                 var alone = violation

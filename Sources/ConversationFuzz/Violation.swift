@@ -1,3 +1,5 @@
+import WebSocketCore
+
 /// One broken rule of RFC 6455 at the end of a conversation, as frames, and the close codes a peer may fail the
 /// connection with: the same codes the catalog accepts for the same rule (a fuzzed verdict and a catalog verdict
 /// about one rule never disagree).
@@ -51,6 +53,14 @@ public struct Violation: Sendable, Hashable {
     public init(kind: Kind, frames: [Frame]) {
         self.kind = kind
         self.frames = frames
+    }
+
+    /// Invalid UTF-8: the frame after which the text can no longer be valid, so a peer that fails fast fails there
+    /// (nil: another rule, or text that is invalid only because it ends too soon).
+    public var invalidTextFrame: Int? {
+        guard kind == .invalidUTF8 else { return nil }
+        var validator = UTF8Validator()
+        return frames.firstIndex { !validator.feed($0.payload) }
     }
 
     /// The close codes the peer may fail the connection with, as the catalog's cases for the rule accept them.

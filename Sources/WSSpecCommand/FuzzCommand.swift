@@ -84,7 +84,12 @@ struct FuzzCommand: AsyncParsableCommand {
         fuzz.strict = strict
         fuzz.stopAfterFindings = stopAfter
         let folder = try CapsuleFolder(reportDirectory: reportDirectory, limit: maxCapsules)
-        let recorder = folder.recorder { [generator] id in FuzzSource.source(of: id, generator: generator) }
+        let recorder = {
+            var recorder = folder.recorder { [generator] id in FuzzSource.source(of: id, generator: generator) }
+            // A capsule per finding: an advisory is one only under --strict.
+            recorder.strict = strict
+            return recorder
+        }()
         let target: String
         let runCase: @Sendable (Conversation, ScenarioCase) async -> CaseResult
         if sim {

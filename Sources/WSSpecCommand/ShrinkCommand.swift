@@ -71,6 +71,9 @@ struct ShrinkCommand: AsyncParsableCommand {
             },
             healthy: { (try? await runner.probe()) != nil })
         shrinker.reproductions = reproductions
+        // A finding of a --strict run (a NON-STRICT verdict or an advisory) is shrunk as one.
+        let strict = !capsule.result.fails(strict: false)
+        shrinker.strict = strict
         shrinker.log = { Console.out("  \($0)") }
         Console.out("shrinking \(capsule.result.id) (\(conversation.frameCount) frames) against \(url): \(key)")
         let outcome: Shrinker.Outcome
@@ -82,14 +85,16 @@ struct ShrinkCommand: AsyncParsableCommand {
             throw RunFailure(status: 1, message: "error: \(error)")
         }
         let file = URL(fileURLWithPath: output ?? "shrunk-\(capsule.result.id).wsspec")
+        let shrunkText =
+            (strict ? "# A finding under --strict (a SHOULD not followed): `wsspec run URL --scenarios FILE --strict` fails on it.\n" : "")
+            + outcome.conversation.scenarioText
         let folder = file.deletingLastPathComponent()
         do {
-            try Data(outcome.conversation.scenarioText.utf8).write(to: file, options: .atomic)
+            try Data(shrunkText.utf8).write(to: file, options: .atomic)
         } catch {
             throw RunFailure(status: 2, message: "error: cannot write \(file.path): \(error.localizedDescription)")
         }
         // A capsule of the shrunk run, beside the file.
-        let shrunkText = outcome.conversation.scenarioText
         let capsuleFile = folder.appendingPathComponent(file.deletingPathExtension().lastPathComponent + ".capsule.json")
         suite.capsules = CapsuleRecorder(toolVersion: WSSpec.version, source: { _ in .scenarioFile(name: file.lastPathComponent, text: shrunkText) })
         {
@@ -99,6 +104,8 @@ struct ShrinkCommand: AsyncParsableCommand {
         Console.out(
             "\(conversation.frameCount) frames → \(outcome.conversation.frameCount) in \(outcome.candidates) candidates (\(outcome.runs) runs); "
                 + "wrote \(file.path)" + (last.capsule.map { " and \($0)" } ?? ""))
-        Console.out("wsspec run \(url) --scenarios \(file.path) reproduces it: \(last.verdict)/\(last.closeVerdict) \(last.reasons.first ?? "")")
+        Console.out(
+            "wsspec run \(url) --scenarios \(file.path)\(strict ? " --strict" : "") reproduces it: \(last.verdict)/\(last.closeVerdict) "
+                + (last.reasons.first ?? last.advisories.first?.description ?? ""))
     }
 }

@@ -14,6 +14,10 @@ struct ConversationFuzzTests {
         let generator = ConversationGenerator(seed: 42)
         var endings: Set<String> = []
         var kinds: Set<Violation.Kind> = []
+        var flaws: Set<OpeningFlaw.Kind> = []
+        var failFast = 0
+        var unflawed = generator
+        unflawed.flawedOpeningShare = 0
         var largest = 0
         for number in 1...1_500 {
             let conversation = generator.conversation(number)
@@ -21,8 +25,15 @@ struct ConversationFuzzTests {
             case .normalClose: endings.insert("normal")
             case .closeMidMessage: endings.insert("mid-message")
             case .closeThenFrame: endings.insert("after close")
-            case .violation(let violation): kinds.insert(violation.kind)
+            case .violation(let violation):
+                kinds.insert(violation.kind)
+                if let frame = violation.invalidTextFrame, frame < violation.frames.count - 1 { failFast += 1 }
+            case .refusedOpening(let flaw):
+                flaws.insert(flaw.kind)
+                #expect(conversation.turns.isEmpty && conversation.frameCount == 0)
             }
+            // Flawed openings are drawn apart: every other conversation of the seed is what it would be without them.
+            if case .refusedOpening = conversation.ending {} else { #expect(conversation == unflawed.conversation(number)) }
             for case .message(let message, _) in conversation.turns {
                 #expect(message.fragments.reduce(0, +) == message.payload.count)
                 largest = max(largest, message.payload.count)
@@ -36,17 +47,41 @@ struct ConversationFuzzTests {
                 #expect(UTF8Validator.validate(message.payload) == .valid)
             }
         }
-        #expect(endings.count == 3 && kinds == Set(Violation.Kind.allCases))
+        #expect(endings.count == 3 && kinds == Set(Violation.Kind.allCases) && flaws == Set(OpeningFlaw.Kind.allCases))
+        #expect(failFast > 10, "invalid text before its last fragment is rare: \(failFast)")
         #expect(largest > 65_536, "the 64-bit length encoding is never used")
         #expect(ConversationGenerator(seed: 43).conversation(1) != generator.conversation(1))
+    }
+
+    /// The catalog's case for each flaw of the opening request: the fuzzed request and its expected answer are the
+    /// case's (a fuzzed verdict and a catalog verdict about one request never disagree).
+    static let catalogCase: [OpeningFlaw.Kind: CaseID] = [
+        .versionMissing: "0.2.1", .unknownVersion: "0.2.3", .twoVersions: "0.2.5", .keyMissing: "0.3.1", .otherProtocol: "0.4.2",
+        .otherMethod: "0.5.1", .http10: "0.5.3", .hostMissing: "0.5.4", .hostTwice: "0.5.5"
+    ]
+
+    @Test("each flaw of the opening request is its catalog case's request, expecting the same answer", arguments: OpeningFlaw.Kind.allCases)
+    func openingFlawsAreTheCatalogs(_ kind: OpeningFlaw.Kind) throws {
+        let id = try #require(Self.catalogCase[kind])
+        let scenario = try #require(Catalog.protocolCases.first { $0.id == id })
+        var fuzzed = HandshakeSpec()
+        OpeningFlaw(kind: kind, value: kind == .unknownVersion ? "14" : nil).apply(to: &fuzzed)
+        let catalog = scenario.handshake
+        #expect(fuzzed.overrides == catalog.overrides && fuzzed.method == catalog.method && fuzzed.httpVersion == catalog.httpVersion)
+        #expect(fuzzed.expect == catalog.expect, "\(kind): \(fuzzed.expect) against \(id)'s \(catalog.expect)")
+        // The file form says it, and parses back to it.
+        let line = try #require(fuzzed.scenarioFileLine)
+        let parsed = try ScenarioFileParser.parse("case 1.1 \"x\"\n  \(line)\nend\n", file: "t.wsspec")
+        #expect(parsed.first?.handshake == fuzzed, "\(line)")
     }
 
     static func suite(_ defect: Defect?) -> InProcessSuite { DefectiveServerTests.suite(defect) }
 
     /// Fuzzes an in-process server for `count` conversations.
-    static func fuzz(_ suite: InProcessSuite, count: Int, seed: UInt64 = 5, stopAfter: Int? = nil) async -> FuzzRun.Outcome {
+    static func fuzz(_ suite: InProcessSuite, count: Int, seed: UInt64 = 5, stopAfter: Int? = nil, strict: Bool = false) async -> FuzzRun.Outcome {
         var run = FuzzRun(generator: ConversationGenerator(seed: seed))
         run.count = count
+        run.strict = strict
         run.stopAfterFindings = stopAfter
         run.jobs = 2
         return await run.run { _, scenario in await suite.runCase(scenario, seed: seed) }
@@ -60,18 +95,15 @@ struct ConversationFuzzTests {
         #expect(outcome.unimplemented == 0)
     }
 
-    /// The planted defects the conversations reach: everything about frames, pings and closes. The others are in the
-    /// opening handshake (versions, HTTP/1.0, Host) or in when a failure comes (fail-fast), which the catalog's 0.x and
-    /// 6.x cases check and the conversations do not vary.
-    static let reachable: [Defect] = [
-        .noUTF8Check, .acceptsReservedBits, .acceptsReservedOpcodes, .neverAnswersPings, .wrongCloseCodes, .echoesLongCloseReason,
-        .skipsAcceptKey, .echoesInvalidCloseCodes, .closeMidMessageIsAnError, .echoesTwice, .answersAfterClose
-    ]
+    /// Defects that break a SHOULD, which the catalog grades NON-STRICT or passes with an advisory: a `--strict` run
+    /// finds them.
+    static let strictOnly: Set<Defect> = [.noFailFast, .dropsWithoutCloseFrame]
 
-    @Test("every reachable planted defect is found, and shrinks to three frames or fewer that reproduce it", arguments: reachable)
+    @Test("every planted defect is found, and shrinks to three frames or fewer that reproduce it", arguments: Defect.allCases)
     func plantedDefectIsFoundAndShrunk(_ defect: Defect) async throws {
         let suite = Self.suite(defect)
-        let outcome = await Self.fuzz(suite, count: 300, stopAfter: 1)
+        let strict = Self.strictOnly.contains(defect)
+        let outcome = await Self.fuzz(suite, count: 300, stopAfter: 1, strict: strict)
         let finding = try #require(outcome.findings.first, "\(defect): nothing found in 300 conversations")
         let conversation = ConversationGenerator(seed: 5).conversation(finding.id.components[1])
         let reference = InProcessSuite.referenceServer()
@@ -85,15 +117,16 @@ struct ConversationFuzzTests {
                 return await reference.runCase(scenario, seed: 5)
             }, healthy: { true })
         shrinker.reproductions = 2
+        shrinker.strict = strict
         let shrunk = try await shrinker.shrink(conversation, key: FindingKey.of(finding))
         #expect(shrunk.conversation.frameCount <= 3, "\(defect): \(shrunk.conversation.scenarioText)")
         #expect(shrunk.conversation.frameCount <= conversation.frameCount)
         // The scenario file, parsed as `wsspec run --scenarios` parses it, fails the same way; the reference server passes it.
         let file = try ScenarioFileParser.parse(shrunk.conversation.scenarioText, file: "shrunk.wsspec")
         let again = await suite.runCase(try #require(file.first), seed: 5)
-        #expect(again.fails(strict: false) && FindingKey.of(again) == FindingKey.of(finding), "\(defect): \(again.summary)")
+        #expect(again.fails(strict: strict) && FindingKey.of(again) == FindingKey.of(finding), "\(defect): \(again.summary)")
         let conforming = await reference.runCase(try #require(file.first), seed: 5)
-        #expect(!conforming.fails(strict: false), "\(defect): the reference server fails the shrunk case too: \(conforming.summary)")
+        #expect(!conforming.fails(strict: strict), "\(defect): the reference server fails the shrunk case too: \(conforming.summary)")
         print(
             "\(defect): found at \(finding.id) of \(outcome.tried), \(conversation.frameCount) frames shrunk to \(shrunk.conversation.frameCount) in \(shrunk.candidates) candidates"
         )

@@ -5,7 +5,9 @@ import Testing
 
 @Suite("Scenario files")
 struct ScenarioFileTests {
-    static let examples = ["echo-basics.wsspec", "fail-fast.wsspec", "compression.wsspec", "aiohttp-empty-first-fragment.wsspec"]
+    static let examples = [
+        "echo-basics.wsspec", "fail-fast.wsspec", "compression.wsspec", "aiohttp-empty-first-fragment.wsspec", "opening-requests.wsspec"
+    ]
 
     @Test("the examples parse and pass against the reference server", arguments: examples)
     func examplesPass(name: String) async throws {
@@ -48,6 +50,37 @@ struct ScenarioFileTests {
         #expect(trips.corpus.bytes == [0x00, 0x01, 0x02, 0x03, 0xFF, 0xFE, 0xFD, 0xFC])
     }
 
+    @Test("an open line says a broken request and the refusal it must get, and a request renders back to the same line")
+    func openLinesSayBrokenRequests() throws {
+        let source = """
+            case 1.1 "x"
+              open method "PUT" http-version "HTTP/1.0" omit "Host" duplicate "Sec-WebSocket-Key" set "Upgrade" "h2c" add "X-A" "\\"q\\"" refused 400 426 offering-version
+            end
+            case 1.2 "y"
+              open origin "http://127.0.0.1" refused
+            end
+            """
+        let cases = try ScenarioFileParser.parse(source, file: "t.wsspec")
+        guard case .open(let spec) = cases[0].steps[0], case .open(let plain) = cases[1].steps[0] else {
+            Issue.record("expected open steps: \(cases.map(\.steps))")
+            return
+        }
+        #expect(spec.method == "PUT" && spec.httpVersion == "HTTP/1.0")
+        #expect(spec.overrides == [.omit("Host"), .duplicate("Sec-WebSocket-Key"), .set("Upgrade", "h2c"), .add("X-A", "\"q\"")])
+        #expect(spec.expect == .refusal([400, 426], offeringVersion: true))
+        #expect(plain.origin == "http://127.0.0.1" && plain.expect == .refusal(nil))
+        for request in [spec, plain] {
+            let line = try #require(request.scenarioFileLine)
+            let again = try ScenarioFileParser.parse("case 1.1 \"x\"\n  \(line)\nend\n", file: "t.wsspec")
+            guard case .open(let parsed) = again[0].steps[0] else { return }
+            #expect(parsed == request, "\(line)")
+        }
+        // What the file cannot say is not written as something else.
+        var keyed = HandshakeSpec()
+        keyed.key = "AAAA"
+        #expect(keyed.scenarioFileLine == nil)
+    }
+
     @Test("a compressed round trip against a server without the extension is UNIMPLEMENTED")
     func compressedRoundTripsNeedTheExtension() async throws {
         let cases = try ScenarioFileParser.load(Fixtures.url("scenarios/compression.wsspec"))
@@ -77,7 +110,18 @@ struct ScenarioFileTests {
                 "case 1.1 \"x\"\n  open extension \"permessage-deflate;;\"\nend\n",
                 "t.wsspec:2:18: 'permessage-deflate;;' is not an extension offer (e.g. \"permessage-deflate; client_max_window_bits\")"
             ),
-            ("case 1.1 \"x\"\n  open host \"h\"\nend\n", "t.wsspec:2:8: unknown open field 'host' (subprotocol, extension, origin)"),
+            (
+                "case 1.1 \"x\"\n  open host \"h\"\nend\n",
+                "t.wsspec:2:8: unknown open field 'host' (subprotocol, extension, origin, method, http-version, omit, duplicate, set, add, refused)"
+            ),
+            ("case 1.1 \"x\"\n  open omit \"Ho st\"\nend\n", "t.wsspec:2:13: 'Ho st' is not a header field name"),
+            ("case 1.1 \"x\"\n  open set \"Host\" \"a\\nb\"\nend\n", "t.wsspec:2:19: a header value may not hold CR, LF or NUL"),
+            ("case 1.1 \"x\"\n  open refused 200\nend\n", "t.wsspec:2:16: a refusal status is a 4xx or 5xx status"),
+            (
+                "case 1.1 \"x\"\n  open set \"Host\"\nend\n",
+                "t.wsspec:2:8: 'set' needs a quoted value; expected: open [subprotocol \"NAME\"]… [extension \"OFFER\"]… [origin \"ORIGIN\"] "
+                    + "[method \"M\"] [http-version \"V\"] [omit|duplicate \"FIELD\"]… [set|add \"FIELD\" \"VALUE\"]… [refused [STATUS…] [offering-version]]"
+            ),
             (
                 "case 1.1 \"x\"\n  round-trips text \"κ\" 10 5\nend\n",
                 "t.wsspec:2:20: a text payload for round trips must be ASCII (messages are slices of it)"

@@ -10,6 +10,9 @@ public struct CapsuleRecorder: Sendable {
     /// Keeps a capsule and returns where, relative to the report directory; nil when it was not kept (the writer
     /// reports why).
     public var write: @Sendable (Capsule) -> String?
+    /// A result gets a capsule when it fails the run under this strictness. A run keeps one for whatever fails it,
+    /// strict or not (true: a capsule is cheap next to a rerun); fuzzing keeps one per finding, under its own --strict.
+    public var strict = true
 
     public init(
         toolVersion: String, source: @escaping @Sendable (CaseID) -> Capsule.Source = { _ in .catalog },
@@ -20,8 +23,8 @@ public struct CapsuleRecorder: Sendable {
         self.write = write
     }
 
-    /// Runs `scenario` on `transport` with every call recorded; a result that fails the run (`--strict` or not) gets
-    /// a capsule, named in `result.capsule`. The tape of a passing case goes with the transport.
+    /// Runs `scenario` on `transport` with every call recorded; a result that fails the run (under `strict`) gets a
+    /// capsule, named in `result.capsule`. The tape of a passing case goes with the transport.
     /// - Parameter seed: the case's seed (derived from `runSeed`).
     public func run(
         _ scenario: ScenarioCase, on transport: any ByteTransport, parameters: RunParameters, seed: UInt64, runSeed: UInt64,
@@ -30,8 +33,7 @@ public struct CapsuleRecorder: Sendable {
         let recording = RecordingTransport(transport)
         var result = await ScenarioRunner.run(scenario, on: recording, parameters: parameters, seed: seed, crossTalk: crossTalk)
         result.seed = seed
-        // Whatever fails the run, strict or not, gets one: a capsule is cheap next to a rerun.
-        if result.fails(strict: true) {
+        if result.fails(strict: strict) {
             result.capsule = write(
                 Capsule(
                     toolVersion: toolVersion, source: source(scenario.id), target: target, runSeed: runSeed, seed: seed,
