@@ -59,11 +59,18 @@ struct FuzzCommand: AsyncParsableCommand {
     @OptionGroup(title: "Reaching the server")
     var target: LiveTargetOptions
 
+    @OptionGroup(title: "HTTP/2")
+    var http2Options: HTTP2Options
+
     @OptionGroup(title: "What the server does")
     var server: ServerBehaviourOptions
 
     func validate() throws {
         if sim == (url != nil) { throw ValidationError("give the URL of a server, or --sim for the built-in one in-process") }
+        if sim && http2Options.enabled {
+            throw ValidationError("fuzz --sim runs on the simulated network over HTTP/1.1: fuzzing over HTTP/2 takes a server's URL")
+        }
+        try http2Options.validate(url: url)
         guard (1...256).contains(jobs) else { throw ValidationError("--jobs must be from 1 to 256") }
         if let count, count < 1 { throw ValidationError("--count must be at least 1") }
         if let duration, duration.duration <= .zero { throw ValidationError("--duration must be more than 0s") }
@@ -74,8 +81,8 @@ struct FuzzCommand: AsyncParsableCommand {
 
     func run() async throws {
         let runSeed = seed ?? UInt64.random(in: 1...UInt64(UInt32.max))
-        var generator = ConversationGenerator(seed: runSeed)
-        generator.deflate = !server.withoutFeatures.contains(.permessageDeflate)
+        let generator = FuzzSource.generator(
+            seed: runSeed, deflate: !server.withoutFeatures.contains(.permessageDeflate), http2: http2Options.enabled)
         var fuzz = FuzzRun(generator: generator)
         fuzz.count = count
         fuzz.duration = duration?.duration ?? (count == nil ? .seconds(60) : nil)
@@ -99,7 +106,7 @@ struct FuzzCommand: AsyncParsableCommand {
         } else {
             var suite = try await liveSuite(seed: runSeed)
             suite.capsules = recorder
-            target = suite.url.description
+            target = suite.url.description + (suite.http2 ? " over HTTP/2" : "")
             runCase = { [suite] _, scenario in await suite.run(scenario) }
         }
         Console.out("fuzzing \(target), seed \(runSeed)")
@@ -126,7 +133,7 @@ struct FuzzCommand: AsyncParsableCommand {
     private func liveSuite(seed: UInt64) async throws -> LiveSuite {
         var parameters = RunParameters()
         parameters.apply(server)
-        return try await self.target.suite(url ?? "", parameters: parameters, seed: seed)
+        return try await self.target.suite(url ?? "", parameters: parameters, seed: seed, http2: http2Options.enabled)
     }
 
     private func report(_ outcome: FuzzRun.Outcome, target: String, seed: UInt64, duration: Duration, folder: CapsuleFolder) throws {
@@ -175,6 +182,15 @@ struct FuzzCommand: AsyncParsableCommand {
 /// Where a fuzzed conversation is defined, for its capsule: a scenario file named after the run's seed and the
 /// conversation's number (`fuzz-SEED-N.wsspec`), which `wsspec shrink` regenerates the conversation from.
 enum FuzzSource {
+    /// The generator of a run, from its seed and what the server takes: no permessage-deflate offer under `--without
+    /// permessage-deflate`, and no broken opening request over HTTP/2, whose extended CONNECT has none of those fields.
+    static func generator(seed: UInt64, deflate: Bool, http2: Bool) -> ConversationGenerator {
+        var generator = ConversationGenerator(seed: seed)
+        generator.deflate = deflate
+        if http2 { generator.flawedOpeningShare = 0 }
+        return generator
+    }
+
     static func source(of id: CaseID, generator: ConversationGenerator) -> Capsule.Source {
         guard id.components.count == 2, id.components[0] == ConversationGenerator.section else { return .catalog }
         let conversation = generator.conversation(id.components[1])
@@ -190,8 +206,8 @@ enum FuzzSource {
         guard parts.count == 2, let seed = UInt64(parts[0]), let number = Int(parts[1]), number > 0 else {
             throw RunFailure.usage("the capsule's scenario file \(name) is not named as wsspec fuzz names them")
         }
-        var generator = ConversationGenerator(seed: seed)
-        generator.deflate = !capsule.parameters.without.contains(.permessageDeflate)
+        let generator = Self.generator(
+            seed: seed, deflate: !capsule.parameters.without.contains(.permessageDeflate), http2: capsule.http2Scheme != nil)
         let conversation = generator.conversation(number)
         guard conversation.scenarioText == text else {
             throw RunFailure.usage("the capsule's conversation is not the one this wsspec generates for seed \(seed), number \(number)")

@@ -22,6 +22,18 @@ struct LiveTargetOptions: ParsableArguments {
     /// Whether any option was given (they mean nothing without a server to reach).
     var given: Bool { insecure || caFile != nil }
 
+    /// A suite on the server at `text` that runs a capsule's case as it ran: over HTTP/2 when it did, with the same
+    /// `:scheme` (a ws:// URL for http, wss:// for https).
+    func suite(for capsule: Capsule, at text: String) async throws -> LiveSuite {
+        let http2 = capsule.http2Scheme != nil
+        if http2, (capsule.http2Scheme == "https") != text.lowercased().hasPrefix("wss:") {
+            throw RunFailure.usage(
+                "the capsule's case ran over HTTP/2 with :scheme \(capsule.http2Scheme ?? ""): give a \(capsule.http2Scheme == "https" ? "wss" : "ws"):// URL"
+            )
+        }
+        return try await suite(text, parameters: capsule.parameters, seed: capsule.runSeed, http2: http2)
+    }
+
     /// A suite on the server at `text`, checked reachable: a bad URL or TLS setting is a usage error (exit 2), a server
     /// that does not take a WebSocket is unreachable (exit 2).
     func suite(_ text: String, parameters: RunParameters, seed: UInt64, http2: Bool = false) async throws -> LiveSuite {

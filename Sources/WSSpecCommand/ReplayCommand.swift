@@ -117,13 +117,7 @@ struct ReplayCommand: AsyncParsableCommand {
     }
 
     private func replayLive(_ capsule: Capsule, _ scenario: ScenarioCase, url text: String) async throws -> CapsuleReplay {
-        let http2 = capsule.http2Scheme != nil
-        if http2, (capsule.http2Scheme == "https") != text.lowercased().hasPrefix("wss:") {
-            throw RunFailure.usage(
-                "the capsule's case ran over HTTP/2 with :scheme \(capsule.http2Scheme ?? ""): give a \(capsule.http2Scheme == "https" ? "wss" : "ws"):// URL"
-            )
-        }
-        let suite = try await target.suite(text, parameters: capsule.parameters, seed: capsule.runSeed, http2: http2)
+        let suite = try await target.suite(for: capsule, at: text)
         return CapsuleReplay(recorded: capsule.result, replayed: await suite.run(scenario), divergence: nil)
     }
 }

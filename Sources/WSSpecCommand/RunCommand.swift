@@ -76,19 +76,10 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("ca-file"), help: "Trust the CAs in this PEM file for wss:// instead of the system's.")
     var caFile: String?
 
-    @Flag(
-        name: .customLong("http2-prior-knowledge"),
-        help:
-            "Open each WebSocket over cleartext HTTP/2 (h2c, RFC 8441 extended CONNECT) on a ws:// URL, as curl's option of that name: a server that takes none makes the run exit 2. With --sim, over the simulated network."
-    )
-    var http2PriorKnowledge = false
-
-    @Flag(
-        name: .customLong("http2"),
-        help:
-            "Open each WebSocket over HTTP/2 on a wss:// URL, agreed by ALPN h2 (RFC 8441 extended CONNECT): a server that takes none makes the run exit 2."
-    )
-    var http2 = false
+    @OptionGroup(title: "HTTP/2")
+    var http2Options: HTTP2Options
+    private var http2: Bool { http2Options.overTLS }
+    private var http2PriorKnowledge: Bool { http2Options.priorKnowledge }
 
     @Flag(help: "Run against the reference server in-process over the simulated network (no sockets, virtual time).")
     var sim = false
@@ -119,7 +110,7 @@ struct RunCommand: AsyncParsableCommand {
         if seeds != nil && !sim { throw ValidationError("--seeds needs --sim (live runs cannot replay a network)") }
         if let seeds, !(1...10_000).contains(seeds) { throw ValidationError("--seeds must be from 1 to 10000") }
         if insecure && caFile != nil { throw ValidationError("--insecure and --ca-file contradict each other") }
-        try validateHTTP2()
+        try http2Options.validate(url: sim ? nil : url)
         if let agent, agent.isEmpty { throw ValidationError("--agent must not be empty") }
         // Both go into the opening request as they are: a line break would split it (header injection).
         if let origin, origin.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
@@ -133,25 +124,6 @@ struct RunCommand: AsyncParsableCommand {
     private var http2Section: [HTTP2Case] {
         guard http2 || http2PriorKnowledge else { return [] }
         return HTTP2Section.cases(source.selection).filter { source.shard?.contains($0.id) ?? true }
-    }
-
-    /// HTTP/2 is chosen as curl chooses it: prior knowledge in cleartext, ALPN over TLS. The URL says which.
-    private func validateHTTP2() throws {
-        guard http2 || http2PriorKnowledge else { return }
-        if http2 && http2PriorKnowledge {
-            throw ValidationError("--http2 (TLS, ALPN h2) and --http2-prior-knowledge (cleartext h2c) contradict each other")
-        }
-        if sim && http2 {
-            throw ValidationError(
-                "--sim serves no certificate of its own: --sim --http2-prior-knowledge runs over cleartext HTTP/2 (h2c)")
-        }
-        let secure = url.map { $0.lowercased().hasPrefix("wss:") } ?? false
-        if http2 && !secure {
-            throw ValidationError("--http2 agrees on HTTP/2 in the TLS handshake: it needs a wss:// URL (--http2-prior-knowledge for ws://)")
-        }
-        if http2PriorKnowledge && secure {
-            throw ValidationError("--http2-prior-knowledge is cleartext HTTP/2 (h2c): it needs a ws:// URL (--http2 for wss://)")
-        }
     }
 
     /// The `--expect` file, read before any case runs, so that a typo costs no run.

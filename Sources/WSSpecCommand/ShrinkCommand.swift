@@ -50,7 +50,7 @@ struct ShrinkCommand: AsyncParsableCommand {
         let capsule = try CapsuleFile.load(self.capsule)
         let conversation = try FuzzSource.conversation(in: capsule)
         let key = FindingKey.of(capsule.result)
-        var suite = try await target.suite(self.url, parameters: capsule.parameters, seed: capsule.runSeed)
+        var suite = try await target.suite(for: capsule, at: self.url)
         let url = suite.url
         let runner = suite
         // The judge of every candidate: the reference server in-process, with the capsule's parameters.

@@ -69,6 +69,8 @@ struct ScenarioFileTests {
         #expect(spec.overrides == [.omit("Host"), .duplicate("Sec-WebSocket-Key"), .set("Upgrade", "h2c"), .add("X-A", "\"q\"")])
         #expect(spec.expect == .refusal([400, 426], offeringVersion: true))
         #expect(plain.origin == "http://127.0.0.1" && plain.expect == .refusal(nil))
+        // A changed method, version or field is of the HTTP/1.1 upgrade: over HTTP/2 the case is UNIMPLEMENTED.
+        #expect(cases[0].opening == .http1Upgrade && cases[1].opening == nil)
         for request in [spec, plain] {
             let line = try #require(request.scenarioFileLine)
             let again = try ScenarioFileParser.parse("case 1.1 \"x\"\n  \(line)\nend\n", file: "t.wsspec")

@@ -172,6 +172,42 @@ extension LiveTests {
             }
         }
 
+        /// Over HTTP/2 (h2c, RFC 8441 extended CONNECT) the reference server gives no finding; the flags are checked
+        /// against the URL.
+        @Test func fuzzingOverHTTP2() async throws {
+            let directory = temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: directory) }
+            try await withServer({ try await SessionServer.referenceServer(.withQuickKeepalive) }) { server in
+                let url = server.url().description
+                #expect(
+                    await Self.run([
+                        "fuzz", url, "--http2-prior-knowledge", "--count", "60", "--seed", "3", "--jobs", "4", "--report-dir", directory.path
+                    ]) == 0)
+                let summary = try Self.summary(directory)
+                #expect(summary["tried"] as? Int == 60 && summary["findings"] as? Int == 0, "\(summary)")
+                #expect((summary["target"] as? String)?.hasSuffix("over HTTP/2") == true, "\(summary)")
+                #expect(await Self.run(["fuzz", url.replacingOccurrences(of: "ws:", with: "wss:"), "--http2-prior-knowledge"]) == 2)
+                #expect(await Self.run(["fuzz", url, "--http2"]) == 2)
+                #expect(await Self.run(["fuzz", "--sim", "--http2-prior-knowledge"]) == 2)
+            }
+            // A finding over HTTP/2 is a capsule of an HTTP/2 run, which shrinks over HTTP/2, and on a ws:// URL only.
+            let found = directory.appendingPathComponent("found")
+            try await withServer({ try await SessionServer.start { HostileBehaviour.injectsMarkup.makeSession() } }) { server in
+                let url = server.url().description
+                #expect(
+                    await Self.run([
+                        "fuzz", url, "--http2-prior-knowledge", "--count", "5", "--stop-after", "1", "--seed", "3", "--report-dir", found.path
+                    ]) == 1)
+                let capsules = try FileManager.default.contentsOfDirectory(atPath: found.appendingPathComponent("capsules").path).sorted()
+                let capsule = found.appendingPathComponent("capsules/\(try #require(capsules.first))").path
+                let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: capsule))) as? [String: Any])
+                #expect(json["http2Scheme"] as? String == "http")
+                let output = directory.appendingPathComponent("shrunk.wsspec").path
+                #expect(await Self.run(["shrink", capsule, "--url", url, "--output", output, "--reproductions", "1"]) == 0)
+                #expect(await Self.run(["shrink", capsule, "--url", url.replacingOccurrences(of: "ws:", with: "wss:"), "--output", output]) == 2)
+            }
+        }
+
         @Test func fuzzingInProcessAndItsUsageErrors() async throws {
             let directory = temporaryDirectory()
             defer { try? FileManager.default.removeItem(at: directory) }

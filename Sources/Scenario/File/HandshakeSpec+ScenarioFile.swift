@@ -32,6 +32,9 @@ extension HandshakeSpec {
         return words.joined(separator: " ")
     }
 
+    /// Whether the request's method, version or header fields are changed on purpose: things of the HTTP/1.1 upgrade.
+    var changesTheHTTP1Request: Bool { method != "GET" || httpVersion != "HTTP/1.1" || !overrides.isEmpty }
+
     /// A quoted string token: quotes and backslashes escaped, control characters as `\xHH`.
     static func quoted(_ text: String) -> String {
         var result = "\""
