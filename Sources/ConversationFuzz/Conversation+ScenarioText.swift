@@ -76,6 +76,9 @@ extension Conversation {
             add("expect close 1000")
         case .violation(let violation):
             let codes = violation.codes.map(String.init).joined(separator: " ")
+            // RSV1 means "compressed" only where the extension is agreed; a peer that declined it makes the case
+            // UNIMPLEMENTED, not a reserved-bit case with other expectations.
+            if violation.kind == .brokenCompressedBlock { add("needs permessage-deflate") }
             for (index, frame) in violation.frames.enumerated() {
                 add(Self.frame(frame))
                 // Text that is invalid before its last fragment: as in the catalog's 6.4.x, failing at once is OK, and

@@ -90,6 +90,12 @@ public struct Conversation: Sendable, Hashable {
         return turnFrames + endingFrames
     }
 
+    /// Whether the conversation needs permessage-deflate agreed: compressed round trips, or a broken compressed block.
+    public var needsCompression: Bool {
+        if case .violation(let violation) = ending, violation.kind == .brokenCompressedBlock { return true }
+        return turns.contains { if case .compressed = $0 { true } else { false } }
+    }
+
     private func messages(_ count: Int, size: Int, fragment: Int?) -> Int {
         count * (fragment.map { max(1, (size + $0 - 1) / $0) } ?? 1)
     }

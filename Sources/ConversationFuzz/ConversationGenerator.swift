@@ -43,7 +43,7 @@ public struct ConversationGenerator: Sendable {
                 turns.append(.message(message, chop: random.chance(0.3) ? chop(message, &random) : nil))
             }
         }
-        let ending: Conversation.Ending
+        var ending: Conversation.Ending
         if random.chance(violationShare) {
             ending = .violation(violation(&random, deflateOffered: offer != nil))
         } else if random.chance(0.15) {
@@ -53,6 +53,11 @@ public struct ConversationGenerator: Sendable {
             ending = .closeThenFrame(Violation.Frame(opcode: opcode, payload: opcode == 8 ? [0x03, 0xE8] : text(random.int(in: 0...40), &random)))
         } else {
             ending = .normalClose
+        }
+        // A broken compressed block takes the place of some broken rules where the extension is offered, drawn from
+        // the opening's stream so that the main stream, and so every other conversation, stays as it was.
+        if offer != nil, case .violation = ending, opening.chance(0.2) {
+            ending = .violation(brokenCompressedBlock(&opening))
         }
         return Conversation(
             id: CaseID(stringLiteral: "\(Self.section).\(number)"), seed: seed, deflate: offer, turns: turns, ending: ending)
@@ -111,9 +116,22 @@ public struct ConversationGenerator: Sendable {
             opcode, corpus: corpus, size: size, count: random.int(in: 1...4), fragment: random.chance(0.3) ? random.int(in: 1...size) : nil)
     }
 
+    /// A data frame with RSV1 whose payload cannot be inflated: a block of the reserved type 3, or a stored block
+    /// whose length's complement is wrong, with bytes after it.
+    func brokenCompressedBlock(_ random: inout SplitMix64) -> Violation {
+        let payload: [UInt8] =
+            switch random.int(in: 0...2) {
+            case 0: [0x07] // BFINAL 1, BTYPE 11
+            case 1: [0x06] + bytes(random.int(in: 0...20), &random) // BFINAL 0, BTYPE 11
+            default: [0x00, 0x05, 0x00, 0x00, 0x00] + ascii(5, &random) // stored, LEN 5, NLEN 0 (not ~LEN)
+            }
+        return Violation(kind: .brokenCompressedBlock, frames: [Violation.Frame(opcode: random.chance(0.5) ? 1 : 2, rsv1: true, payload: payload)])
+    }
+
     func violation(_ random: inout SplitMix64, deflateOffered: Bool) -> Violation {
         typealias Frame = Violation.Frame
-        let kinds = Violation.Kind.allCases
+        // A broken compressed block is drawn apart (above), only where the extension is offered.
+        let kinds = Violation.Kind.allCases.filter { $0 != .brokenCompressedBlock }
         let kind = kinds[random.int(in: 0...kinds.count - 1)]
         // Sometimes the rule breaks in the middle of a message: a valid first fragment goes first.
         let opener: [Frame] = random.chance(0.4) ? [Frame(opcode: 1, fin: false, payload: text(random.int(in: 0...40), &random))] : []
@@ -166,6 +184,8 @@ public struct ConversationGenerator: Sendable {
             return Violation(kind: kind, frames: opener + [Frame(opcode: 8, payload: [UInt8(random.int(in: 0...255))])])
         case .invalidCloseReason:
             return Violation(kind: kind, frames: opener + [Frame(opcode: 8, payload: [0x03, 0xE8, 0x61, 0xFF, 0x62])])
+        case .brokenCompressedBlock:
+            return brokenCompressedBlock(&random)
         }
     }
 

@@ -131,7 +131,7 @@ public struct Shrinker: Sendable {
         outcome.conversation = conversation
         var current = conversation
         var shrunk = false
-        if current.deflate != nil, !current.turns.contains(where: { if case .compressed = $0 { true } else { false } }) {
+        if current.deflate != nil, !current.needsCompression {
             var candidate = current
             candidate.deflate = nil
             if let smaller = await first([candidate], &outcome, "no permessage-deflate offer") {

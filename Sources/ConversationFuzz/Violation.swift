@@ -25,6 +25,10 @@ public struct Violation: Sendable, Hashable {
         case oneByteClose = "one-byte close payload"
         /// A close reason that is not UTF-8 (§5.5.1, §8.1; 7.5.1).
         case invalidCloseReason = "close reason not UTF-8"
+        /// With permessage-deflate agreed, a compressed message that is not DEFLATE data (RFC 7692 §6.2, RFC 1951):
+        /// a reserved block type, or a stored block whose length and its complement disagree. Drawn only where
+        /// the conversation offers the extension.
+        case brokenCompressedBlock = "a broken compressed block"
     }
 
     /// A frame as it leaves (masked by the runner), every bit chosen.
@@ -68,6 +72,8 @@ public struct Violation: Sendable, Hashable {
         switch kind {
         case .invalidUTF8: [1007]
         case .invalidCloseReason: [1002, 1007]
+        // RFC 7692 names no code: 1007 (data not consistent with its type) or 1002 (a protocol error).
+        case .brokenCompressedBlock: [1002, 1007]
         default: [1002]
         }
     }

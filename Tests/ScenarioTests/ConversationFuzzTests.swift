@@ -27,6 +27,11 @@ struct ConversationFuzzTests {
             case .closeThenFrame: endings.insert("after close")
             case .violation(let violation):
                 kinds.insert(violation.kind)
+                // Only where the extension is offered, and then it is needed: UNIMPLEMENTED when declined.
+                if violation.kind == .brokenCompressedBlock {
+                    #expect(conversation.deflate != nil && conversation.needsCompression)
+                    if number <= 150 { #expect(conversation.scenarioText.contains("needs permessage-deflate")) }
+                }
                 if let frame = violation.invalidTextFrame, frame < violation.frames.count - 1 { failFast += 1 }
             case .refusedOpening(let flaw):
                 flaws.insert(flaw.kind)

@@ -179,6 +179,11 @@ struct ScenarioFileParserState {
         case "wait":
             try expectCount(arguments, 1, keyword)
             draft!.steps.append(.wait(try duration(arguments[0])))
+        case "needs":
+            guard arguments.count == 1, arguments[0].text == "permessage-deflate" else {
+                throw error("expected: needs permessage-deflate", arguments.first ?? keyword)
+            }
+            draft!.steps.append(.needsCompression)
         case "answer-pings", "answer-close":
             try expectCount(arguments, 1, keyword)
             guard ["on", "off"].contains(arguments[0].text) else { throw error("expected on or off", arguments[0]) }

@@ -68,7 +68,7 @@ private struct TimingWalk {
     mutating func add(_ steps: [Step], serverClock: Bool) {
         for step in steps {
             switch step {
-            case .open, .answerPings, .answerClose:
+            case .open, .answerPings, .answerClose, .needsCompression:
                 break
             case .send(let spec):
                 write(spec.frame.payload.count + 14)

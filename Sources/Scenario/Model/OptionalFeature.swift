@@ -29,6 +29,8 @@ extension ScenarioCase {
             switch step {
             case .roundTrips(let trips) where trips.compressed:
                 features.insert(.permessageDeflate)
+            case .needsCompression:
+                features.insert(.permessageDeflate)
             case .open(let spec) where spec.offersSupportedSubprotocol:
                 features.insert(.subprotocol)
             default:

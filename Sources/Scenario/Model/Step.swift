@@ -22,6 +22,9 @@ public enum Step: Sendable {
     case answerPings(Bool)
     /// Whether the client answers the peer's close frame (on by default).
     case answerClose(Bool)
+    /// The steps after this need permessage-deflate agreed in the opening handshake: without it the case is
+    /// UNIMPLEMENTED from here (a frame with RSV1 means a compressed message only where the extension is in use).
+    case needsCompression
     /// Steps that depend on what the run knows of the server (e.g. its ping interval). `nil` means the run
     /// lacks what they need, named by `needs`: the case is UNIMPLEMENTED.
     case depending(needs: String, @Sendable (RunParameters) -> [Step]?)

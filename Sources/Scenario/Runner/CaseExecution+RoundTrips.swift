@@ -2,11 +2,15 @@ import WebSocketCore
 
 /// Round trips: messages sent one at a time, each echo waited for here and judged by `RoundTripTally`.
 extension CaseExecution {
+    /// Whether permessage-deflate was agreed; if not, the case stops UNIMPLEMENTED (it needs the extension).
+    func compressionAgreed() -> Bool {
+        guard endpoint.compressionAgreement == nil else { return true }
+        grade.stop(.unimplemented, "the \(role.peer) \(role == .server ? "did not offer" : "declined") permessage-deflate, which this case needs")
+        return false
+    }
+
     func run(_ trips: RoundTrips) async {
-        if trips.compressed && endpoint.compressionAgreement == nil {
-            return grade.stop(
-                .unimplemented, "the \(role.peer) \(role == .server ? "did not offer" : "declined") permessage-deflate, which this case needs")
-        }
+        if trips.compressed && !compressionAgreed() { return }
         let tally = RoundTripTally(trips, budget: parameters.roundTripBudget, start: now, compression: endpoint.compression)
         wire.byteLimit = min(wire.byteLimit, 16 << 10)
         wire.recordLimit = min(wire.recordLimit, WireRecord.roundTripRecordLimit)

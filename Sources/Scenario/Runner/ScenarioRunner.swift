@@ -141,6 +141,8 @@ final class CaseExecution {
             endpoint.answerPings = on
         case .answerClose(let on):
             endpoint.answerClose = on
+        case .needsCompression:
+            _ = compressionAgreed()
         case .depending(let needs, let build):
             guard let steps = build(parameters) else {
                 return grade.stop(.unimplemented, "the run does not say \(needs)")
