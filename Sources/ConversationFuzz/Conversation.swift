@@ -3,9 +3,9 @@ public import WebSocketCore
 
 /// One generated conversation with a peer: an opening (with or without a permessage-deflate offer), turns that each
 /// end when the peer has answered them (so the expected answers are never a race), and an ending; or an opening
-/// request that breaks a rule, and nothing after it. It renders as a
-/// case of a scenario file (`scenarioText`), which is what runs, what a capsule keeps and what shrinking writes out:
-/// `wsspec run URL --scenarios FILE` reproduces any conversation.
+/// request that breaks a rule, and nothing after it. It renders as a case of a scenario file (`scenarioText`), which is
+/// what runs, what a capsule keeps and what shrinking writes out: `wsspec run URL --scenarios FILE` reproduces any
+/// conversation.
 public struct Conversation: Sendable, Hashable {
     /// permessage-deflate as offered in the opening request.
     public enum DeflateOffer: String, Sendable, Hashable {

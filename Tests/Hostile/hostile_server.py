@@ -12,7 +12,7 @@ harness (scripts/bench-hostile.sh). It answers every opening handshake with a va
 
 Usage: hostile_server.py MODE [PORT]   prints the port on its first line, serves until killed.
 Only 127.0.0.1. Standard library only."""
-import asyncio, base64, hashlib, struct, sys, zlib
+import asyncio, base64, hashlib, signal, struct, sys, zlib
 
 GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 
@@ -116,4 +116,7 @@ async def main():
 
 
 if __name__ == "__main__":
+    # A parent may start this with signals blocked (a Swift test process's threads block them): SIGTERM and SIGINT
+    # must still end it.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
     asyncio.run(main())

@@ -103,7 +103,7 @@ extension LiveTests {
                     } catch {
                         outcome = .failure(error)
                     }
-                    // SIGKILL: the child inherits the test process's blocked signals, SIGTERM among them.
+                    // SIGKILL: a child inherits the test process's blocked signals (the server unblocks SIGTERM, but need not be trusted to).
                     kill(process.processIdentifier, SIGKILL)
                     while process.isRunning { try? await Task.sleep(for: .milliseconds(10)) }
                     try outcome.get()

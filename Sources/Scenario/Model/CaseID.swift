@@ -34,17 +34,20 @@ public struct CaseID: Sendable, Hashable, Comparable, CustomStringConvertible, E
 
     /// Whether the id matches a glob: `*` stands for any run of characters (`6.*` matches `6.4.1`).
     public func matches(glob: String) -> Bool {
-        Self.match(Array(glob.utf8)[...], Array(rawValue.utf8)[...])
+        var steps = 0
+        return Self.match(Array(glob.utf8)[...], Array(rawValue.utf8)[...], steps: &steps)
     }
 
     /// `*` matches any run of characters, everything else itself. One pass over the id that returns to the
     /// last `*` on a mismatch: at most pattern × id steps, however many stars (a recursive matcher took
     /// exponential time on `****…*x`).
-    private static func match(_ pattern: ArraySlice<UInt8>, _ text: ArraySlice<UInt8>) -> Bool {
+    /// - Parameter steps: counts the loop's steps (the test of the bound counts work, not time).
+    static func match(_ pattern: ArraySlice<UInt8>, _ text: ArraySlice<UInt8>, steps: inout Int) -> Bool {
         let star = UInt8(ascii: "*")
         var p = pattern.startIndex, t = text.startIndex
         var resume: (pattern: Int, text: Int)?
         while t < text.endIndex {
+            steps += 1
             if p < pattern.endIndex, pattern[p] == star {
                 while p < pattern.endIndex, pattern[p] == star { p += 1 }
                 resume = (p, t)
