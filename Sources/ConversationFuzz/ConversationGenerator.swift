@@ -49,7 +49,7 @@ public struct ConversationGenerator: Sendable {
         } else if random.chance(0.15) {
             ending = .closeMidMessage(random.chance(0.5) ? .text : .binary, text(random.int(in: 0...64), &random))
         } else if random.chance(0.15) {
-            let opcode: UInt8 = [1, 9, 8][random.int(in: 0...2)]
+            let opcode: UInt8 = random.pick([1, 9, 8])
             ending = .closeThenFrame(Violation.Frame(opcode: opcode, payload: opcode == 8 ? [0x03, 0xE8] : text(random.int(in: 0...40), &random)))
         } else {
             ending = .normalClose
@@ -69,7 +69,7 @@ public struct ConversationGenerator: Sendable {
     func size(_ random: inout SplitMix64) -> Int {
         let edges = [0, 1, 124, 125, 126, 127, 128, 65_535, 65_536, 65_537].filter { $0 <= maxMessage }
         switch random.int(in: 0...9) {
-        case 0...2: return edges[random.int(in: 0...edges.count - 1)]
+        case 0...2: return random.pick(edges)
         case 3...7: return random.int(in: 0...300)
         case 8: return random.int(in: 0...4_096)
         default: return random.int(in: 0...maxMessage)
@@ -132,7 +132,7 @@ public struct ConversationGenerator: Sendable {
         typealias Frame = Violation.Frame
         // A broken compressed block is drawn apart (above), only where the extension is offered.
         let kinds = Violation.Kind.allCases.filter { $0 != .brokenCompressedBlock }
-        let kind = kinds[random.int(in: 0...kinds.count - 1)]
+        let kind = random.pick(kinds)
         // Sometimes the rule breaks in the middle of a message: a valid first fragment goes first.
         let opener: [Frame] = random.chance(0.4) ? [Frame(opcode: 1, fin: false, payload: text(random.int(in: 0...40), &random))] : []
         switch kind {
@@ -140,7 +140,7 @@ public struct ConversationGenerator: Sendable {
             var payload = text(random.int(in: 0...300), &random)
             let invalid: [[UInt8]] = [[0xFF], [0xC0, 0x80], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xE2, 0x82], [0x80]]
             let offset = random.int(in: 0...payload.count)
-            var bad = invalid[random.int(in: 0...invalid.count - 1)]
+            var bad = random.pick(invalid)
             // A truncated sequence is invalid only where nothing can complete it: before ASCII, or at the end.
             if bad == [0xE2, 0x82] { bad += [0x41] }
             payload.insert(contentsOf: bad, at: Self.characterBoundary(payload, near: offset))
@@ -163,7 +163,7 @@ public struct ConversationGenerator: Sendable {
             }
             return Violation(kind: kind, frames: opener + [frame])
         case .reservedOpcode:
-            let opcode = Violation.reservedOpcodes[random.int(in: 0...Violation.reservedOpcodes.count - 1)]
+            let opcode = random.pick(Violation.reservedOpcodes)
             return Violation(kind: kind, frames: opener + [Frame(opcode: opcode, payload: bytes(random.int(in: 0...40), &random))])
         case .oversizedControl:
             // A ping, or a close whose reason takes it past 125 bytes (7.3.6).
@@ -178,7 +178,7 @@ public struct ConversationGenerator: Sendable {
             let start = opener.isEmpty ? [Frame(opcode: 2, fin: false, payload: bytes(random.int(in: 0...40), &random))] : opener
             return Violation(kind: kind, frames: start + [Frame(opcode: random.chance(0.5) ? 1 : 2, payload: text(random.int(in: 0...40), &random))])
         case .invalidCloseCode:
-            let code = Violation.invalidCloseCodes[random.int(in: 0...Violation.invalidCloseCodes.count - 1)]
+            let code = random.pick(Violation.invalidCloseCodes)
             return Violation(kind: kind, frames: opener + [Frame(opcode: 8, payload: [UInt8(code >> 8), UInt8(code & 0xFF)])])
         case .oneByteClose:
             return Violation(kind: kind, frames: opener + [Frame(opcode: 8, payload: [UInt8(random.int(in: 0...255))])])
@@ -191,11 +191,11 @@ public struct ConversationGenerator: Sendable {
 
     func flaw(_ random: inout SplitMix64) -> OpeningFlaw {
         let kinds = OpeningFlaw.Kind.allCases
-        let kind = kinds[random.int(in: 0...kinds.count - 1)]
+        let kind = random.pick(kinds)
         switch kind {
         case .unknownVersion:
-            return OpeningFlaw(kind: kind, value: OpeningFlaw.unknownVersions[random.int(in: 0...OpeningFlaw.unknownVersions.count - 1)])
-        case .otherMethod: return OpeningFlaw(kind: kind, value: OpeningFlaw.otherMethods[random.int(in: 0...OpeningFlaw.otherMethods.count - 1)])
+            return OpeningFlaw(kind: kind, value: random.pick(OpeningFlaw.unknownVersions))
+        case .otherMethod: return OpeningFlaw(kind: kind, value: random.pick(OpeningFlaw.otherMethods))
         default: return OpeningFlaw(kind: kind)
         }
     }
@@ -212,7 +212,7 @@ public struct ConversationGenerator: Sendable {
 
     func ascii(_ count: Int, _ random: inout SplitMix64) -> [UInt8] {
         let letters = Array("abcdefghijklmnopqrstuvwxyz0123456789 ".utf8)
-        return (0..<count).map { _ in letters[random.int(in: 0...letters.count - 1)] }
+        return (0..<count).map { _ in random.pick(letters) }
     }
 
     /// Valid UTF-8 of about `count` bytes, with two-, three- and four-byte characters among ASCII, so that fragments
@@ -243,5 +243,7 @@ public struct ConversationGenerator: Sendable {
 
 extension SplitMix64 {
     mutating func int(in range: ClosedRange<Int>) -> Int { Int.random(in: range, using: &self) }
+    /// One element, drawn as `int(in:)` draws an index (the same stream as indexing by hand).
+    mutating func pick<T>(_ elements: [T]) -> T { elements[int(in: 0...elements.count - 1)] }
     mutating func chance(_ probability: Double) -> Bool { Double.random(in: 0..<1, using: &self) < probability }
 }

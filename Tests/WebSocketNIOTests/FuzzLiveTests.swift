@@ -9,6 +9,13 @@ extension LiveTests {
     struct FuzzLiveTests {
         static func run(_ arguments: [String]) async -> Int32 { await WSSpec.runAsMain(arguments) }
 
+        /// A run's capsules, sorted, and the path of the first.
+        static func capsules(in directory: URL) throws -> (names: [String], first: String) {
+            let folder = directory.appendingPathComponent("capsules")
+            let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+            return (names, folder.appendingPathComponent(try #require(names.first)).path)
+        }
+
         static func summary(_ directory: URL) throws -> [String: Any] {
             try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: directory.appendingPathComponent("fuzz.json"))) as? [String: Any])
         }
@@ -39,9 +46,8 @@ extension LiveTests {
                 let summary = try Self.summary(directory)
                 // Nearly every conversation (one that only closes may pass: the server's close comes first).
                 #expect(summary["tried"] as? Int == 20 && (summary["findings"] as? Int ?? 0) >= 15)
-                let capsules = try FileManager.default.contentsOfDirectory(atPath: directory.appendingPathComponent("capsules").path).sorted()
+                let (capsules, capsule) = try Self.capsules(in: directory)
                 #expect(capsules.count == 3, "\(capsules)")
-                let capsule = directory.appendingPathComponent("capsules/\(try #require(capsules.first))").path
                 #expect(await Self.run(["replay", capsule, "--check"]) == 0)
                 let output = directory.appendingPathComponent("shrunk.wsspec").path
                 #expect(await Self.run(["shrink", capsule, "--url", url, "--output", output, "--reproductions", "2"]) == 0)
@@ -124,8 +130,7 @@ extension LiveTests {
                 ])
                 let took = ContinuousClock.now - started
                 #expect(status == 1 && took < .seconds(60), "\(hostile): status \(status) after \(took)")
-                let capsules = try FileManager.default.contentsOfDirectory(atPath: directory.appendingPathComponent("capsules").path).sorted()
-                let capsule = directory.appendingPathComponent("capsules/\(try #require(capsules.first))").path
+                let capsule = try Self.capsules(in: directory).first
                 let output = directory.appendingPathComponent("shrunk.wsspec").path
                 #expect(await Self.run(["shrink", capsule, "--url", url, "--output", output, "--reproductions", "2"]) == 0)
                 let text = try String(contentsOfFile: output, encoding: .utf8)
@@ -198,8 +203,7 @@ extension LiveTests {
                     await Self.run([
                         "fuzz", url, "--http2-prior-knowledge", "--count", "5", "--stop-after", "1", "--seed", "3", "--report-dir", found.path
                     ]) == 1)
-                let capsules = try FileManager.default.contentsOfDirectory(atPath: found.appendingPathComponent("capsules").path).sorted()
-                let capsule = found.appendingPathComponent("capsules/\(try #require(capsules.first))").path
+                let capsule = try Self.capsules(in: found).first
                 let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: capsule))) as? [String: Any])
                 #expect(json["http2Scheme"] as? String == "http")
                 let output = directory.appendingPathComponent("shrunk.wsspec").path
